@@ -1,0 +1,62 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace TokenQuota.Sqlite;
+
+/// <summary>The primitive reads and writes of one administrative <c>BEGIN IMMEDIATE</c> transaction.</summary>
+internal sealed class SqliteAdminSession(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset now) : IQuotaAdminSession
+{
+    public DateTimeOffset Now { get; } = now;
+
+    private long NowMs => Now.ToUnixTimeMilliseconds();
+
+    public static async Task<IReadOnlyList<ConsumptionProfile>> ReadProfilesAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var rows = await connection.QueryAsync<ProfileRow>(new CommandDefinition(SqliteSql.SelectProfiles, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.Select(r => r.ToProfile()).ToArray();
+    }
+
+    public Task<IReadOnlyList<ConsumptionProfile>> GetProfilesAsync(CancellationToken cancellationToken = default) =>
+        ReadProfilesAsync(connection, transaction, cancellationToken);
+
+    public async Task<ConsumptionProfile?> GetProfileAsync(long profileId, CancellationToken cancellationToken = default)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<ProfileRow>(Command(SqliteSql.SelectProfile, new { id = profileId }, cancellationToken)).ConfigureAwait(false);
+        return row?.ToProfile();
+    }
+
+    public Task<long> InsertProfileAsync(ConsumptionProfile profile, CancellationToken cancellationToken = default) =>
+        connection.ExecuteScalarAsync<long>(Command(SqliteSql.InsertProfile, ProfileRow.Parameters(profile), cancellationToken));
+
+    public Task UpdateProfileAsync(ConsumptionProfile profile, CancellationToken cancellationToken = default) =>
+        connection.ExecuteAsync(Command(SqliteSql.UpdateProfile, ProfileRow.Parameters(profile), cancellationToken));
+
+    public Task DeleteProfileAsync(long profileId, CancellationToken cancellationToken = default) =>
+        connection.ExecuteAsync(Command(SqliteSql.DeleteProfile, new { id = profileId }, cancellationToken));
+
+    public Task ClearDefaultAsync(CancellationToken cancellationToken = default) =>
+        connection.ExecuteAsync(Command(SqliteSql.ClearDefault, null, cancellationToken));
+
+    public async Task<long> MoveAssignmentsAsync(long fromProfileId, long toProfileId, CancellationToken cancellationToken = default) =>
+        await connection.ExecuteAsync(Command(SqliteSql.MoveAssignments, new { from = fromProfileId, to = toProfileId, now = NowMs }, cancellationToken)).ConfigureAwait(false);
+
+    public Task<long?> GetAssignmentAsync(string userId, CancellationToken cancellationToken = default) =>
+        connection.ExecuteScalarAsync<long?>(Command(SqliteSql.SelectAssignment, new { userId }, cancellationToken));
+
+    public Task SetAssignmentAsync(string userId, long? profileId, CancellationToken cancellationToken = default) =>
+        profileId is { } id
+            ? connection.ExecuteAsync(Command(SqliteSql.UpsertAssignment, new { userId, profileId = id, now = NowMs }, cancellationToken))
+            : connection.ExecuteAsync(Command(SqliteSql.DeleteAssignment, new { userId }, cancellationToken));
+
+    public Task WriteAuditAsync(QuotaAuditEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return connection.ExecuteAsync(Command(
+            SqliteSql.InsertAudit,
+            new { occurredAt = entry.OccurredAt.ToUnixTimeMilliseconds(), actor = entry.Actor, action = entry.Action, target = entry.Target, before = entry.Before, after = entry.After },
+            cancellationToken));
+    }
+
+    private CommandDefinition Command(string sql, object? parameters, CancellationToken cancellationToken) =>
+        new(sql, parameters, transaction, cancellationToken: cancellationToken);
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace TokenQuota.Sqlite;
+
+/// <summary>
+/// Applies the embedded, numbered migrations (<c>Migrations/NNNN_name.sql</c>) inside one <c>BEGIN IMMEDIATE</c>
+/// transaction, so two processes starting at once serialise and the second finds the work done.
+/// </summary>
+internal static partial class SqliteMigrator
+{
+    public static IReadOnlyList<(int Version, string Name, string Sql)> Migrations { get; } = LoadMigrations();
+
+    public static int LatestVersion => Migrations[^1].Version;
+
+    public static async Task MigrateAsync(SqliteConnection connection, DateTimeOffset now, string dataSource, CancellationToken cancellationToken)
+    {
+        // journal_mode is persistent in the file and cannot change inside a transaction.
+        await connection.ExecuteAsync(new CommandDefinition(SqliteSql.EnableWal, cancellationToken: cancellationToken)).ConfigureAwait(false);
+
+        using var transaction = connection.BeginTransaction();
+        await connection.ExecuteAsync(new CommandDefinition(SqliteSql.CreateSchemaVersionTable, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var current = await connection.ExecuteScalarAsync<long>(new CommandDefinition(SqliteSql.SelectSchemaVersion, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (current > LatestVersion)
+        {
+            throw new TokenQuotaStoreException(
+                $"The TokenQuota database '{dataSource}' has schema version {current}, but this version of TokenQuota.Sqlite knows only up to {LatestVersion}. " +
+                "It was migrated by a newer TokenQuota; upgrade the package instead of using it with this one.");
+        }
+
+        var nowMs = now.ToUnixTimeMilliseconds();
+        foreach (var (version, name, sql) in Migrations)
+        {
+            if (version <= current)
+            {
+                continue;
+            }
+
+            using (var command = connection.CreateCommand())
+            {
+                command.Transaction = transaction;
+                command.CommandText = sql;
+                command.Parameters.AddWithValue("$now", nowMs);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition(
+                SqliteSql.InsertSchemaVersion, new { version, description = name, now = nowMs }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
+        transaction.Commit();
+    }
+
+    private static List<(int, string, string)> LoadMigrations()
+    {
+        var assembly = typeof(SqliteMigrator).Assembly;
+        var migrations = new List<(int, string, string)>();
+        foreach (var resource in assembly.GetManifestResourceNames())
+        {
+            var match = MigrationName().Match(resource);
+            if (!match.Success)
+            {
+                continue;
+            }
+
+            using var stream = assembly.GetManifestResourceStream(resource)!;
+            using var reader = new StreamReader(stream);
+            migrations.Add((int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), match.Groups[2].Value, reader.ReadToEnd()));
+        }
+
+        migrations.Sort((a, b) => a.Item1.CompareTo(b.Item1));
+        return migrations.Count > 0 ? migrations : throw new InvalidOperationException("TokenQuota.Sqlite carries no embedded migrations.");
+    }
+
+    [GeneratedRegex(@"^TokenQuota\.Sqlite\.Migrations\.(\d{4})_(.+)\.sql$")]
+    private static partial Regex MigrationName();
+}

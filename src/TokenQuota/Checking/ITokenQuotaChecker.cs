@@ -1,0 +1,45 @@
+namespace TokenQuota;
+
+/// <summary>
+/// Checks and records monthly token usage against each user's consumption profile. Wrap every LLM call:
+/// <see cref="CheckAsync"/> before it, <see cref="RecordAsync"/> with the actual usage after it.
+/// </summary>
+public interface ITokenQuotaChecker
+{
+    /// <summary>
+    /// Judges whether <paramref name="inputTokens"/> and <paramref name="outputTokens"/> fit in the user's remaining
+    /// monthly allowance: a dimension denies when <c>used + requested &gt; limit</c> (landing exactly on the limit is
+    /// allowed), a <see langword="null"/> limit never denies, and input is judged before output. Writes nothing.
+    /// </summary>
+    /// <param name="userId">The user id, 1–128 characters.</param>
+    /// <param name="inputTokens">The input tokens the call is expected to use (≥ 0).</param>
+    /// <param name="outputTokens">The output tokens the call is expected to use (≥ 0).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The decision with both dimensions' figures.</returns>
+    /// <exception cref="ArgumentException">The user id is invalid.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A token count is negative or too large.</exception>
+    /// <exception cref="TokenQuotaStoreException">The store failed and <see cref="FailureMode.FailClosed"/> applies.</exception>
+    ValueTask<QuotaCheckResult> CheckAsync(string userId, long inputTokens, long outputTokens, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Adds actual usage to the user's current period in one atomic statement; concurrent calls, in one process or
+    /// several, never lose an addition. Recording is not refused when it crosses a limit: the usage happened.
+    /// </summary>
+    /// <param name="userId">The user id, 1–128 characters.</param>
+    /// <param name="inputTokens">Input tokens used (≥ 0).</param>
+    /// <param name="outputTokens">Output tokens used (≥ 0).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the usage is stored.</returns>
+    /// <exception cref="ArgumentException">The user id is invalid.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A token count is negative or too large; nothing is written.</exception>
+    /// <exception cref="TokenQuotaStoreException">The store failed and <see cref="FailureMode.FailClosed"/> applies.</exception>
+    ValueTask RecordAsync(string userId, long inputTokens, long outputTokens, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the user's quota status for the current period: profile, usage, remaining and rate limits.</summary>
+    /// <param name="userId">The user id, 1–128 characters.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The status, serializable to the seed's JSON shape.</returns>
+    /// <exception cref="ArgumentException">The user id is invalid.</exception>
+    /// <exception cref="TokenQuotaStoreException">The store failed (status reads never fail open).</exception>
+    Task<QuotaStatus> GetStatusAsync(string userId, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,38 @@
+namespace TokenQuota;
+
+/// <summary>
+/// The answer of <see cref="ITokenQuotaChecker.CheckAsync"/>: whether the tokens fit this month, and both dimensions'
+/// figures whatever the outcome.
+/// </summary>
+public sealed record QuotaCheckResult
+{
+    /// <summary>Gets whether the request fits within both monthly limits.</summary>
+    public required bool IsAllowed { get; init; }
+
+    /// <summary>
+    /// Gets the denial message (invariant culture), for example
+    /// <c>Input token quota exceeded. Limit: 100,000/month, Used: 99,500, Remaining: 500</c>; empty when allowed.
+    /// </summary>
+    public required string Message { get; init; }
+
+    /// <summary>Gets the dimension that refused (input is judged before output), or <see langword="null"/> when allowed.</summary>
+    public TokenDimension? DeniedDimension { get; init; }
+
+    /// <summary>Gets the period the check was made in.</summary>
+    public required QuotaPeriod Period { get; init; }
+
+    /// <summary>Gets the id of the profile that applied, or <see langword="null"/> when none did (tokens unlimited).</summary>
+    public long? ProfileId { get; init; }
+
+    /// <summary>Gets the name of the profile that applied, or <see langword="null"/>.</summary>
+    public string? ProfileName { get; init; }
+
+    /// <summary>Gets the input-token figures.</summary>
+    public required TokenLimitFigures Input { get; init; }
+
+    /// <summary>Gets the output-token figures.</summary>
+    public required TokenLimitFigures Output { get; init; }
+
+    /// <summary>Gets whether the store failed and the call was allowed only because of <see cref="FailureMode.FailOpen"/>.</summary>
+    public bool FailedOpen { get; init; }
+}

@@ -1,0 +1,115 @@
+using Microsoft.Extensions.Logging;
+
+namespace TokenQuota;
+
+/// <summary>The default <see cref="ITokenQuotaChecker"/>: the rules of DESIGN §3 over any <see cref="IQuotaStore"/>.</summary>
+internal sealed class TokenQuotaChecker(
+    IQuotaStore store,
+    ProfileResolver resolver,
+    RateLimitRules rateLimitRules,
+    TimeProvider timeProvider,
+    StoreFailureHandler failures,
+    TokenQuotaMetrics metrics,
+    ILogger<TokenQuotaChecker> logger) : ITokenQuotaChecker
+{
+    public async ValueTask<QuotaCheckResult> CheckAsync(string userId, long inputTokens, long outputTokens, CancellationToken cancellationToken = default)
+    {
+        UserIds.Validate(userId);
+        TokenCounts.Validate(inputTokens);
+        TokenCounts.Validate(outputTokens);
+        cancellationToken.ThrowIfCancellationRequested();
+        var period = QuotaPeriod.FromInstant(timeProvider.GetUtcNow());
+        try
+        {
+            var profile = await resolver.ResolveAsync(userId, cancellationToken).ConfigureAwait(false);
+            var usage = await store.GetUsageAsync(userId, period, cancellationToken).ConfigureAwait(false);
+            var result = TokenQuotaRules.Judge(period, profile, usage, inputTokens, outputTokens);
+            if (result.IsAllowed)
+            {
+                metrics.CheckCompleted("allowed");
+            }
+            else
+            {
+                metrics.CheckCompleted("denied");
+                var figures = result.DeniedDimension == TokenDimension.Input ? result.Input : result.Output;
+                TokenQuotaLog.TokenQuotaDenied(logger, userId, period.Key, result.DeniedDimension!.Value, figures.Limit ?? 0, figures.Used, figures.Requested);
+            }
+
+            return result;
+        }
+        catch (Exception ex) when (StoreFailureHandler.IsStoreFailure(ex))
+        {
+            failures.Handle(ex, "check", userId);
+            metrics.CheckCompleted("failed_open");
+            return new QuotaCheckResult
+            {
+                IsAllowed = true,
+                Message = string.Empty,
+                Period = period,
+                Input = new TokenLimitFigures(null, 0, inputTokens, null),
+                Output = new TokenLimitFigures(null, 0, outputTokens, null),
+                FailedOpen = true,
+            };
+        }
+    }
+
+    public async ValueTask RecordAsync(string userId, long inputTokens, long outputTokens, CancellationToken cancellationToken = default)
+    {
+        UserIds.Validate(userId);
+        TokenCounts.Validate(inputTokens);
+        TokenCounts.Validate(outputTokens);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (inputTokens == 0 && outputTokens == 0)
+        {
+            return;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        try
+        {
+            var totals = await store.AddUsageAsync(userId, QuotaPeriod.FromInstant(now), inputTokens, outputTokens, now, cancellationToken).ConfigureAwait(false);
+            if (totals is null)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(inputTokens),
+                    $"Recording {inputTokens} input and {outputTokens} output tokens would overflow the user's stored monthly total; nothing was written.");
+            }
+
+            metrics.TokensRecorded(inputTokens, outputTokens);
+        }
+        catch (Exception ex) when (StoreFailureHandler.IsStoreFailure(ex))
+        {
+            failures.Handle(ex, "record", userId);
+        }
+    }
+
+    public async Task<QuotaStatus> GetStatusAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        UserIds.Validate(userId);
+        var period = QuotaPeriod.FromInstant(timeProvider.GetUtcNow());
+        ConsumptionProfile? profile;
+        TokenUsageTotals usage;
+        try
+        {
+            profile = await resolver.ResolveAsync(userId, cancellationToken).ConfigureAwait(false);
+            usage = await store.GetUsageAsync(userId, period, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (StoreFailureHandler.IsStoreFailure(ex))
+        {
+            throw StoreFailureHandler.Wrap(ex, "status");
+        }
+
+        var limits = rateLimitRules.LimitsFor(profile);
+        return new QuotaStatus
+        {
+            HasQuota = profile is not null,
+            Period = period.Key,
+            ProfileName = profile?.Name,
+            ProfileId = profile?.Id,
+            InputTokens = QuotaTokenStatus.From(profile?.InputTokensPerMonth, usage.InputTokens),
+            OutputTokens = QuotaTokenStatus.From(profile?.OutputTokensPerMonth, usage.OutputTokens),
+            RateLimits = limits,
+            ResetsAt = period.End,
+        };
+    }
+}

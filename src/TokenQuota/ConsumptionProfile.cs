@@ -1,0 +1,62 @@
+using System.Text.Json.Serialization;
+
+namespace TokenQuota;
+
+/// <summary>
+/// A consumption profile: a reusable set of limits that admins assign to users. Serializes to the seed's JSON shape
+/// (<c>id, name, description, prompts_per_hour, …, user_count</c>).
+/// </summary>
+public sealed record ConsumptionProfile
+{
+    /// <summary>Gets the profile id, assigned by the store.</summary>
+    [JsonPropertyName("id")]
+    public long Id { get; init; }
+
+    /// <summary>Gets the unique name (trimmed, 1–100 characters, unique ignoring case).</summary>
+    [JsonPropertyName("name")]
+    public required string Name { get; init; }
+
+    /// <summary>Gets the free-text description, if any.</summary>
+    [JsonPropertyName("description")]
+    public string? Description { get; init; }
+
+    /// <summary>Gets how many prompts a user may send per hour.</summary>
+    [JsonPropertyName("prompts_per_hour")]
+    public int PromptsPerHour { get; init; }
+
+    /// <summary>Gets how many prompts a user may send per day.</summary>
+    [JsonPropertyName("prompts_per_day")]
+    public int PromptsPerDay { get; init; }
+
+    /// <summary>Gets how many configuration changes a user may make per hour.</summary>
+    [JsonPropertyName("config_changes_per_hour")]
+    public int ConfigChangesPerHour { get; init; }
+
+    /// <summary>Gets the monthly input-token limit; <see langword="null"/> means unlimited.</summary>
+    [JsonPropertyName("input_tokens_per_month")]
+    public long? InputTokensPerMonth { get; init; }
+
+    /// <summary>Gets the monthly output-token limit; <see langword="null"/> means unlimited.</summary>
+    [JsonPropertyName("output_tokens_per_month")]
+    public long? OutputTokensPerMonth { get; init; }
+
+    /// <summary>Gets whether this is the default profile, used by every user without an active assignment.</summary>
+    [JsonPropertyName("is_default")]
+    public bool IsDefault { get; init; }
+
+    /// <summary>Gets whether the profile is active. Users assigned to an inactive profile fall back to the default.</summary>
+    [JsonPropertyName("is_active")]
+    public bool IsActive { get; init; } = true;
+
+    /// <summary>Gets when the profile was created (UTC).</summary>
+    [JsonPropertyName("created_at")]
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Gets when the profile was last changed (UTC).</summary>
+    [JsonPropertyName("updated_at")]
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Gets how many users are explicitly assigned to the profile (users who get it as the default are not counted).</summary>
+    [JsonPropertyName("user_count")]
+    public long UserCount { get; init; }
+}

@@ -1,0 +1,81 @@
+namespace TokenQuota;
+
+/// <summary>
+/// Administers consumption profiles and user assignments. Every operation is atomic (a refused operation changes
+/// nothing) and every change writes an audit entry in the same transaction.
+/// </summary>
+public interface IConsumptionProfileManager
+{
+    /// <summary>Lists every profile: the default first, then the rest by name, each with its count of assigned users.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The profiles.</returns>
+    Task<IReadOnlyList<ConsumptionProfile>> ListAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Reads one profile.</summary>
+    /// <param name="profileId">The profile id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The profile.</returns>
+    /// <exception cref="ConsumptionProfileNotFoundException">No profile has that id.</exception>
+    Task<ConsumptionProfile> GetAsync(long profileId, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates a profile. When it is the default, the previous default is unset in the same transaction.</summary>
+    /// <param name="profile">The fields of the new profile.</param>
+    /// <param name="actor">Who makes the change, for the audit log; may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The created profile.</returns>
+    /// <exception cref="ConsumptionProfileValidationException">A field is invalid.</exception>
+    /// <exception cref="ConsumptionProfileConflictException">Another profile has the name, ignoring case.</exception>
+    /// <exception cref="ConsumptionProfileOperationRefusedException">An inactive profile was to be the default.</exception>
+    Task<ConsumptionProfile> CreateAsync(NewConsumptionProfile profile, string? actor = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Changes the fields that <paramref name="update"/> sets, and only those.</summary>
+    /// <param name="profileId">The profile id.</param>
+    /// <param name="update">The fields to change.</param>
+    /// <param name="actor">Who makes the change, for the audit log; may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The updated profile.</returns>
+    /// <exception cref="ConsumptionProfileNotFoundException">No profile has that id.</exception>
+    /// <exception cref="ConsumptionProfileValidationException">A field is invalid.</exception>
+    /// <exception cref="ConsumptionProfileConflictException">Another profile has the new name, ignoring case.</exception>
+    /// <exception cref="ConsumptionProfileOperationRefusedException">The default profile would be deactivated.</exception>
+    Task<ConsumptionProfile> UpdateAsync(long profileId, ConsumptionProfileUpdate update, string? actor = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deletes a profile. The default profile cannot be deleted. A profile with assigned users is deleted only when
+    /// <paramref name="reassignTo"/> names an active profile to move them to, in the same transaction.
+    /// </summary>
+    /// <param name="profileId">The profile id.</param>
+    /// <param name="reassignTo">The profile that receives the assigned users, or <see langword="null"/>.</param>
+    /// <param name="actor">Who makes the change, for the audit log; may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the profile is deleted.</returns>
+    /// <exception cref="ConsumptionProfileNotFoundException">No profile has that id, or <paramref name="reassignTo"/> is unknown.</exception>
+    /// <exception cref="ConsumptionProfileOperationRefusedException">The profile is the default, or is in use and no target was named.</exception>
+    Task DeleteAsync(long profileId, long? reassignTo = null, string? actor = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Makes an active profile the default and unsets the previous default, in one transaction.</summary>
+    /// <param name="profileId">The profile id.</param>
+    /// <param name="actor">Who makes the change, for the audit log; may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The new default profile.</returns>
+    /// <exception cref="ConsumptionProfileNotFoundException">No profile has that id.</exception>
+    /// <exception cref="ConsumptionProfileOperationRefusedException">The profile is inactive.</exception>
+    Task<ConsumptionProfile> SetDefaultAsync(long profileId, string? actor = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Assigns a user to an existing, active profile, or with <see langword="null"/> returns the user to the default.</summary>
+    /// <param name="userId">The user id, 1–128 characters.</param>
+    /// <param name="profileId">The profile to assign, or <see langword="null"/>.</param>
+    /// <param name="actor">Who makes the change, for the audit log; may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the assignment is stored.</returns>
+    /// <exception cref="ArgumentException">The user id is invalid.</exception>
+    /// <exception cref="ConsumptionProfileNotFoundException">No profile has that id.</exception>
+    /// <exception cref="ConsumptionProfileOperationRefusedException">The profile is inactive.</exception>
+    Task AssignAsync(string userId, long? profileId, string? actor = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Resolves the profile that applies to a user: the assigned active profile, else the active default, else none.</summary>
+    /// <param name="userId">The user id, 1–128 characters.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The profile, or <see langword="null"/> when none applies (tokens unlimited, system-default rate limits).</returns>
+    Task<ConsumptionProfile?> GetEffectiveProfileAsync(string userId, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+
+namespace TokenQuota;
+
+/// <summary>
+/// Resolves the profile that applies to a user, caching the profiles and assignments until the store's configuration
+/// version changes (any administrative change, in any process, increments it).
+/// </summary>
+internal sealed class ProfileResolver(IQuotaStore store, IOptions<TokenQuotaOptions> options)
+{
+    private readonly int maxCachedAssignments = options.Value.MaxCachedAssignments;
+    private volatile Snapshot? snapshot;
+
+    /// <summary>
+    /// The rule of DESIGN §3: the assigned profile if it exists and is active; otherwise the active default;
+    /// otherwise none.
+    /// </summary>
+    public static ConsumptionProfile? Resolve(IEnumerable<ConsumptionProfile> profiles, long? assignedProfileId)
+    {
+        ConsumptionProfile? defaultProfile = null;
+        foreach (var profile in profiles)
+        {
+            if (assignedProfileId == profile.Id && profile.IsActive)
+            {
+                return profile;
+            }
+
+            if (profile.IsDefault && profile.IsActive)
+            {
+                defaultProfile ??= profile;
+            }
+        }
+
+        return defaultProfile;
+    }
+
+    public async ValueTask<ConsumptionProfile?> ResolveAsync(string userId, CancellationToken cancellationToken)
+    {
+        var version = await store.GetConfigurationVersionAsync(cancellationToken).ConfigureAwait(false);
+        var current = snapshot;
+        if (current is null || current.Version != version)
+        {
+            var profiles = await store.GetProfilesAsync(cancellationToken).ConfigureAwait(false);
+            current = new Snapshot(version, profiles);
+            snapshot = current;
+        }
+
+        if (!current.Assignments.TryGetValue(userId, out var assigned))
+        {
+            assigned = await store.GetAssignedProfileIdAsync(userId, cancellationToken).ConfigureAwait(false);
+            if (current.Assignments.Count < maxCachedAssignments)
+            {
+                current.Assignments.TryAdd(userId, assigned);
+            }
+        }
+
+        return current.Resolve(assigned);
+    }
+
+    /// <summary>Drops the cache; the next resolution reads the store again.</summary>
+    public void Invalidate() => snapshot = null;
+
+    private sealed class Snapshot
+    {
+        private readonly Dictionary<long, ConsumptionProfile> byId;
+        private readonly ConsumptionProfile? defaultProfile;
+
+        public Snapshot(long version, IReadOnlyList<ConsumptionProfile> profiles)
+        {
+            Version = version;
+            byId = profiles.ToDictionary(p => p.Id);
+            defaultProfile = ProfileResolver.Resolve(profiles, assignedProfileId: null);
+        }
+
+        public long Version { get; }
+
+        public ConcurrentDictionary<string, long?> Assignments { get; } = new(StringComparer.Ordinal);
+
+        public ConsumptionProfile? Resolve(long? assigned) =>
+            assigned is { } id && byId.TryGetValue(id, out var profile) && profile.IsActive ? profile : defaultProfile;
+    }
+}

@@ -1,0 +1,122 @@
+using Microsoft.Extensions.Logging;
+
+namespace TokenQuota;
+
+/// <summary>The default <see cref="IRateLimitPolicy"/>: fixed UTC windows, judged and charged together in the store.</summary>
+internal sealed class RateLimitPolicy(
+    IQuotaStore store,
+    ProfileResolver resolver,
+    RateLimitRules rules,
+    TimeProvider timeProvider,
+    StoreFailureHandler failures,
+    TokenQuotaMetrics metrics,
+    ILogger<RateLimitPolicy> logger) : IRateLimitPolicy
+{
+    private static readonly RateLimitDecision Unlimited = new() { IsAllowed = true, Message = string.Empty };
+    private static readonly RateLimitDecision FailedOpenDecision = new() { IsAllowed = true, Message = string.Empty, FailedOpen = true };
+
+    public ValueTask<RateLimitDecision> AcquirePromptAsync(string userId, CancellationToken cancellationToken = default) =>
+        AcquireAsync(userId, isPrompt: true, cancellationToken);
+
+    public ValueTask<RateLimitDecision> AcquireConfigChangeAsync(string userId, CancellationToken cancellationToken = default) =>
+        AcquireAsync(userId, isPrompt: false, cancellationToken);
+
+    private async ValueTask<RateLimitDecision> AcquireAsync(string userId, bool isPrompt, CancellationToken cancellationToken)
+    {
+        UserIds.Validate(userId);
+        cancellationToken.ThrowIfCancellationRequested();
+        var kind = isPrompt ? "prompt" : "config_change";
+        if (!rules.Enabled)
+        {
+            metrics.RateDecision(kind, "allowed");
+            return Unlimited;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        try
+        {
+            var profile = rules.UsesProfiles ? await resolver.ResolveAsync(userId, cancellationToken).ConfigureAwait(false) : null;
+            var limits = rules.LimitsFor(profile);
+            var nowSeconds = now.ToUnixTimeSeconds();
+            RateWindowCharge[] windows = isPrompt
+                ?
+                [
+                    RateLimitRules.HourlyWindow(RateLimitRules.PromptsHourlyKey, nowSeconds, limits.PromptsPerHour!.Value),
+                    RateLimitRules.DailyWindow(RateLimitRules.PromptsDailyKey, nowSeconds, limits.PromptsPerDay!.Value),
+                ]
+                : [RateLimitRules.HourlyWindow(RateLimitRules.ConfigHourlyKey, nowSeconds, limits.ConfigChangesPerHour!.Value)];
+
+            var outcome = await store.TryChargeRateWindowsAsync(userId, windows, cancellationToken).ConfigureAwait(false);
+            var decision = Decide(windows, outcome, now);
+            metrics.RateDecision(kind, decision.IsAllowed ? "allowed" : "denied");
+            if (!decision.IsAllowed)
+            {
+                TokenQuotaLog.RateLimitDenied(logger, userId, decision.Window!.Value, decision.Limit!.Value, decision.RetryAfter);
+            }
+
+            return decision;
+        }
+        catch (Exception ex) when (StoreFailureHandler.IsStoreFailure(ex))
+        {
+            failures.Handle(ex, isPrompt ? "acquire prompt" : "acquire config change", userId);
+            metrics.RateDecision(kind, "failed_open");
+            return FailedOpenDecision;
+        }
+    }
+
+    private static RateLimitDecision Decide(RateWindowCharge[] windows, RateWindowChargeResult outcome, DateTimeOffset now)
+    {
+        if (outcome.Charged)
+        {
+            // Describe the window with the fewest attempts left.
+            var tightest = 0;
+            for (var i = 1; i < windows.Length; i++)
+            {
+                if (windows[i].Limit - outcome.Counts[i] < windows[tightest].Limit - outcome.Counts[tightest])
+                {
+                    tightest = i;
+                }
+            }
+
+            return new RateLimitDecision
+            {
+                IsAllowed = true,
+                Message = string.Empty,
+                Window = RateLimitRules.WindowOf(windows[tightest].Key),
+                Limit = windows[tightest].Limit,
+                Remaining = Math.Max(0, windows[tightest].Limit - outcome.Counts[tightest]),
+                ResetsAt = RateLimitRules.EndOf(windows[tightest]),
+            };
+        }
+
+        // Among the exhausted windows, the one that ends last decides when a retry can succeed.
+        var refusing = -1;
+        for (var i = 0; i < windows.Length; i++)
+        {
+            if (outcome.Counts[i] + 1 > windows[i].Limit
+                && (refusing < 0 || RateLimitRules.EndOf(windows[i]) > RateLimitRules.EndOf(windows[refusing])))
+            {
+                refusing = i;
+            }
+        }
+
+        if (refusing < 0)
+        {
+            throw new InvalidOperationException("The store refused a rate-limited attempt although no window was exhausted.");
+        }
+
+        var window = RateLimitRules.WindowOf(windows[refusing].Key);
+        var resetsAt = RateLimitRules.EndOf(windows[refusing]);
+        var retryAfter = resetsAt - now;
+        return new RateLimitDecision
+        {
+            IsAllowed = false,
+            Message = RateLimitRules.RefusalMessage(window, windows[refusing].Limit, retryAfter),
+            Window = window,
+            Limit = windows[refusing].Limit,
+            Remaining = 0,
+            RetryAfter = retryAfter,
+            ResetsAt = resetsAt,
+        };
+    }
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace TokenQuota;
+
+/// <summary>Which rate limits apply to a profile, the windows they map to, and the refusal messages.</summary>
+internal sealed class RateLimitRules(IOptions<TokenQuotaOptions> options)
+{
+    public const string PromptsHourlyKey = "prompts_hourly";
+    public const string PromptsDailyKey = "prompts_daily";
+    public const string ConfigHourlyKey = "config_hourly";
+    private const long HourSeconds = 3600;
+    private const long DaySeconds = 86400;
+
+    private readonly RateLimitOptions settings = options.Value.RateLimits;
+
+    public bool Enabled => settings.Enabled;
+
+    public bool UsesProfiles => !settings.GlobalOverride;
+
+    /// <summary>The limits that actually apply: the profile's, or the system defaults when no profile applies or under the global override.</summary>
+    public QuotaRateLimitsStatus LimitsFor(ConsumptionProfile? profile)
+    {
+        if (!settings.Enabled)
+        {
+            return new QuotaRateLimitsStatus();
+        }
+
+        return profile is null || settings.GlobalOverride
+            ? new QuotaRateLimitsStatus
+            {
+                PromptsPerHour = settings.DefaultPromptsPerHour,
+                PromptsPerDay = settings.DefaultPromptsPerDay,
+                ConfigChangesPerHour = settings.DefaultConfigChangesPerHour,
+            }
+            : new QuotaRateLimitsStatus
+            {
+                PromptsPerHour = profile.PromptsPerHour,
+                PromptsPerDay = profile.PromptsPerDay,
+                ConfigChangesPerHour = profile.ConfigChangesPerHour,
+            };
+    }
+
+    public static RateWindowCharge HourlyWindow(string key, long nowSeconds, int limit) => new(key, nowSeconds - (nowSeconds % HourSeconds), limit);
+
+    public static RateWindowCharge DailyWindow(string key, long nowSeconds, int limit) => new(key, nowSeconds - (nowSeconds % DaySeconds), limit);
+
+    public static RateLimitWindow WindowOf(string key) => key switch
+    {
+        PromptsHourlyKey => RateLimitWindow.PromptsPerHour,
+        PromptsDailyKey => RateLimitWindow.PromptsPerDay,
+        _ => RateLimitWindow.ConfigChangesPerHour,
+    };
+
+    public static DateTimeOffset EndOf(RateWindowCharge window) =>
+        DateTimeOffset.FromUnixTimeSeconds(window.WindowStart + (WindowOf(window.Key) == RateLimitWindow.PromptsPerDay ? DaySeconds : HourSeconds));
+
+    public static string RefusalMessage(RateLimitWindow window, int limit, TimeSpan retryAfter)
+    {
+        var seconds = Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds));
+        return window switch
+        {
+            RateLimitWindow.PromptsPerHour => string.Create(CultureInfo.InvariantCulture, $"Hourly prompt limit exceeded ({limit}/hour). Retry in {seconds} seconds."),
+            RateLimitWindow.PromptsPerDay => string.Create(CultureInfo.InvariantCulture, $"Daily prompt limit exceeded ({limit}/day). Retry in {seconds} seconds."),
+            _ => string.Create(CultureInfo.InvariantCulture, $"Configuration limit exceeded ({limit}/hour). Retry in {seconds} seconds."),
+        };
+    }
+}

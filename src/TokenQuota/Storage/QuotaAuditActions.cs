@@ -1,0 +1,23 @@
+namespace TokenQuota;
+
+/// <summary>The action names written to the audit log.</summary>
+public static class QuotaAuditActions
+{
+    /// <summary>A profile was created.</summary>
+    public const string ProfileCreated = "profile.create";
+
+    /// <summary>A profile was updated.</summary>
+    public const string ProfileUpdated = "profile.update";
+
+    /// <summary>A profile was deleted.</summary>
+    public const string ProfileDeleted = "profile.delete";
+
+    /// <summary>A profile was made the default.</summary>
+    public const string DefaultSet = "profile.set_default";
+
+    /// <summary>A user was assigned to a profile.</summary>
+    public const string UserAssigned = "user.assign";
+
+    /// <summary>A user's assignment was removed (back to the default).</summary>
+    public const string UserUnassigned = "user.unassign";
+}
