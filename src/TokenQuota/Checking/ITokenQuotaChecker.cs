@@ -42,4 +42,32 @@ public interface ITokenQuotaChecker
     /// <exception cref="ArgumentException">The user id is invalid.</exception>
     /// <exception cref="TokenQuotaStoreException">The store failed (status reads never fail open).</exception>
     Task<QuotaStatus> GetStatusAsync(string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reserves an estimate for one LLM call, in one atomic store operation that judges the limits including every
+    /// live reservation of the user: denies when <c>used + reserved + requested &gt; limit</c> in a dimension.
+    /// </summary>
+    /// <remarks>
+    /// <para><b>Hard cap.</b> If every commit is at most its reservation's estimate, committed usage never exceeds the
+    /// limit, whatever the concurrency, in one process or several sharing the store.</para>
+    /// <para><b>Overshoot.</b> When actual usage exceeds the estimate, the commit records it in full (it happened), so the
+    /// period can end above the limit by at most the sum of (actual − estimate) over the commits that exceeded their
+    /// estimates; later reservations are denied until the next period.</para>
+    /// <para><b>Release.</b> Disposing an uncommitted reservation, or cancelling <paramref name="cancellationToken"/>
+    /// while it is held, releases it. A reservation whose process died stops counting when its TTL passes, judged
+    /// lazily whenever the store next reads that user; no background job is needed. No released or expired reservation
+    /// is ever counted.</para>
+    /// <para><b>Period.</b> The usage is charged to the period in which the reservation was made.</para>
+    /// </remarks>
+    /// <param name="userId">The user id, 1–128 characters.</param>
+    /// <param name="estimatedInputTokens">The input tokens to hold (≥ 0).</param>
+    /// <param name="estimatedOutputTokens">The output tokens to hold (≥ 0), for example the request's maximum output.</param>
+    /// <param name="options">The TTL and request id; defaults when <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the reservation; cancelling it later releases a held reservation.</param>
+    /// <returns>The held reservation, or a denial with the same figures as <see cref="CheckAsync"/>.</returns>
+    /// <exception cref="ArgumentException">The user id or request id is invalid.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A token count or the TTL is out of range.</exception>
+    /// <exception cref="TokenQuotaStoreException">The store failed and <see cref="FailureMode.FailClosed"/> applies.</exception>
+    ValueTask<QuotaReservationResult> ReserveAsync(string userId, long estimatedInputTokens, long estimatedOutputTokens, QuotaReservationOptions? options = null, CancellationToken cancellationToken = default);
 }
+

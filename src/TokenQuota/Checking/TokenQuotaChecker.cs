@@ -12,6 +12,11 @@ internal sealed class TokenQuotaChecker(
     TokenQuotaMetrics metrics,
     ILogger<TokenQuotaChecker> logger) : ITokenQuotaChecker
 {
+    private readonly ReservationCoordinator reservations = new(store, resolver, timeProvider, failures, metrics, logger);
+
+    public ValueTask<QuotaReservationResult> ReserveAsync(string userId, long estimatedInputTokens, long estimatedOutputTokens, QuotaReservationOptions? options = null, CancellationToken cancellationToken = default) =>
+        reservations.ReserveAsync(userId, estimatedInputTokens, estimatedOutputTokens, options, cancellationToken);
+
     public async ValueTask<QuotaCheckResult> CheckAsync(string userId, long inputTokens, long outputTokens, CancellationToken cancellationToken = default)
     {
         UserIds.Validate(userId);
@@ -106,8 +111,8 @@ internal sealed class TokenQuotaChecker(
             Period = period.Key,
             ProfileName = profile?.Name,
             ProfileId = profile?.Id,
-            InputTokens = QuotaTokenStatus.From(profile?.InputTokensPerMonth, usage.InputTokens),
-            OutputTokens = QuotaTokenStatus.From(profile?.OutputTokensPerMonth, usage.OutputTokens),
+            InputTokens = QuotaTokenStatus.From(profile?.InputTokensPerMonth, usage.InputTokens, usage.ReservedInputTokens),
+            OutputTokens = QuotaTokenStatus.From(profile?.OutputTokensPerMonth, usage.OutputTokens, usage.ReservedOutputTokens),
             RateLimits = limits,
             ResetsAt = period.End,
         };

@@ -11,7 +11,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class TokenQuotaServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="ITokenQuotaChecker"/>, <see cref="IRateLimitPolicy"/> and <see cref="IConsumptionProfileManager"/>.
+    /// Adds <see cref="ITokenQuotaChecker"/>, <see cref="IRateLimitPolicy"/>, <see cref="IConsumptionProfileManager"/>
+    /// and <see cref="IUsageReports"/>.
     /// Chain a store, for example <c>.UseSqlite("Data Source=tokenquota.db")</c>. Services are added with <c>TryAdd</c>,
     /// so a host's own registrations (including <see cref="TimeProvider"/>) win; logging and metrics are optional.
     /// </summary>
@@ -61,6 +62,7 @@ public static class TokenQuotaServiceCollectionExtensions
             sp.GetRequiredService<IQuotaStore>(),
             sp.GetRequiredService<ProfileResolver>(),
             Logger<ConsumptionProfileManager>(sp)));
+        services.TryAddSingleton<IUsageReports>(sp => new UsageReports(sp.GetRequiredService<IQuotaStore>()));
 
         return new TokenQuotaBuilder(services);
     }

@@ -17,4 +17,11 @@ public static class TokenQuotaDiagnostics
 
     /// <summary>Counter of store failures, tagged <c>tokenquota.operation</c> and <c>tokenquota.failure_mode</c> (<c>fail_open</c> or <c>fail_closed</c>).</summary>
     public const string StoreFailuresInstrument = "tokenquota.store.failures";
+
+    /// <summary>
+    /// Counter of reservation events, tagged <c>tokenquota.result</c> = <c>reserved</c>, <c>denied</c>, <c>committed</c>,
+    /// <c>committed_after_expiry</c>, <c>already_committed</c>, <c>released</c> or <c>failed_open</c>.
+    /// </summary>
+    public const string ReservationsInstrument = "tokenquota.reservations";
 }
+

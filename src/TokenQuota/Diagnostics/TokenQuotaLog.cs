@@ -24,4 +24,13 @@ internal static partial class TokenQuotaLog
     [LoggerMessage(EventId = 1301, EventName = "ProfileChanged", Level = LogLevel.Information,
         Message = "Consumption profiles changed: {Action} on {Target} by {Actor}.")]
     public static partial void AdminChange(ILogger logger, string action, string target, string? actor);
+
+    [LoggerMessage(EventId = 1401, EventName = "ReservationCommittedAfterExpiry", Level = LogLevel.Warning,
+        Message = "Reservation {RequestId} of user {UserId} was committed after its TTL passed; its actual usage was recorded and may exceed the limit.")]
+    public static partial void ReservationCommittedAfterExpiry(ILogger logger, string requestId, string userId);
+
+    [LoggerMessage(EventId = 1402, EventName = "ReservationReleaseFailed", Level = LogLevel.Warning,
+        Message = "Reservation {RequestId} of user {UserId} could not be released; it stops counting when its TTL passes at {ExpiresAt}.")]
+    public static partial void ReservationReleaseFailed(ILogger logger, Exception exception, string requestId, string userId, DateTimeOffset expiresAt);
 }
+

@@ -11,6 +11,7 @@ internal sealed class TokenQuotaMetrics : IDisposable
     private readonly Counter<long> tokensRecorded;
     private readonly Counter<long> rateDecisions;
     private readonly Counter<long> storeFailures;
+    private readonly Counter<long> reservations;
 
     public TokenQuotaMetrics(IMeterFactory? meterFactory = null)
     {
@@ -27,6 +28,7 @@ internal sealed class TokenQuotaMetrics : IDisposable
         checks = meter.CreateCounter<long>(TokenQuotaDiagnostics.ChecksInstrument, "{check}", "Token quota checks by result.");
         tokensRecorded = meter.CreateCounter<long>(TokenQuotaDiagnostics.TokensRecordedInstrument, "{token}", "Tokens recorded by type.");
         rateDecisions = meter.CreateCounter<long>(TokenQuotaDiagnostics.RateLimitDecisionsInstrument, "{decision}", "Rate-limit decisions by result and kind.");
+        reservations = meter.CreateCounter<long>(TokenQuotaDiagnostics.ReservationsInstrument, "{reservation}", "Reservation events by result.");
         storeFailures = meter.CreateCounter<long>(TokenQuotaDiagnostics.StoreFailuresInstrument, "{failure}", "Store failures by operation and failure mode.");
     }
 
@@ -45,6 +47,9 @@ internal sealed class TokenQuotaMetrics : IDisposable
             tokensRecorded.Add(output, new KeyValuePair<string, object?>("tokenquota.token.type", "output"));
         }
     }
+
+    public void ReservationCompleted(string result) =>
+        reservations.Add(1, new KeyValuePair<string, object?>("tokenquota.result", result));
 
     public void RateDecision(string kind, string result) =>
         rateDecisions.Add(1, new KeyValuePair<string, object?>("tokenquota.rate_limit.kind", kind), new KeyValuePair<string, object?>("tokenquota.result", result));

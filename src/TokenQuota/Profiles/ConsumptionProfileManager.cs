@@ -65,7 +65,16 @@ internal sealed class ConsumptionProfileManager(IQuotaStore store, ProfileResolv
         }, cancellationToken);
     }
 
-    public Task<ConsumptionProfile> UpdateAsync(long profileId, ConsumptionProfileUpdate update, string? actor = null, CancellationToken cancellationToken = default)
+    public Task<ConsumptionProfile> UpdateAsync(long profileId, ConsumptionProfileUpdate update, string? actor = null, CancellationToken cancellationToken = default) =>
+        ApplyUpdate(profileId, update, actor, QuotaAuditActions.ProfileUpdated, cancellationToken);
+
+    public Task<ConsumptionProfile> ActivateAsync(long profileId, string? actor = null, CancellationToken cancellationToken = default) =>
+        ApplyUpdate(profileId, new ConsumptionProfileUpdate { IsActive = true }, actor, QuotaAuditActions.ProfileActivated, cancellationToken);
+
+    public Task<ConsumptionProfile> DeactivateAsync(long profileId, string? actor = null, CancellationToken cancellationToken = default) =>
+        ApplyUpdate(profileId, new ConsumptionProfileUpdate { IsActive = false }, actor, QuotaAuditActions.ProfileDeactivated, cancellationToken);
+
+    private Task<ConsumptionProfile> ApplyUpdate(long profileId, ConsumptionProfileUpdate update, string? actor, string action, CancellationToken cancellationToken)
     {
         var name = ProfileValidator.ValidateUpdate(update);
         return Change("update profile", async (session, ct) =>
@@ -106,8 +115,13 @@ internal sealed class ConsumptionProfileManager(IQuotaStore store, ProfileResolv
                 await session.ClearDefaultAsync(ct).ConfigureAwait(false);
             }
 
+            if (next == current with { UpdatedAt = session.Now })
+            {
+                return current;
+            }
+
             await session.UpdateProfileAsync(next, ct).ConfigureAwait(false);
-            await Audit(session, actor, QuotaAuditActions.ProfileUpdated, ProfileTarget(profileId), Json(current), Json(next), ct).ConfigureAwait(false);
+            await Audit(session, actor, action, ProfileTarget(profileId), Json(current), Json(next), ct).ConfigureAwait(false);
             return next;
         }, cancellationToken);
     }
@@ -189,17 +203,7 @@ internal sealed class ConsumptionProfileManager(IQuotaStore store, ProfileResolv
         UserIds.Validate(userId);
         return Change("assign profile", async (session, ct) =>
         {
-            if (profileId is { } id)
-            {
-                var profile = await session.GetProfileAsync(id, ct).ConfigureAwait(false)
-                    ?? throw new ConsumptionProfileNotFoundException(id);
-                if (!profile.IsActive)
-                {
-                    throw new ConsumptionProfileOperationRefusedException(
-                        ProfileRefusalReason.ProfileInactive, $"Consumption profile \"{profile.Name}\" is inactive and cannot be assigned.");
-                }
-            }
-
+            await RequireAssignableAsync(session, profileId, ct).ConfigureAwait(false);
             var before = await session.GetAssignmentAsync(userId, ct).ConfigureAwait(false);
             if (before == profileId)
             {
@@ -213,10 +217,142 @@ internal sealed class ConsumptionProfileManager(IQuotaStore store, ProfileResolv
         }, cancellationToken);
     }
 
+    public Task<int> AssignManyAsync(IReadOnlyCollection<string> userIds, long? profileId, string? actor = null, CancellationToken cancellationToken = default)
+    {
+        var ids = ValidateUserIdList(userIds, nameof(userIds));
+        return Change<int>("assign profiles", async (session, ct) =>
+        {
+            await RequireAssignableAsync(session, profileId, ct).ConfigureAwait(false);
+            await session.SetAssignmentsAsync(ids, profileId, ct).ConfigureAwait(false);
+            var after = JsonSerializer.Serialize(new { profile_id = profileId, user_count = ids.Length, user_ids = ids });
+            await Audit(session, actor, QuotaAuditActions.UsersBulkAssigned, "users", null, after, ct).ConfigureAwait(false);
+            return ids.Length;
+        }, cancellationToken);
+    }
+
+    public async Task<PagedResult<UserAssignment>> ListAssignmentsAsync(long profileId, int offset = 0, int limit = 100, CancellationToken cancellationToken = default)
+    {
+        Paging.Validate(offset, limit);
+        _ = await GetAsync(profileId, cancellationToken).ConfigureAwait(false);
+        return await Guard("list assignments", () => store.ListAssignmentsAsync(profileId, offset, limit, cancellationToken)).ConfigureAwait(false);
+    }
+
+    public Task<AssignUnlimitedSummary> AssignUnlimitedToExistingUsersAsync(IReadOnlyCollection<string>? additionalUserIds = null, string? actor = null, CancellationToken cancellationToken = default)
+    {
+        var extra = additionalUserIds is null || additionalUserIds.Count == 0
+            ? []
+            : ValidateUserIdList(additionalUserIds, nameof(additionalUserIds));
+        return Change("assign Unlimited to existing users", async (session, ct) =>
+        {
+            var profiles = await session.GetProfilesAsync(ct).ConfigureAwait(false);
+            var unlimited = profiles.FirstOrDefault(p => string.Equals(p.Name, UnlimitedProfileName, StringComparison.OrdinalIgnoreCase))
+                ?? throw new ConsumptionProfileOperationRefusedException(
+                    ProfileRefusalReason.RequiredProfileMissing, "No profile named \"Unlimited\" exists; create it before running this step.");
+            if (!unlimited.IsActive)
+            {
+                throw new ConsumptionProfileOperationRefusedException(
+                    ProfileRefusalReason.ProfileInactive, "The Unlimited profile is inactive; activate it before running this step.");
+            }
+
+            var users = new HashSet<string>(await session.GetKnownUnassignedUsersAsync(ct).ConfigureAwait(false), StringComparer.Ordinal);
+            foreach (var userId in extra)
+            {
+                if (!users.Contains(userId) && await session.GetAssignmentAsync(userId, ct).ConfigureAwait(false) is null)
+                {
+                    users.Add(userId);
+                }
+            }
+
+            var assigned = users.Order(StringComparer.Ordinal).ToArray();
+            if (assigned.Length > 0)
+            {
+                await session.SetAssignmentsAsync(assigned, unlimited.Id, ct).ConfigureAwait(false);
+            }
+
+            var madeDefault = !unlimited.IsDefault;
+            if (madeDefault)
+            {
+                await session.ClearDefaultAsync(ct).ConfigureAwait(false);
+                await session.UpdateProfileAsync(unlimited with { IsDefault = true, UpdatedAt = session.Now }, ct).ConfigureAwait(false);
+            }
+
+            if (assigned.Length > 0 || madeDefault)
+            {
+                var after = JsonSerializer.Serialize(new { profile_id = unlimited.Id, made_default = madeDefault, user_count = assigned.Length, user_ids = assigned });
+                await Audit(session, actor, QuotaAuditActions.AssignUnlimitedMaintenance, ProfileTarget(unlimited.Id), null, after, ct).ConfigureAwait(false);
+            }
+
+            var summary = (await session.GetProfilesAsync(ct).ConfigureAwait(false))
+                .OrderByDescending(p => p.IsDefault).ThenBy(p => p.Name, StringComparer.OrdinalIgnoreCase).ThenBy(p => p.Id).ToArray();
+            return new AssignUnlimitedSummary(unlimited.Id, assigned.Length, summary);
+        }, cancellationToken);
+    }
+
+    public Task<PagedResult<QuotaAuditEntry>> QueryAuditLogAsync(QuotaAuditQuery? query = null, CancellationToken cancellationToken = default)
+    {
+        query ??= new QuotaAuditQuery();
+        Paging.Validate(query.Offset, query.Limit);
+        if (query.From is { } from && query.To is { } to && to < from)
+        {
+            throw new ArgumentException($"The audit query's To ({to:O}) is before its From ({from:O}).", nameof(query));
+        }
+
+        return Guard("query audit log", () => store.QueryAuditLogAsync(query, cancellationToken));
+    }
+
     public async Task<ConsumptionProfile?> GetEffectiveProfileAsync(string userId, CancellationToken cancellationToken = default)
     {
         UserIds.Validate(userId);
         return await Guard("resolve profile", () => resolver.ResolveAsync(userId, cancellationToken).AsTask()).ConfigureAwait(false);
+    }
+
+    private const string UnlimitedProfileName = "Unlimited";
+
+    private static string[] ValidateUserIdList(IReadOnlyCollection<string> userIds, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(userIds, paramName);
+        if (userIds.Count == 0)
+        {
+            throw new ArgumentException("The list of user ids is empty.", paramName);
+        }
+
+        var seen = new HashSet<string>(userIds.Count, StringComparer.Ordinal);
+        var position = 0;
+        foreach (var userId in userIds)
+        {
+            position++;
+            try
+            {
+                UserIds.Validate(userId, paramName);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new ArgumentException($"User id #{position} ('{userId}') is invalid: {ex.Message}", paramName, ex);
+            }
+
+            if (!seen.Add(userId))
+            {
+                throw new ArgumentException($"User id '{userId}' appears more than once (again at #{position}).", paramName);
+            }
+        }
+
+        return [.. userIds];
+    }
+
+    private static async Task RequireAssignableAsync(IQuotaAdminSession session, long? profileId, CancellationToken ct)
+    {
+        if (profileId is not { } id)
+        {
+            return;
+        }
+
+        var profile = await session.GetProfileAsync(id, ct).ConfigureAwait(false)
+            ?? throw new ConsumptionProfileNotFoundException(id);
+        if (!profile.IsActive)
+        {
+            throw new ConsumptionProfileOperationRefusedException(
+                ProfileRefusalReason.ProfileInactive, $"Consumption profile \"{profile.Name}\" is inactive and cannot be assigned.");
+        }
     }
 
     private static void EnsureNameIsFree(IEnumerable<ConsumptionProfile> profiles, string name, long? exceptId)
@@ -251,15 +387,5 @@ internal sealed class ConsumptionProfileManager(IQuotaStore store, ProfileResolv
         }
     }
 
-    private static async Task<T> Guard<T>(string operation, Func<Task<T>> call)
-    {
-        try
-        {
-            return await call().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (StoreFailureHandler.IsStoreFailure(ex))
-        {
-            throw StoreFailureHandler.Wrap(ex, operation);
-        }
-    }
+    private static Task<T> Guard<T>(string operation, Func<Task<T>> call) => StoreCall.Run(operation, call);
 }

@@ -78,4 +78,62 @@ public interface IConsumptionProfileManager
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The profile, or <see langword="null"/> when none applies (tokens unlimited, system-default rate limits).</returns>
     Task<ConsumptionProfile?> GetEffectiveProfileAsync(string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>Activates a profile, so it can be assigned and applies to its users again.</summary>
+    /// <param name="profileId">The profile id.</param>
+    /// <param name="actor">Who makes the change, for the audit log; may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The profile.</returns>
+    /// <exception cref="ConsumptionProfileNotFoundException">No profile has that id.</exception>
+    Task<ConsumptionProfile> ActivateAsync(long profileId, string? actor = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Deactivates a profile: its users fall back to the default profile. The default profile cannot be deactivated.</summary>
+    /// <param name="profileId">The profile id.</param>
+    /// <param name="actor">Who makes the change, for the audit log; may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The profile.</returns>
+    /// <exception cref="ConsumptionProfileNotFoundException">No profile has that id.</exception>
+    /// <exception cref="ConsumptionProfileOperationRefusedException">The profile is the default.</exception>
+    Task<ConsumptionProfile> DeactivateAsync(long profileId, string? actor = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Assigns many users to an active profile (or, with <see langword="null"/>, returns them to the default) in one
+    /// transaction: all or nothing. Every id is validated first; duplicates are refused.
+    /// </summary>
+    /// <param name="userIds">The user ids: at least one, distinct, each 1–128 characters.</param>
+    /// <param name="profileId">The profile to assign, or <see langword="null"/>.</param>
+    /// <param name="actor">Who makes the change, for the audit log; may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>How many users were assigned.</returns>
+    /// <exception cref="ArgumentException">The list is empty, holds a duplicate or an invalid id (named in the message).</exception>
+    /// <exception cref="ConsumptionProfileNotFoundException">No profile has that id.</exception>
+    /// <exception cref="ConsumptionProfileOperationRefusedException">The profile is inactive.</exception>
+    Task<int> AssignManyAsync(IReadOnlyCollection<string> userIds, long? profileId, string? actor = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the users explicitly assigned to a profile, by user id, one page at a time.</summary>
+    /// <param name="profileId">The profile id.</param>
+    /// <param name="offset">Rows to skip (≥ 0).</param>
+    /// <param name="limit">Page size, 1 to <see cref="Paging.MaxLimit"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>One page of assignments and the total count.</returns>
+    /// <exception cref="ConsumptionProfileNotFoundException">No profile has that id.</exception>
+    Task<PagedResult<UserAssignment>> ListAssignmentsAsync(long profileId, int offset = 0, int limit = 100, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The seed's <c>assign_unlimited_profiles</c> maintenance step, idempotent: assigns the profile named Unlimited to
+    /// every user the store knows (with usage or rate-limit history) who has no explicit assignment, plus the given
+    /// user ids that have none, and makes Unlimited the default, all in one transaction.
+    /// </summary>
+    /// <param name="additionalUserIds">More user ids to cover, for example every user of the host; may be <see langword="null"/>.</param>
+    /// <param name="actor">Who runs the step, for the audit log; may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A per-profile summary.</returns>
+    /// <exception cref="ConsumptionProfileOperationRefusedException">No active profile is named Unlimited.</exception>
+    Task<AssignUnlimitedSummary> AssignUnlimitedToExistingUsersAsync(IReadOnlyCollection<string>? additionalUserIds = null, string? actor = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the audit log, newest first, filtered and paged.</summary>
+    /// <param name="query">The filter and page; <see langword="null"/> for the newest 100 entries.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>One page of entries and the total count of matches.</returns>
+    Task<PagedResult<QuotaAuditEntry>> QueryAuditLogAsync(QuotaAuditQuery? query = null, CancellationToken cancellationToken = default);
 }

@@ -17,4 +17,7 @@ public enum ProfileRefusalReason
 
     /// <summary>The profile named to receive users is the profile being deleted.</summary>
     InvalidReassignment,
+
+    /// <summary>A profile the operation needs (for example Unlimited, for the maintenance step) does not exist.</summary>
+    RequiredProfileMissing,
 }

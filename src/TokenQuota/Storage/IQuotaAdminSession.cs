@@ -68,4 +68,28 @@ public interface IQuotaAdminSession
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when written.</returns>
     Task WriteAuditAsync(QuotaAuditEntry entry, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sets (or, with <see langword="null"/>, removes) the explicit assignment of many users at once. The default
+    /// implementation calls <see cref="SetAssignmentAsync"/> for each; stores override it with a bulk statement.
+    /// </summary>
+    /// <param name="userIds">The user ids (validated, distinct).</param>
+    /// <param name="profileId">The profile to assign, or <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when written.</returns>
+    async Task SetAssignmentsAsync(IReadOnlyCollection<string> userIds, long? profileId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+        foreach (var userId in userIds)
+        {
+            await SetAssignmentAsync(userId, profileId, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Reads the ids of the users the store knows (with usage or rate-limit history) that have no explicit assignment.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The user ids, distinct.</returns>
+    Task<IReadOnlyList<string>> GetKnownUnassignedUsersAsync(CancellationToken cancellationToken = default);
 }

@@ -38,7 +38,10 @@ public interface IQuotaStore
     /// <returns>The assigned profile id, which may dangle or name an inactive profile.</returns>
     ValueTask<long?> GetAssignedProfileIdAsync(string userId, CancellationToken cancellationToken = default);
 
-    /// <summary>Reads a user's usage in one period; zero when the user has none. Writes nothing.</summary>
+    /// <summary>
+    /// Reads a user's usage in one period, with the estimates its live reservations hold (those whose TTL has not
+    /// passed by the store's clock); zero when the user has none. Writes nothing.
+    /// </summary>
     /// <param name="userId">The user id (already validated).</param>
     /// <param name="period">The period.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
@@ -70,12 +73,80 @@ public interface IQuotaStore
 
     /// <summary>
     /// Runs one administrative change in a single write transaction: the work reads and writes through the session,
-    /// and writes its audit entry there too. The store increments the configuration version, then commits if the work
-    /// completes, and rolls everything back if it throws.
+    /// and writes its audit entry there too. If the work wrote anything, the store increments the configuration version in
+    /// the same transaction; it commits if the work completes, and rolls everything back if it throws.
     /// </summary>
     /// <typeparam name="T">What the change returns.</typeparam>
     /// <param name="change">The change, which applies the rules and calls the session.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>What <paramref name="change"/> returned.</returns>
     Task<T> ExecuteAdminChangeAsync<T>(Func<IQuotaAdminSession, CancellationToken, Task<T>> change, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads audit entries matching <paramref name="query"/>, newest first, one page at a time.</summary>
+    /// <param name="query">The filter and page (already validated).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>One page of entries and the total count of matches.</returns>
+    Task<PagedResult<QuotaAuditEntry>> QueryAuditLogAsync(QuotaAuditQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the users explicitly assigned to a profile, by user id, one page at a time.</summary>
+    /// <param name="profileId">The profile id.</param>
+    /// <param name="offset">Rows to skip (validated).</param>
+    /// <param name="limit">Page size (validated).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>One page of assignments and the total count.</returns>
+    Task<PagedResult<UserAssignment>> ListAssignmentsAsync(long profileId, int offset, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists each user's usage in one period, sorted and paged.</summary>
+    /// <param name="period">The period.</param>
+    /// <param name="sortOrder">The sort order.</param>
+    /// <param name="offset">Rows to skip (validated).</param>
+    /// <param name="limit">Page size (validated).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>One page of usage rows and the total count.</returns>
+    Task<PagedResult<UserUsage>> GetUsageReportAsync(QuotaPeriod period, UsageSortOrder sortOrder, int offset, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds up each period's usage, newest period first.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The totals of every period with usage.</returns>
+    Task<IReadOnlyList<PeriodUsageTotals>> GetPeriodTotalsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Lists one user's usage in every period, newest first.</summary>
+    /// <param name="userId">The user id (already validated).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The user's usage rows.</returns>
+    Task<IReadOnlyList<UserUsage>> GetUserUsageHistoryAsync(string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reserves an estimate in one atomic step: first stops counting the user's expired reservations (lazy TTL), then
+    /// reads the user's usage plus live reservations in the period, asks <paramref name="admit"/> (the core's rule),
+    /// and holds the reservation only if it returns <see langword="true"/>. Concurrent reservations, in one process or
+    /// several, are serialised so each judges the others' holds.
+    /// </summary>
+    /// <param name="reservation">The reservation to hold.</param>
+    /// <param name="admit">The admission rule, called once with the totals inside the atomic step.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>Whether it was held, and the totals that were judged.</returns>
+    /// <exception cref="InvalidOperationException">The request id is already in use.</exception>
+    ValueTask<ReservationAttempt> TryReserveAsync(NewReservation reservation, Func<TokenUsageTotals, bool> admit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Commits a reservation atomically and idempotently by request id: the held estimate is dropped and the actual
+    /// usage added to the reservation's period. A request id already committed counts nothing again. A reservation
+    /// that expired or is unknown still records the actual usage (it happened) and is remembered as committed.
+    /// </summary>
+    /// <param name="requestId">The reservation's request id.</param>
+    /// <param name="userId">The user, used when the reservation is no longer stored.</param>
+    /// <param name="period">The reservation's period, used when it is no longer stored.</param>
+    /// <param name="inputTokens">The actual input tokens (validated).</param>
+    /// <param name="outputTokens">The actual output tokens (validated).</param>
+    /// <param name="now">The time of the commit.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>What was done.</returns>
+    ValueTask<ReservationCommitOutcome> CommitReservationAsync(string requestId, string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Releases a held reservation: its estimate stops counting at once. Committed reservations are untouched.</summary>
+    /// <param name="requestId">The reservation's request id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><see langword="true"/> if a held reservation was released.</returns>
+    ValueTask<bool> ReleaseReservationAsync(string requestId, CancellationToken cancellationToken = default);
 }

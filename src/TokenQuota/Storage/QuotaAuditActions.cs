@@ -20,4 +20,16 @@ public static class QuotaAuditActions
 
     /// <summary>A user's assignment was removed (back to the default).</summary>
     public const string UserUnassigned = "user.unassign";
+
+    /// <summary>A profile was activated.</summary>
+    public const string ProfileActivated = "profile.activate";
+
+    /// <summary>A profile was deactivated.</summary>
+    public const string ProfileDeactivated = "profile.deactivate";
+
+    /// <summary>Many users were assigned (or unassigned) in one call.</summary>
+    public const string UsersBulkAssigned = "user.bulk_assign";
+
+    /// <summary>The assign-Unlimited maintenance step ran.</summary>
+    public const string AssignUnlimitedMaintenance = "maintenance.assign_unlimited";
 }

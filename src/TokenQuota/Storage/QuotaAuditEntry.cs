@@ -7,4 +7,8 @@ namespace TokenQuota;
 /// <param name="Target">What changed, for example <c>profile:3</c> or <c>user:alice</c>.</param>
 /// <param name="Before">The state before, as JSON; <see langword="null"/> when there was none.</param>
 /// <param name="After">The state after, as JSON; <see langword="null"/> when there is none.</param>
-public sealed record QuotaAuditEntry(DateTimeOffset OccurredAt, string? Actor, string Action, string Target, string? Before, string? After);
+public sealed record QuotaAuditEntry(DateTimeOffset OccurredAt, string? Actor, string Action, string Target, string? Before, string? After)
+{
+    /// <summary>Gets the entry's id in the audit log; 0 for an entry not yet written.</summary>
+    public long Id { get; init; }
+}

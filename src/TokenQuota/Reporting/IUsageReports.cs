@@ -1,0 +1,25 @@
+namespace TokenQuota;
+
+/// <summary>Read-only reports over stored token usage.</summary>
+public interface IUsageReports
+{
+    /// <summary>Lists each user's usage in one period, sorted and paged.</summary>
+    /// <param name="period">The period.</param>
+    /// <param name="sortOrder">The sort order.</param>
+    /// <param name="offset">Rows to skip (≥ 0).</param>
+    /// <param name="limit">Page size, 1 to <see cref="Paging.MaxLimit"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>One page of usage rows and the total count.</returns>
+    Task<PagedResult<UserUsage>> GetUsageAsync(QuotaPeriod period, UsageSortOrder sortOrder = UsageSortOrder.TotalTokens, int offset = 0, int limit = 100, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds up every period's usage, newest period first.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The totals of each period that has usage.</returns>
+    Task<IReadOnlyList<PeriodUsageTotals>> GetPeriodTotalsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Lists one user's usage in every period, newest first.</summary>
+    /// <param name="userId">The user id, 1–128 characters.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The user's usage rows.</returns>
+    Task<IReadOnlyList<UserUsage>> GetUserHistoryAsync(string userId, CancellationToken cancellationToken = default);
+}
