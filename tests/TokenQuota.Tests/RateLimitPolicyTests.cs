@@ -1,0 +1,308 @@
+using Moq;
+using TokenQuota.Tests.TestSupport;
+
+namespace TokenQuota.Tests;
+
+public class RateLimitPolicyTests
+{
+    private const string User = "alice";
+
+    // 2025-12-15 10:30:00 UTC: the hour began at 10:00, the day at midnight.
+    private static readonly long HourStart = new DateTimeOffset(2025, 12, 15, 10, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+    private static readonly long DayStart = new DateTimeOffset(2025, 12, 15, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds();
+    private static readonly DateTimeOffset NextHour = new(2025, 12, 15, 11, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset NextDay = new(2025, 12, 16, 0, 0, 0, TimeSpan.Zero);
+
+    private QuotaHarness harness = null!;
+
+    [TearDown]
+    public void TearDown() => harness.Dispose();
+
+    private QuotaHarness WithPro(Action<TokenQuotaOptions>? configure = null, DateTimeOffset? now = null)
+    {
+        harness = new QuotaHarness(configure, now: now);
+        harness.WithProfile(Profiles.Make(2, "Pro", promptsPerHour: 5, promptsPerDay: 50, configChangesPerHour: 3)).Assign(User, 2);
+        return harness;
+    }
+
+    [Test]
+    public async Task Prompt_PassesHourlyAndDailyWindowsTogetherInOneCall_WithUtcAlignedStarts()
+    {
+        WithPro();
+
+        await harness.RateLimits.AcquirePromptAsync(User);
+
+        Assert.That(harness.ChargedWindows, Has.Count.EqualTo(1));
+        Assert.That(harness.ChargedWindows[0], Is.EqualTo(new[]
+        {
+            new RateWindowCharge(RateLimitRules.PromptsHourlyKey, HourStart, 5),
+            new RateWindowCharge(RateLimitRules.PromptsDailyKey, DayStart, 50),
+        }));
+        harness.Store.Verify(s => s.TryChargeRateWindowsAsync(User, It.IsAny<IReadOnlyList<RateWindowCharge>>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Test]
+    public async Task Prompt_WindowStartsAreUtcEvenWhenTheClockWasSetWithAnOffset()
+    {
+        // 16:00 in UTC+05:30 is 10:30 UTC: the day starts at midnight UTC, not at local midnight.
+        WithPro(now: new DateTimeOffset(2025, 12, 15, 16, 0, 0, TimeSpan.FromHours(5.5)));
+
+        await harness.RateLimits.AcquirePromptAsync(User);
+
+        Assert.That(harness.ChargedWindows.Single().Select(w => w.WindowStart), Is.EqualTo(new[] { HourStart, DayStart }));
+    }
+
+    [Test]
+    public async Task Prompt_NextHour_PassesTheNextHourlyWindowStartAndTheSameDay()
+    {
+        WithPro();
+
+        await harness.RateLimits.AcquirePromptAsync(User);
+        harness.Clock.Advance(TimeSpan.FromMinutes(30));
+        await harness.RateLimits.AcquirePromptAsync(User);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(harness.ChargedWindows[1][0].WindowStart, Is.EqualTo(HourStart + 3600));
+            Assert.That(harness.ChargedWindows[1][1].WindowStart, Is.EqualTo(DayStart));
+        });
+    }
+
+    [Test]
+    public async Task Prompt_Allowed_DescribesTheWindowWithFewestAttemptsLeft()
+    {
+        WithPro();
+        harness.RateAnswer = _ => new RateWindowChargeResult(true, [3, 40]);
+
+        var decision = await harness.RateLimits.AcquirePromptAsync(User);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(decision.IsAllowed, Is.True);
+            Assert.That(decision.Message, Is.Empty);
+            Assert.That(decision.Window, Is.EqualTo(RateLimitWindow.PromptsPerHour));
+            Assert.That(decision.Limit, Is.EqualTo(5));
+            Assert.That(decision.Remaining, Is.EqualTo(2));
+            Assert.That(decision.RetryAfter, Is.EqualTo(TimeSpan.Zero));
+            Assert.That(decision.ResetsAt, Is.EqualTo(NextHour));
+            Assert.That(decision.FailedOpen, Is.False);
+        });
+    }
+
+    [Test]
+    public async Task Prompt_Allowed_DailyTighter_DescribesTheDailyWindow()
+    {
+        WithPro();
+        harness.RateAnswer = _ => new RateWindowChargeResult(true, [1, 49]);
+
+        var decision = await harness.RateLimits.AcquirePromptAsync(User);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(decision.Window, Is.EqualTo(RateLimitWindow.PromptsPerDay));
+            Assert.That(decision.Limit, Is.EqualTo(50));
+            Assert.That(decision.Remaining, Is.EqualTo(1));
+            Assert.That(decision.ResetsAt, Is.EqualTo(NextDay));
+        });
+    }
+
+    [Test]
+    public async Task Prompt_RefusedByTheHourlyWindow_HasExactFigures()
+    {
+        WithPro();
+        harness.RateAnswer = _ => new RateWindowChargeResult(false, [5, 40]);
+
+        var decision = await harness.RateLimits.AcquirePromptAsync(User);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(decision.IsAllowed, Is.False);
+            Assert.That(decision.Window, Is.EqualTo(RateLimitWindow.PromptsPerHour));
+            Assert.That(decision.Limit, Is.EqualTo(5));
+            Assert.That(decision.Remaining, Is.Zero);
+            Assert.That(decision.RetryAfter, Is.EqualTo(TimeSpan.FromMinutes(30)));
+            Assert.That(decision.ResetsAt, Is.EqualTo(NextHour));
+            Assert.That(decision.Message, Is.EqualTo("Hourly prompt limit exceeded (5/hour). Retry in 1800 seconds."));
+        });
+    }
+
+    [Test]
+    public async Task Prompt_RefusedByTheDailyWindow_RetriesAtMidnightUtc()
+    {
+        WithPro();
+        harness.RateAnswer = _ => new RateWindowChargeResult(false, [2, 50]);
+
+        var decision = await harness.RateLimits.AcquirePromptAsync(User);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(decision.IsAllowed, Is.False);
+            Assert.That(decision.Window, Is.EqualTo(RateLimitWindow.PromptsPerDay));
+            Assert.That(decision.Limit, Is.EqualTo(50));
+            Assert.That(decision.Remaining, Is.Zero);
+            Assert.That(decision.RetryAfter, Is.EqualTo(TimeSpan.FromHours(13.5)));
+            Assert.That(decision.ResetsAt, Is.EqualTo(NextDay));
+            Assert.That(decision.Message, Is.EqualTo("Daily prompt limit exceeded (50/day). Retry in 48600 seconds."));
+        });
+    }
+
+    [Test]
+    public async Task Prompt_BothWindowsExhausted_TheOneThatEndsLastDecides()
+    {
+        WithPro();
+        harness.RateAnswer = _ => new RateWindowChargeResult(false, [5, 50]);
+
+        var decision = await harness.RateLimits.AcquirePromptAsync(User);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(decision.Window, Is.EqualTo(RateLimitWindow.PromptsPerDay));
+            Assert.That(decision.RetryAfter, Is.EqualTo(NextDay - QuotaHarness.DefaultNow));
+        });
+    }
+
+    [Test]
+    public async Task Prompt_RetryAfterIsExactToTheTickAndTheMessageRoundsUp()
+    {
+        WithPro(now: new DateTimeOffset(2025, 12, 15, 10, 59, 59, 250, TimeSpan.Zero));
+        harness.RateAnswer = _ => new RateWindowChargeResult(false, [5, 10]);
+
+        var decision = await harness.RateLimits.AcquirePromptAsync(User);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(decision.RetryAfter, Is.EqualTo(TimeSpan.FromMilliseconds(750)));
+            Assert.That(decision.Message, Is.EqualTo("Hourly prompt limit exceeded (5/hour). Retry in 1 seconds."));
+        });
+    }
+
+    [Test]
+    public async Task Prompt_FractionalRetryAfter_MessageRoundsUpToWholeSeconds()
+    {
+        WithPro(now: new DateTimeOffset(2025, 12, 15, 10, 29, 59, 500, TimeSpan.Zero));
+        harness.RateAnswer = _ => new RateWindowChargeResult(false, [5, 10]);
+
+        var decision = await harness.RateLimits.AcquirePromptAsync(User);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(decision.RetryAfter, Is.EqualTo(TimeSpan.FromMilliseconds(1_800_500)));
+            Assert.That(decision.Message, Is.EqualTo("Hourly prompt limit exceeded (5/hour). Retry in 1801 seconds."));
+        });
+    }
+
+    [Test]
+    public async Task ConfigChange_PassesOnlyTheConfigurationWindow()
+    {
+        WithPro();
+
+        await harness.RateLimits.AcquireConfigChangeAsync(User);
+
+        Assert.That(harness.ChargedWindows.Single(), Is.EqualTo(new[] { new RateWindowCharge(RateLimitRules.ConfigHourlyKey, HourStart, 3) }));
+    }
+
+    [Test]
+    public async Task ConfigChange_Refused_HasTheConfigurationMessage()
+    {
+        WithPro(now: new DateTimeOffset(2025, 12, 15, 10, 45, 0, TimeSpan.Zero));
+        harness.RateAnswer = _ => new RateWindowChargeResult(false, [3]);
+
+        var decision = await harness.RateLimits.AcquireConfigChangeAsync(User);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(decision.IsAllowed, Is.False);
+            Assert.That(decision.Window, Is.EqualTo(RateLimitWindow.ConfigChangesPerHour));
+            Assert.That(decision.Limit, Is.EqualTo(3));
+            Assert.That(decision.Remaining, Is.Zero);
+            Assert.That(decision.RetryAfter, Is.EqualTo(TimeSpan.FromMinutes(15)));
+            Assert.That(decision.Message, Is.EqualTo("Configuration limit exceeded (3/hour). Retry in 900 seconds."));
+        });
+    }
+
+    [Test]
+    public async Task Disabled_AllowsWithoutTouchingTheStore()
+    {
+        WithPro(o => o.RateLimits.Enabled = false);
+
+        var prompt = await harness.RateLimits.AcquirePromptAsync(User);
+        var config = await harness.RateLimits.AcquireConfigChangeAsync(User);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(prompt.IsAllowed, Is.True);
+            Assert.That(prompt.Window, Is.Null);
+            Assert.That(prompt.Limit, Is.Null);
+            Assert.That(config.IsAllowed, Is.True);
+        });
+        harness.Store.VerifyNoOtherCalls();
+    }
+
+    [Test]
+    public async Task GlobalOverride_UsesTheSystemDefaultsInsteadOfTheProfiles()
+    {
+        WithPro(o =>
+        {
+            o.RateLimits.GlobalOverride = true;
+            o.RateLimits.DefaultPromptsPerHour = 20;
+            o.RateLimits.DefaultPromptsPerDay = 200;
+            o.RateLimits.DefaultConfigChangesPerHour = 2;
+        });
+
+        await harness.RateLimits.AcquirePromptAsync(User);
+        await harness.RateLimits.AcquireConfigChangeAsync(User);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(harness.ChargedWindows[0].Select(w => w.Limit), Is.EqualTo(new[] { 20, 200 }));
+            Assert.That(harness.ChargedWindows[1].Select(w => w.Limit), Is.EqualTo(new[] { 2 }));
+        });
+        harness.Store.Verify(s => s.GetAssignedProfileIdAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Test]
+    public async Task NoProfile_UsesTheSystemDefaults()
+    {
+        harness = new QuotaHarness();
+
+        await harness.RateLimits.AcquirePromptAsync(User);
+        await harness.RateLimits.AcquireConfigChangeAsync(User);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(harness.ChargedWindows[0].Select(w => w.Limit), Is.EqualTo(new[] { 100, 1000 }));
+            Assert.That(harness.ChargedWindows[1].Select(w => w.Limit), Is.EqualTo(new[] { 10 }));
+        });
+    }
+
+    [Test]
+    public async Task InactiveAssignedProfile_FallsBackToTheDefaultProfilesLimits()
+    {
+        harness = new QuotaHarness();
+        harness.WithProfile(Profiles.Make(1, "Free", isDefault: true, promptsPerHour: 9, promptsPerDay: 90))
+            .WithProfile(Profiles.Make(2, "Pro", isActive: false, promptsPerHour: 500, promptsPerDay: 5000))
+            .Assign(User, 2);
+
+        await harness.RateLimits.AcquirePromptAsync(User);
+
+        Assert.That(harness.ChargedWindows.Single().Select(w => w.Limit), Is.EqualTo(new[] { 9, 90 }));
+    }
+
+    [Test]
+    public async Task ProfileWithZeroPromptsPerHour_IsRefused()
+    {
+        harness = new QuotaHarness();
+        harness.WithProfile(Profiles.Make(1, "Blocked", isDefault: true, promptsPerHour: 0, promptsPerDay: 10));
+        harness.RateAnswer = _ => new RateWindowChargeResult(false, [0, 0]);
+
+        var decision = await harness.RateLimits.AcquirePromptAsync(User);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(decision.IsAllowed, Is.False);
+            Assert.That(decision.Window, Is.EqualTo(RateLimitWindow.PromptsPerHour));
+            Assert.That(decision.Limit, Is.Zero);
+            Assert.That(decision.Message, Is.EqualTo("Hourly prompt limit exceeded (0/hour). Retry in 1800 seconds."));
+        });
+    }
+}
