@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace TokenQuota.Sqlite.Tests;
+
+/// <summary>
+/// Runs <c>dotnet TokenQuota.Sqlite.TestHost.dll …</c> as a separate OS process (the TestHost project is referenced,
+/// so its .dll and .runtimeconfig.json are copied next to the tests).
+/// </summary>
+internal sealed class TestHostProcess : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private readonly Process process;
+    private readonly StringBuilder output = new();
+    private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private TestHostProcess(Process process)
+    {
+        this.process = process;
+    }
+
+    public static string HostDll { get; } = Path.Combine(AppContext.BaseDirectory, "TokenQuota.Sqlite.TestHost.dll");
+
+    public static TestHostProcess Start(params string[] args)
+    {
+        Assert.That(HostDll, Does.Exist, "the TestHost must be copied to the test output");
+        Assert.That(Path.ChangeExtension(HostDll, ".runtimeconfig.json"), Does.Exist);
+        var info = new ProcessStartInfo(DotnetPath())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(HostDll);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var host = new TestHostProcess(process);
+        process.OutputDataReceived += (_, e) => host.OnLine(e.Data, isError: false);
+        process.ErrorDataReceived += (_, e) => host.OnLine(e.Data, isError: true);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return host;
+    }
+
+    /// <summary>Waits until the host printed "ready" (it then waits for its go-file).</summary>
+    public async Task WaitUntilReadyAsync()
+    {
+        var finished = await Task.WhenAny(ready.Task, process.WaitForExitAsync(), Task.Delay(Timeout));
+        if (finished != ready.Task)
+        {
+            Assert.Fail($"The TestHost did not become ready. Output:{Environment.NewLine}{Output}");
+        }
+    }
+
+    public async Task<(int ExitCode, string Output)> WaitForExitAsync()
+    {
+        using var cancellation = new CancellationTokenSource(Timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancellation.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"The TestHost did not exit within {Timeout}. Output:{Environment.NewLine}{Output}");
+        }
+
+        return (process.ExitCode, Output);
+    }
+
+    public void Dispose()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        process.Dispose();
+    }
+
+    private string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    private void OnLine(string? line, bool isError)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            output.Append(isError ? "[stderr] " : "[stdout] ").AppendLine(line);
+        }
+
+        if (!isError && line == "ready")
+        {
+            ready.TrySetResult();
+        }
+    }
+
+    private static string DotnetPath()
+    {
+        var fromHost = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        if (!string.IsNullOrEmpty(fromHost) && File.Exists(fromHost))
+        {
+            return fromHost;
+        }
+
+        var current = Environment.ProcessPath;
+        return current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet" ? current : "dotnet";
+    }
+}
