@@ -1,11 +1,101 @@
+// TokenQuota console demo: several users on the Free, Pro, Unlimited and a tiny "Demo-Tight" profile call a fake LLM,
+// each call wrapped in AcquirePromptAsync → CheckAsync → the call → RecordAsync. Refusals are printed with their
+// messages, and a status table ends the run. Run it again: it reuses the database, with fresh user ids.
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using TokenQuota;
+using TokenQuota.Samples.ConsoleHost;
 
-// Minimal placeholder demo; the full demo is built on top of this.
+var runId = Guid.NewGuid().ToString("N")[..6];
+var databasePath = Path.GetFullPath("tokenquota-sample.db");
+
 var services = new ServiceCollection();
-services.AddTokenQuotas().UseSqlite("Data Source=tokenquota-sample.db");
+services.AddLogging(logging => logging
+    .AddSimpleConsole(console => console.SingleLine = true)
+    .SetMinimumLevel(LogLevel.Warning)); // TokenQuota logs user ids and figures, never prompt text.
+services.AddTokenQuotas(options => options.FailureMode = FailureMode.FailClosed)
+    .UseSqlite($"Data Source={databasePath}");
+services.AddSingleton<FakeLlm>();
+services.AddSingleton<QuotaGuardedLlm>();
+services.AddSingleton<DemoProfiles>();
+
 await using var provider = services.BuildServiceProvider();
+var manager = provider.GetRequiredService<IConsumptionProfileManager>();
 var checker = provider.GetRequiredService<ITokenQuotaChecker>();
-await checker.RecordAsync("alice", 1200, 300);
-var status = await checker.GetStatusAsync("alice");
-Console.WriteLine($"alice on {status.ProfileName}: {status.InputTokens.Used:N0} input tokens used in {status.Period}");
+
+Console.WriteLine($"TokenQuota sample, run {runId}");
+Console.WriteLine($"Database: {databasePath}{(File.Exists(databasePath) ? " (reused)" : " (new)")}");
+Console.WriteLine();
+
+Console.WriteLine("Profiles");
+var profiles = new Dictionary<string, ConsumptionProfile>();
+foreach (var name in DemoScript.Users.Select(u => u.ProfileName).OfType<string>().Distinct())
+{
+    profiles[name] = await provider.GetRequiredService<DemoProfiles>().GetOrCreateAsync(name);
+}
+
+var llm = provider.GetRequiredService<QuotaGuardedLlm>();
+var rateLimits = provider.GetRequiredService<IRateLimitPolicy>();
+var refusals = 0;
+foreach (var user in DemoScript.Users)
+{
+    var userId = user.UserId(runId);
+    Console.WriteLine();
+    if (user.ProfileName is { } profileName)
+    {
+        await manager.AssignAsync(userId, profiles[profileName].Id, DemoProfiles.Actor);
+    }
+
+    var effective = await manager.GetEffectiveProfileAsync(userId);
+    Console.WriteLine($"{userId} on {effective?.Name ?? "(no profile)"}: {user.Story}");
+    foreach (var request in user.Requests)
+    {
+        refusals += await SendAsync(llm, userId, request) ? 0 : 1;
+    }
+
+    for (var i = 1; i <= user.ConfigChanges; i++)
+    {
+        refusals += await ChangeSettingsAsync(rateLimits, userId, i) ? 0 : 1;
+    }
+}
+
+Console.WriteLine();
+Console.WriteLine($"{refusals} refusals this run.");
+Console.WriteLine();
+
+var rows = new List<(string, QuotaStatus)>();
+foreach (var user in DemoScript.Users)
+{
+    rows.Add((user.UserId(runId), await checker.GetStatusAsync(user.UserId(runId))));
+}
+
+StatusTable.Print(rows);
+Console.WriteLine();
+
+var alice = DemoScript.Users[0].UserId(runId);
+Console.WriteLine($"GetStatusAsync(\"{alice}\") as JSON (the seed's quota-status shape):");
+Console.WriteLine(JsonSerializer.Serialize(await checker.GetStatusAsync(alice), new JsonSerializerOptions { WriteIndented = true }));
+Console.WriteLine();
+Console.WriteLine("Run it again: the database is reused, the users get new ids, and team-shared keeps adding up.");
+
+static async Task<bool> SendAsync(QuotaGuardedLlm llm, string userId, LlmRequest request)
+{
+    var attachment = request.AttachedDocumentTokens > 0 ? $" + {request.AttachedDocumentTokens:N0}-token document" : "";
+    Console.WriteLine($"  > \"{request.Prompt}\"{attachment}");
+    var outcome = await llm.SendAsync(userId, request);
+    Console.WriteLine(outcome.Response is { } response
+        ? $"    answered: {response.InputTokens:N0} input + {response.OutputTokens:N0} output tokens recorded"
+        : $"    REFUSED by {outcome.RefusedBy}: {outcome.Message}");
+    return outcome.IsAnswered;
+}
+
+static async Task<bool> ChangeSettingsAsync(IRateLimitPolicy rateLimits, string userId, int attempt)
+{
+    Console.WriteLine($"  * configuration change #{attempt} (e.g. switching the model)");
+    var decision = await rateLimits.AcquireConfigChangeAsync(userId);
+    Console.WriteLine(decision.IsAllowed
+        ? $"    allowed: {decision.Remaining} left this hour"
+        : $"    REFUSED by rate limit: {decision.Message}");
+    return decision.IsAllowed;
+}
