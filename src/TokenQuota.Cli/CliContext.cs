@@ -1,0 +1,61 @@
+using System.CommandLine;
+
+namespace TokenQuota.Cli;
+
+/// <summary>
+/// What every command shares: the output writers, the global <c>--db</c> and <c>--json</c> options, the audit actor,
+/// and the one place that runs a command body and turns its failure into a message and an exit code.
+/// </summary>
+internal sealed class CliContext(TextWriter stdout, TextWriter stderr)
+{
+    /// <summary>The database used when <c>--db</c> is not given.</summary>
+    public const string DefaultDatabase = "tokenquota.db";
+
+    public TextWriter Out { get; } = stdout;
+
+    public TextWriter Error { get; } = stderr;
+
+    /// <summary>Gets <c>--db</c>: a file path or a connection string; every command takes it.</summary>
+    public Option<string> Db { get; } = new("--db")
+    {
+        Description = "The SQLite database: a file path or a connection string (\"Data Source=...\"). Defaults to tokenquota.db in the current folder.",
+        HelpName = "path|connection-string",
+        DefaultValueFactory = _ => DefaultDatabase,
+        Recursive = true,
+    };
+
+    /// <summary>Gets <c>--json</c>: write the result as JSON instead of a table.</summary>
+    public Option<bool> Json { get; } = new("--json")
+    {
+        Description = "Write the result to stdout as JSON instead of text.",
+        Recursive = true,
+    };
+
+    /// <summary>Gets the actor written to the audit log by admin commands: <c>cli:</c> and the OS user name.</summary>
+    public static string Actor => "cli:" + Environment.UserName;
+
+    /// <summary>Makes <paramref name="body"/> the action of <paramref name="command"/>.</summary>
+    /// <param name="command">The command.</param>
+    /// <param name="body">What the command does, given the services and the parse result.</param>
+    /// <param name="creating">Whether the command may create the database (only <c>migrate</c>).</param>
+    public void SetAction(Command command, Func<CommandRun, Task> body, bool creating = false) =>
+        command.SetAction((parseResult, cancellationToken) => RunAsync(parseResult, body, creating, cancellationToken));
+
+    private async Task<int> RunAsync(ParseResult parseResult, Func<CommandRun, Task> body, bool creating, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var services = CliServices.Create(parseResult.GetValue(Db) ?? DefaultDatabase, creating);
+            await using (services.ConfigureAwait(false))
+            {
+                var run = new CommandRun(services, parseResult, parseResult.GetValue(Json), Out, cancellationToken);
+                await body(run).ConfigureAwait(false);
+                return ExitCodes.Success;
+            }
+        }
+        catch (Exception ex)
+        {
+            return ErrorReporter.Report(ex, Error);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace TokenQuota.Cli;
+
+/// <summary>
+/// The TokenQuota services of one command run, built on the SQLite database named by <c>--db</c>: either a
+/// Microsoft.Data.Sqlite connection string (<c>Data Source=…;…</c>) or a bare file path.
+/// </summary>
+internal sealed class CliServices : IAsyncDisposable
+{
+    private readonly ServiceProvider provider;
+
+    private CliServices(ServiceProvider provider, string connectionString, string dataSource)
+    {
+        this.provider = provider;
+        ConnectionString = connectionString;
+        DataSource = dataSource;
+    }
+
+    /// <summary>Gets the connection string used.</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>Gets the database file (or other data source) the connection string names.</summary>
+    public string DataSource { get; }
+
+    public IConsumptionProfileManager Profiles => provider.GetRequiredService<IConsumptionProfileManager>();
+
+    public ITokenQuotaChecker Checker => provider.GetRequiredService<ITokenQuotaChecker>();
+
+    public IUsageReports Reports => provider.GetRequiredService<IUsageReports>();
+
+    public IQuotaStore Store => provider.GetRequiredService<IQuotaStore>();
+
+    /// <summary>
+    /// Builds the services. Unless <paramref name="creating"/> (the <c>migrate</c> command), a database file that does
+    /// not exist is a usage error: an operator's typo must not silently create an empty database.
+    /// </summary>
+    /// <param name="db">The value of <c>--db</c>.</param>
+    /// <param name="creating">Whether the command may create the database file.</param>
+    /// <returns>The services; dispose them when done.</returns>
+    /// <exception cref="CliUsageException">The value names no usable database.</exception>
+    public static CliServices Create(string db, bool creating)
+    {
+        var connectionString = ToConnectionString(db);
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        var dataSource = builder.DataSource;
+        if (IsFile(builder))
+        {
+            var fullPath = Path.GetFullPath(dataSource);
+            if (creating)
+            {
+                var folder = Path.GetDirectoryName(fullPath);
+                if (folder is not null && !Directory.Exists(folder))
+                {
+                    throw new CliUsageException($"The folder of the database '{dataSource}' does not exist: {folder}");
+                }
+            }
+            else if (!File.Exists(fullPath))
+            {
+                throw new CliUsageException(
+                    $"The database '{dataSource}' does not exist. Create it with 'tokenquota migrate --db \"{db}\"', or name another with --db.");
+            }
+        }
+
+        var services = new ServiceCollection();
+        services.AddTokenQuotas().UseSqlite(connectionString);
+        return new CliServices(services.BuildServiceProvider(), connectionString, dataSource);
+    }
+
+    /// <summary>
+    /// Turns the value of <c>--db</c> into a connection string: a value that parses as a SQLite connection string with
+    /// a Data Source is used as it is; anything else is a file path.
+    /// </summary>
+    /// <param name="db">The value of <c>--db</c>.</param>
+    /// <returns>The connection string.</returns>
+    /// <exception cref="CliUsageException">The value is empty.</exception>
+    public static string ToConnectionString(string db)
+    {
+        if (string.IsNullOrWhiteSpace(db))
+        {
+            throw new CliUsageException("--db is empty; give a database file path or a connection string such as \"Data Source=tokenquota.db\".");
+        }
+
+        if (db.Contains('=', StringComparison.Ordinal))
+        {
+            try
+            {
+                var builder = new SqliteConnectionStringBuilder(db);
+                if (!string.IsNullOrWhiteSpace(builder.DataSource))
+                {
+                    return builder.ConnectionString;
+                }
+            }
+            catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException)
+            {
+                // Not a connection string: read it as a path.
+            }
+        }
+
+        return new SqliteConnectionStringBuilder { DataSource = db }.ConnectionString;
+    }
+
+    /// <summary>Reads the schema version straight from the file (0 when the database has no TokenQuota schema yet).</summary>
+    /// <returns>The highest applied migration.</returns>
+    public long ReadSchemaVersion()
+    {
+        var builder = new SqliteConnectionStringBuilder(ConnectionString) { Pooling = false };
+        if (IsFile(builder) && !File.Exists(Path.GetFullPath(builder.DataSource)))
+        {
+            return 0;
+        }
+
+        using var connection = new SqliteConnection(builder.ConnectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tokenquota_schema_version')
+                        THEN (SELECT COALESCE(MAX(version), 0) FROM tokenquota_schema_version) ELSE 0 END;
+            """;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public ValueTask DisposeAsync() => provider.DisposeAsync();
+
+    private static bool IsFile(SqliteConnectionStringBuilder builder) =>
+        builder.Mode != SqliteOpenMode.Memory
+        && !string.Equals(builder.DataSource, ":memory:", StringComparison.Ordinal)
+        && !builder.DataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase);
+}

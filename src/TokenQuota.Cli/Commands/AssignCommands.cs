@@ -1,0 +1,115 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace TokenQuota.Cli.Commands;
+
+/// <summary><c>tokenquota assign</c>, <c>assign-many</c> and <c>assign-unlimited</c>: user assignments.</summary>
+internal static class AssignCommands
+{
+    private const string ProfileOrNoneDescription = "The profile, by id or name, or 'none' to remove the assignment (the user gets the default profile).";
+
+    public static Command CreateAssign(CliContext cli)
+    {
+        var user = new Argument<string>("user") { Description = "The user id (1 to 128 characters)." };
+        var profileArgument = new Argument<string>("profile") { Description = ProfileOrNoneDescription };
+        var command = new Command("assign", "Assign a user to an active profile, or with 'none' return the user to the default profile.")
+        {
+            user,
+            profileArgument,
+        };
+        cli.SetAction(command, async run =>
+        {
+            var userId = CommonOptions.ValidUserId(run.Get(user));
+            var (id, profile) = await ProfileReference.ResolveOptionalAsync(run.Profiles, run.Get(profileArgument)!, run.CancellationToken).ConfigureAwait(false);
+            await run.Profiles.AssignAsync(userId, id, CliContext.Actor, run.CancellationToken).ConfigureAwait(false);
+            run.Write(new AssignResult(userId, id, profile?.Name), output => output.WriteLine(id is null
+                ? $"User '{userId}' has no assignment now; the default profile applies."
+                : $"Assigned user '{userId}' to profile {ProfileReference.Describe(id, profile)}."));
+        });
+        return command;
+    }
+
+    public static Command CreateAssignMany(CliContext cli)
+    {
+        var file = new Option<string>("--file")
+        {
+            Description = "A text file of user ids, one per line; blank lines are ignored. Duplicates and invalid ids are refused.",
+            HelpName = "ids.txt",
+            Required = true,
+        };
+        var profileArgument = new Argument<string>("profile") { Description = ProfileOrNoneDescription };
+        var command = new Command("assign-many", "Assign every user listed in a file to a profile (or 'none'), all or nothing.")
+        {
+            file,
+            profileArgument,
+        };
+        cli.SetAction(command, async run =>
+        {
+            var ids = await UserIdFile.ReadAsync(run.Get(file)!, "--file", run.CancellationToken).ConfigureAwait(false);
+            var (id, profile) = await ProfileReference.ResolveOptionalAsync(run.Profiles, run.Get(profileArgument)!, run.CancellationToken).ConfigureAwait(false);
+            var assigned = await run.Profiles.AssignManyAsync([.. ids], id, CliContext.Actor, run.CancellationToken).ConfigureAwait(false);
+            run.Write(new AssignManyResult(assigned, id, profile?.Name), output => output.WriteLine(id is null
+                ? $"Removed the assignment of {Format.Users(assigned)}; the default profile applies to them."
+                : $"Assigned {Format.Users(assigned)} to profile {ProfileReference.Describe(id, profile)}."));
+        });
+        return command;
+    }
+
+    public static Command CreateAssignUnlimited(CliContext cli)
+    {
+        var usersFile = new Option<string>("--users-file")
+        {
+            Description = "A text file of more user ids to cover (for example every user of the host), one per line.",
+            HelpName = "ids.txt",
+        };
+        var command = new Command(
+            "assign-unlimited",
+            "The seed's assign_unlimited_profiles step: assign the Unlimited profile to every known user without an assignment " +
+            "(and to the users of --users-file without one), make Unlimited the default, and print a summary per profile. Idempotent.")
+        {
+            usersFile,
+        };
+        cli.SetAction(command, async run =>
+        {
+            var extra = run.Get(usersFile) is { } path
+                ? await UserIdFile.ReadAsync(path, "--users-file", run.CancellationToken).ConfigureAwait(false)
+                : null;
+            var summary = await run.Profiles.AssignUnlimitedToExistingUsersAsync(
+                extra is null ? null : [.. extra], CliContext.Actor, run.CancellationToken).ConfigureAwait(false);
+            run.Write(summary, output => WriteSummary(output, summary));
+        });
+        return command;
+    }
+
+    /// <summary>Writes the per-profile summary, like the seed's script: profile, users, prompts/h, prompts/day, token limits.</summary>
+    /// <param name="output">The writer.</param>
+    /// <param name="summary">The summary.</param>
+    private static void WriteSummary(TextWriter output, AssignUnlimitedSummary summary)
+    {
+        var unlimited = summary.Profiles.FirstOrDefault(p => p.Id == summary.UnlimitedProfileId);
+        output.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"Assigned the Unlimited profile (id {summary.UnlimitedProfileId}) to {Format.Users(summary.UsersAssigned)} without an assignment; {unlimited?.Name ?? "Unlimited"} is the default profile."));
+        output.WriteLine();
+        output.WriteLine("Profile assignment summary:");
+        var table = new TableWriter("PROFILE", "USERS>", "PROMPTS/H>", "PROMPTS/DAY>", "INPUT TOKENS/MONTH>", "OUTPUT TOKENS/MONTH>");
+        foreach (var p in summary.Profiles)
+        {
+            table.AddRow(
+                p.Name + (p.IsDefault ? " (default)" : string.Empty) + (p.IsActive ? string.Empty : " (inactive)"),
+                Format.Number(p.UserCount),
+                Format.Number(p.PromptsPerHour),
+                Format.Number(p.PromptsPerDay),
+                Format.Limit(p.InputTokensPerMonth),
+                Format.Limit(p.OutputTokensPerMonth));
+        }
+
+        table.Write(output);
+    }
+
+    /// <summary>The JSON result of <c>assign</c>.</summary>
+    internal sealed record AssignResult(string UserId, long? ProfileId, string? ProfileName);
+
+    /// <summary>The JSON result of <c>assign-many</c>.</summary>
+    internal sealed record AssignManyResult(int UsersAssigned, long? ProfileId, string? ProfileName);
+}

@@ -1,0 +1,3 @@
+using TokenQuota.Cli;
+
+return await Cli.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
