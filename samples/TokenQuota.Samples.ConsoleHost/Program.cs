@@ -1,11 +1,18 @@
 // TokenQuota console demo: several users on the Free, Pro, Unlimited and a tiny "Demo-Tight" profile call a fake LLM,
 // each call wrapped in AcquirePromptAsync → CheckAsync → the call → RecordAsync. Refusals are printed with their
 // messages, and a status table ends the run. Run it again: it reuses the database, with fresh user ids.
+// With --chat-client it runs the Microsoft.Extensions.AI middleware demo instead (ChatClientDemo.cs).
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TokenQuota;
 using TokenQuota.Samples.ConsoleHost;
+
+if (args.Contains("--chat-client"))
+{
+    await ChatClientDemo.RunAsync();
+    return;
+}
 
 var runId = Guid.NewGuid().ToString("N")[..6];
 var databasePath = Path.GetFullPath("tokenquota-sample.db");

@@ -46,9 +46,11 @@ internal static class Cli
     {
         var root = new RootCommand(
             "tokenquota: administer TokenQuota consumption profiles, user assignments, quota status, usage and the audit log " +
-            "in a TokenQuota SQLite database.")
+            "in a TokenQuota SQLite database or PostgreSQL schema.")
         {
             context.Db,
+            context.Provider,
+            context.Schema,
             context.Json,
             MigrateCommand.Create(context),
             ProfilesCommand.Create(context),

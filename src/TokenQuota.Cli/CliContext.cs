@@ -18,9 +18,22 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr)
     /// <summary>Gets <c>--db</c>: a file path or a connection string; every command takes it.</summary>
     public Option<string> Db { get; } = new("--db")
     {
-        Description = "The SQLite database: a file path or a connection string (\"Data Source=...\"). Defaults to tokenquota.db in the current folder.",
+        Description = "The database: for sqlite a file path or a connection string (\"Data Source=...\"), defaulting to tokenquota.db in the current folder; " +
+            "for postgres an Npgsql connection string (\"Host=...;Username=...;Database=...\").",
         HelpName = "path|connection-string",
         DefaultValueFactory = _ => DefaultDatabase,
+        Recursive = true,
+    };
+
+    /// <summary>Gets <c>--provider</c>: which store the database is (sqlite or postgres); every command takes it.</summary>
+    public Option<StoreProvider> Provider { get; } = StoreProviders.CreateOption();
+
+    /// <summary>Gets <c>--schema</c>: the PostgreSQL schema that holds TokenQuota's tables.</summary>
+    public Option<string> Schema { get; } = new("--schema")
+    {
+        Description = "For --provider postgres: the schema that holds TokenQuota's tables. Defaults to tokenquota.",
+        HelpName = "name",
+        DefaultValueFactory = _ => "tokenquota",
         Recursive = true,
     };
 
@@ -45,7 +58,8 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr)
     {
         try
         {
-            var services = CliServices.Create(parseResult.GetValue(Db) ?? DefaultDatabase, creating);
+            var services = CliServices.Create(
+                parseResult.GetValue(Db) ?? DefaultDatabase, parseResult.GetValue(Provider), parseResult.GetValue(Schema) ?? "tokenquota", creating);
             await using (services.ConfigureAwait(false))
             {
                 var run = new CommandRun(services, parseResult, parseResult.GetValue(Json), Out, cancellationToken);

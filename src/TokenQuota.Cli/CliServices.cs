@@ -1,22 +1,31 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace TokenQuota.Cli;
 
 /// <summary>
-/// The TokenQuota services of one command run, built on the SQLite database named by <c>--db</c>: either a
-/// Microsoft.Data.Sqlite connection string (<c>Data Source=…;…</c>) or a bare file path.
+/// The TokenQuota services of one command run, built on the database named by <c>--db</c>: for SQLite either a
+/// Microsoft.Data.Sqlite connection string (<c>Data Source=…;…</c>) or a bare file path; for PostgreSQL an Npgsql
+/// connection string, with the tables in <c>--schema</c>.
 /// </summary>
 internal sealed class CliServices : IAsyncDisposable
 {
     private readonly ServiceProvider provider;
 
-    private CliServices(ServiceProvider provider, string connectionString, string dataSource)
+    private readonly string? schema;
+
+    private CliServices(ServiceProvider provider, StoreProvider store, string connectionString, string dataSource, string? schema = null)
     {
         this.provider = provider;
+        this.schema = schema;
+        Provider = store;
         ConnectionString = connectionString;
         DataSource = dataSource;
     }
+
+    /// <summary>Gets the store the command runs against.</summary>
+    public StoreProvider Provider { get; }
 
     /// <summary>Gets the connection string used.</summary>
     public string ConnectionString { get; }
@@ -37,11 +46,18 @@ internal sealed class CliServices : IAsyncDisposable
     /// not exist is a usage error: an operator's typo must not silently create an empty database.
     /// </summary>
     /// <param name="db">The value of <c>--db</c>.</param>
+    /// <param name="store">The value of <c>--provider</c>.</param>
+    /// <param name="schema">The value of <c>--schema</c> (PostgreSQL only).</param>
     /// <param name="creating">Whether the command may create the database file.</param>
     /// <returns>The services; dispose them when done.</returns>
     /// <exception cref="CliUsageException">The value names no usable database.</exception>
-    public static CliServices Create(string db, bool creating)
+    public static CliServices Create(string db, StoreProvider store, string schema, bool creating)
     {
+        if (store == StoreProvider.Postgres)
+        {
+            return CreatePostgres(db, schema);
+        }
+
         var connectionString = ToConnectionString(db);
         var builder = new SqliteConnectionStringBuilder(connectionString);
         var dataSource = builder.DataSource;
@@ -65,7 +81,37 @@ internal sealed class CliServices : IAsyncDisposable
 
         var services = new ServiceCollection();
         services.AddTokenQuotas().UseSqlite(connectionString);
-        return new CliServices(services.BuildServiceProvider(), connectionString, dataSource);
+        return new CliServices(services.BuildServiceProvider(), StoreProvider.Sqlite, connectionString, dataSource);
+    }
+
+    private static CliServices CreatePostgres(string db, string schema)
+    {
+        if (string.IsNullOrWhiteSpace(db) || db == CliContext.DefaultDatabase || !db.Contains('=', StringComparison.Ordinal))
+        {
+            throw new CliUsageException("--provider postgres needs --db with an Npgsql connection string, for example --db \"Host=localhost;Username=app;Password=...;Database=app\".");
+        }
+
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(db);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException)
+        {
+            throw new CliUsageException($"--db is not a valid PostgreSQL connection string: {ex.Message}");
+        }
+
+        var services = new ServiceCollection();
+        try
+        {
+            services.AddTokenQuotas().UsePostgreSql(db, o => o.Schema = schema);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliUsageException(ex.Message);
+        }
+
+        return new CliServices(services.BuildServiceProvider(), StoreProvider.Postgres, db, $"{builder.Host}/{builder.Database} (schema {schema})", schema);
     }
 
     /// <summary>
@@ -105,6 +151,22 @@ internal sealed class CliServices : IAsyncDisposable
     /// <returns>The highest applied migration.</returns>
     public long ReadSchemaVersion()
     {
+        if (Provider == StoreProvider.Postgres)
+        {
+            using var pg = new NpgsqlConnection(ConnectionString);
+            pg.Open();
+            using var exists = pg.CreateCommand();
+            exists.CommandText = $"SELECT to_regclass('{schema}.tokenquota_schema_version') IS NOT NULL;";
+            if (exists.ExecuteScalar() is not true)
+            {
+                return 0;
+            }
+
+            using var query = pg.CreateCommand();
+            query.CommandText = $"SELECT COALESCE(MAX(version), 0) FROM {schema}.tokenquota_schema_version;";
+            return Convert.ToInt64(query.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         var builder = new SqliteConnectionStringBuilder(ConnectionString) { Pooling = false };
         if (IsFile(builder) && !File.Exists(Path.GetFullPath(builder.DataSource)))
         {

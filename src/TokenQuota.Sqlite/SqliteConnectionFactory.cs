@@ -23,6 +23,25 @@ internal sealed class SqliteConnectionFactory
 
     public string DataSource { get; }
 
+    /// <summary>Opens a connection synchronously (Microsoft.Data.Sqlite's open is synchronous anyway), for the store's long-lived connections.</summary>
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = pragmas;
+            command.ExecuteNonQuery();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(connectionString);

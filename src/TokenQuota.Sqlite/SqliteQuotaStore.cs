@@ -4,15 +4,23 @@ using Microsoft.Data.Sqlite;
 namespace TokenQuota.Sqlite;
 
 /// <summary>
-/// The SQLite <see cref="IQuotaStore"/>: Dapper over Microsoft.Data.Sqlite, WAL, <c>synchronous=NORMAL</c>, a busy
-/// timeout, usage added with one insert-or-add statement and write transactions begun immediately
-/// (<c>BEGIN IMMEDIATE</c>), never upgraded from a read. Safe for many threads and for several processes on one machine.
+/// The SQLite <see cref="IQuotaStore"/> over Microsoft.Data.Sqlite: WAL, <c>synchronous=NORMAL</c>, a busy timeout,
+/// usage added with one insert-or-add statement and write transactions begun immediately (<c>BEGIN IMMEDIATE</c>),
+/// never upgraded from a read. Safe for many threads and for several processes on one machine.
 /// </summary>
-public sealed class SqliteQuotaStore : IQuotaStore
+/// <remarks>
+/// The hot path (checks, recording, rate windows, reservations) runs cached prepared statements on long-lived
+/// connections: one writer, whose concurrent writes are group-committed (each call returns only after the COMMIT that
+/// holds its write), and a small pool of readers. Administration and reports use Dapper on pooled connections.
+/// Dispose the store (the DI container does) to close its connections.
+/// </remarks>
+public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposable
 {
     private readonly SqliteQuotaStoreOptions options;
     private readonly SqliteConnectionFactory connections;
     private readonly TimeProvider timeProvider;
+    private readonly SqliteReaderPool readers;
+    private readonly SqliteGroupCommitWriter writer;
     private readonly SemaphoreSlim migrationLock = new(1, 1);
     private volatile bool migrated;
 
@@ -27,6 +35,8 @@ public sealed class SqliteQuotaStore : IQuotaStore
         this.options = options;
         this.timeProvider = timeProvider ?? TimeProvider.System;
         connections = new SqliteConnectionFactory(options);
+        readers = new SqliteReaderPool(connections);
+        writer = new SqliteGroupCommitWriter(connections);
     }
 
     /// <summary>Gets the newest schema version this store knows.</summary>
@@ -49,11 +59,8 @@ public sealed class SqliteQuotaStore : IQuotaStore
     }
 
     /// <inheritdoc />
-    public async ValueTask<long> GetConfigurationVersionAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(SqliteSql.SelectConfigVersion, cancellationToken: cancellationToken)).ConfigureAwait(false);
-    }
+    public ValueTask<long> GetConfigurationVersionAsync(CancellationToken cancellationToken = default) =>
+        ReadAsync(0, static (c, _) => c.ReadConfigurationVersion(), cancellationToken);
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<ConsumptionProfile>> GetProfilesAsync(CancellationToken cancellationToken = default)
@@ -63,149 +70,62 @@ public sealed class SqliteQuotaStore : IQuotaStore
     }
 
     /// <inheritdoc />
-    public async ValueTask<long?> GetAssignedProfileIdAsync(string userId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteScalarAsync<long?>(new CommandDefinition(SqliteSql.SelectAssignment, new { userId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-    }
+    public ValueTask<long?> GetAssignedProfileIdAsync(string userId, CancellationToken cancellationToken = default) =>
+        ReadAsync(userId, static (c, user) => c.ReadAssignedProfileId(user), cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask<TokenUsageTotals> GetUsageAsync(string userId, QuotaPeriod period, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await ReadUsageAsync(connection, null, userId, period, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-    }
+    /// <remarks>The totals carry the configuration version read in the same statement.</remarks>
+    public ValueTask<TokenUsageTotals> GetUsageAsync(string userId, QuotaPeriod period, CancellationToken cancellationToken = default) =>
+        ReadAsync(
+            (userId, period.Key, timeProvider.GetUtcNow().ToUnixTimeMilliseconds()),
+            static (c, s) => c.ReadUsage(s.userId, s.Key, s.Item3),
+            cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask<TokenUsageTotals?> AddUsageAsync(string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var row = await connection.QuerySingleOrDefaultAsync<UsageRow>(new CommandDefinition(
-            SqliteSql.AddUsage,
-            new { userId, period = period.Key, input = inputTokens, output = outputTokens, now = now.ToUnixTimeMilliseconds() },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return row is null ? null : new TokenUsageTotals(row.input_tokens_used, row.output_tokens_used);
-    }
+    public ValueTask<TokenUsageTotals?> AddUsageAsync(string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        WriteAsync(
+            (userId, period.Key, inputTokens, outputTokens, now.ToUnixTimeMilliseconds()),
+            static (c, s) => c.AddUsage(s.userId, s.Key, s.inputTokens, s.outputTokens, s.Item5),
+            multiStatement: false,
+            cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask<RateWindowChargeResult> TryChargeRateWindowsAsync(string userId, IReadOnlyList<RateWindowCharge> windows, CancellationToken cancellationToken = default)
+    public ValueTask<RateWindowChargeResult> TryChargeRateWindowsAsync(string userId, IReadOnlyList<RateWindowCharge> windows, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(windows);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        using var transaction = connection.BeginTransaction();
-        var stored = (await connection.QueryAsync<RateWindowRow>(new CommandDefinition(
-            SqliteSql.SelectRateWindows, new { userId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
-
-        var counts = new int[windows.Count];
-        var admit = true;
-        for (var i = 0; i < windows.Count; i++)
-        {
-            var row = stored.Find(r => r.window_key == windows[i].Key);
-            counts[i] = row is not null && row.window_start == windows[i].WindowStart ? (int)row.request_count : 0;
-            admit &= counts[i] + 1L <= windows[i].Limit;
-        }
-
-        if (!admit)
-        {
-            return new RateWindowChargeResult(false, counts);
-        }
-
-        foreach (var window in windows)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                SqliteSql.ChargeRateWindow, new { userId, key = window.Key, start = window.WindowStart }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }
-
-        transaction.Commit();
-        for (var i = 0; i < counts.Length; i++)
-        {
-            counts[i]++;
-        }
-
-        return new RateWindowChargeResult(true, counts);
+        return WriteAsync((userId, windows), static (c, s) => ChargeRateWindows(c, s.userId, s.windows), multiStatement: true, cancellationToken);
     }
 
     /// <inheritdoc />
-    public async ValueTask<ReservationAttempt> TryReserveAsync(NewReservation reservation, Func<TokenUsageTotals, bool> admit, CancellationToken cancellationToken = default)
+    public ValueTask<ReservationAttempt> TryReserveAsync(NewReservation reservation, Func<TokenUsageTotals, bool> admit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reservation);
         ArgumentNullException.ThrowIfNull(admit);
-        var now = reservation.CreatedAt.ToUnixTimeMilliseconds();
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        using var transaction = connection.BeginTransaction();
-        await connection.ExecuteAsync(new CommandDefinition(SqliteSql.PurgeReservations, new { userId = reservation.UserId, now }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        var totals = await ReadUsageAsync(connection, transaction, reservation.UserId, reservation.Period, reservation.CreatedAt, cancellationToken).ConfigureAwait(false);
-        if (!admit(totals))
-        {
-            return new ReservationAttempt(false, totals);
-        }
-
-        try
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
-                SqliteSql.InsertReservation,
-                new
-                {
-                    requestId = reservation.RequestId,
-                    userId = reservation.UserId,
-                    period = reservation.Period.Key,
-                    input = reservation.InputTokens,
-                    output = reservation.OutputTokens,
-                    now,
-                    expiresAt = reservation.ExpiresAt.ToUnixTimeMilliseconds(),
-                },
-                transaction,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
-        {
-            throw new InvalidOperationException($"The reservation request id '{reservation.RequestId}' is already in use.", ex);
-        }
-
-        transaction.Commit();
-        return new ReservationAttempt(true, totals);
+        return WriteAsync((reservation, admit), static (c, s) => Reserve(c, s.reservation, s.admit), multiStatement: true, cancellationToken);
     }
 
     /// <inheritdoc />
-    public async ValueTask<ReservationCommitOutcome> CommitReservationAsync(string requestId, string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        var nowMs = now.ToUnixTimeMilliseconds();
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        using var transaction = connection.BeginTransaction();
-        var row = await connection.QuerySingleOrDefaultAsync<ReservationRow>(new CommandDefinition(
-            SqliteSql.SelectReservation, new { requestId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (row?.state == "committed")
-        {
-            return ReservationCommitOutcome.AlreadyCommitted;
-        }
-
-        var owner = row?.user_id ?? userId;
-        var periodKey = row?.period ?? period.Key;
-        if (inputTokens > 0 || outputTokens > 0)
-        {
-            var added = await connection.QuerySingleOrDefaultAsync<UsageRow>(new CommandDefinition(
-                SqliteSql.AddUsage, new { userId = owner, period = periodKey, input = inputTokens, output = outputTokens, now = nowMs }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            if (added is null)
-            {
-                throw new ArgumentOutOfRangeException(nameof(inputTokens), "Committing this usage would overflow the user's stored monthly total; nothing was written.");
-            }
-        }
-
-        await connection.ExecuteAsync(new CommandDefinition(
-            SqliteSql.MarkReservationCommitted,
-            new { requestId, userId = owner, period = periodKey, input = inputTokens, output = outputTokens, now = nowMs },
-            transaction,
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        transaction.Commit();
-        return row is not null && row.expires_at > nowMs ? ReservationCommitOutcome.Committed : ReservationCommitOutcome.CommittedAfterExpiry;
-    }
+    public ValueTask<ReservationCommitOutcome> CommitReservationAsync(string requestId, string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        WriteAsync(
+            (requestId, userId, period.Key, inputTokens, outputTokens, now.ToUnixTimeMilliseconds()),
+            static (c, s) => CommitReservation(c, s.requestId, s.userId, s.Key, s.inputTokens, s.outputTokens, s.Item6),
+            multiStatement: true,
+            cancellationToken);
 
     /// <inheritdoc />
-    public async ValueTask<bool> ReleaseReservationAsync(string requestId, CancellationToken cancellationToken = default)
+    public ValueTask<bool> ReleaseReservationAsync(string requestId, CancellationToken cancellationToken = default) =>
+        WriteAsync(requestId, static (c, id) => c.ReleaseReservation(id), multiStatement: false, cancellationToken);
+
+    /// <summary>Closes the store's long-lived connections once the queued writes have committed.</summary>
+    /// <returns>A task that completes when the store is closed.</returns>
+    public async ValueTask DisposeAsync()
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync(new CommandDefinition(SqliteSql.ReleaseReservation, new { requestId }, cancellationToken: cancellationToken)).ConfigureAwait(false) > 0;
+        await writer.DisposeAsync().ConfigureAwait(false);
+        readers.Dispose();
     }
+
+    /// <summary>Closes the store's long-lived connections once the queued writes have committed.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <inheritdoc />
     public async Task<T> ExecuteAdminChangeAsync<T>(Func<IQuotaAdminSession, CancellationToken, Task<T>> change, CancellationToken cancellationToken = default)
@@ -280,15 +200,110 @@ public sealed class SqliteQuotaStore : IQuotaStore
         return rows.Select(r => r.ToUsage()).ToArray();
     }
 
-    private static async Task<TokenUsageTotals> ReadUsageAsync(SqliteConnection connection, SqliteTransaction? transaction, string userId, QuotaPeriod period, DateTimeOffset now, CancellationToken cancellationToken)
+    private static RateWindowChargeResult ChargeRateWindows(SqlitePreparedCommands c, string userId, IReadOnlyList<RateWindowCharge> windows)
     {
-        var row = await connection.QuerySingleAsync<UsageWithReservationsRow>(new CommandDefinition(
-            SqliteSql.SelectUsage, new { userId, period = period.Key, now = now.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return new TokenUsageTotals(row.input_tokens_used, row.output_tokens_used)
+        var counts = c.ReadRateWindowCounts(userId, windows);
+        var admit = true;
+        for (var i = 0; i < windows.Count; i++)
         {
-            ReservedInputTokens = row.reserved_input_tokens,
-            ReservedOutputTokens = row.reserved_output_tokens,
-        };
+            admit &= counts[i] + 1L <= windows[i].Limit;
+        }
+
+        if (!admit)
+        {
+            return new RateWindowChargeResult(false, counts);
+        }
+
+        c.ChargeRateWindows(userId, windows);
+        for (var i = 0; i < counts.Length; i++)
+        {
+            counts[i]++;
+        }
+
+        return new RateWindowChargeResult(true, counts);
+    }
+
+    private static ReservationAttempt Reserve(SqlitePreparedCommands c, NewReservation reservation, Func<TokenUsageTotals, bool> admit)
+    {
+        var now = reservation.CreatedAt.ToUnixTimeMilliseconds();
+        c.PurgeReservations(reservation.UserId, now);
+        var totals = c.ReadUsage(reservation.UserId, reservation.Period.Key, now);
+        if (!admit(totals))
+        {
+            return new ReservationAttempt(false, totals);
+        }
+
+        try
+        {
+            c.InsertReservation(reservation, now);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
+        {
+            throw new InvalidOperationException($"The reservation request id '{reservation.RequestId}' is already in use.", ex);
+        }
+
+        return new ReservationAttempt(true, totals);
+    }
+
+    private static ReservationCommitOutcome CommitReservation(SqlitePreparedCommands c, string requestId, string userId, string periodKey, long inputTokens, long outputTokens, long nowMs)
+    {
+        var row = c.ReadReservation(requestId);
+        if (row?.State == "committed")
+        {
+            return ReservationCommitOutcome.AlreadyCommitted;
+        }
+
+        var owner = row?.UserId ?? userId;
+        var period = row?.Period ?? periodKey;
+        if ((inputTokens > 0 || outputTokens > 0) && c.AddUsage(owner, period, inputTokens, outputTokens, nowMs) is null)
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputTokens), "Committing this usage would overflow the user's stored monthly total; nothing was written.");
+        }
+
+        c.MarkReservationCommitted(requestId, owner, period, inputTokens, outputTokens, nowMs);
+        return row is { } stored && stored.ExpiresAt > nowMs ? ReservationCommitOutcome.Committed : ReservationCommitOutcome.CommittedAfterExpiry;
+    }
+
+    /// <summary>Runs a read on a pooled long-lived connection; synchronous (no allocation) once the schema is migrated.</summary>
+    private ValueTask<T> ReadAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> read, CancellationToken cancellationToken)
+    {
+        if (!migrated && options.AutoMigrate)
+        {
+            return MigrateThenReadAsync(state, read, cancellationToken);
+        }
+
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return new ValueTask<T>(readers.Read(state, read));
+        }
+        catch (Exception ex)
+        {
+            return ValueTask.FromException<T>(ex);
+        }
+    }
+
+    private async ValueTask<T> MigrateThenReadAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> read, CancellationToken cancellationToken)
+    {
+        await MigrateAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(state, read, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a write on the writer connection (inline when idle, else group-committed); completes after its COMMIT.</summary>
+    private ValueTask<T> WriteAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, bool multiStatement, CancellationToken cancellationToken)
+    {
+        if (!migrated && options.AutoMigrate)
+        {
+            return MigrateThenWriteAsync(state, work, multiStatement, cancellationToken);
+        }
+
+        return cancellationToken.IsCancellationRequested ? ValueTask.FromCanceled<T>(cancellationToken) : writer.RunAsync(state, work, multiStatement);
+    }
+
+    private async ValueTask<T> MigrateThenWriteAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, bool multiStatement, CancellationToken cancellationToken)
+    {
+        await MigrateAsync(cancellationToken).ConfigureAwait(false);
+        return await WriteAsync(state, work, multiStatement, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
@@ -301,43 +316,4 @@ public sealed class SqliteQuotaStore : IQuotaStore
         return await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
     }
 
-#pragma warning disable SA1300, IDE1006 // Column names.
-    private sealed class UsageRow
-    {
-        public long input_tokens_used { get; set; }
-
-        public long output_tokens_used { get; set; }
-    }
-
-    private sealed class UsageWithReservationsRow
-    {
-        public long input_tokens_used { get; set; }
-
-        public long output_tokens_used { get; set; }
-
-        public long reserved_input_tokens { get; set; }
-
-        public long reserved_output_tokens { get; set; }
-    }
-
-    private sealed class ReservationRow
-    {
-        public string user_id { get; set; } = string.Empty;
-
-        public string period { get; set; } = string.Empty;
-
-        public string state { get; set; } = string.Empty;
-
-        public long expires_at { get; set; }
-    }
-
-    private sealed class RateWindowRow
-    {
-        public string window_key { get; set; } = string.Empty;
-
-        public long window_start { get; set; }
-
-        public long request_count { get; set; }
-    }
-#pragma warning restore SA1300, IDE1006
 }

@@ -72,13 +72,17 @@ internal static class SqliteSql
         VALUES (@occurredAt, @actor, @action, @target, @before, @after);
         """;
 
-    /// <summary>A user's usage in a period plus the estimates of the live reservations (held, not expired at @now).</summary>
+    /// <summary>
+    /// A user's usage in a period plus the estimates of the live reservations (held, not expired at @now), and the
+    /// configuration version read in the same statement (one snapshot), so a check needs one read.
+    /// </summary>
     public const string SelectUsage = """
         SELECT
             COALESCE((SELECT input_tokens_used FROM user_token_usage WHERE user_id = @userId AND period = @period), 0) AS input_tokens_used,
             COALESCE((SELECT output_tokens_used FROM user_token_usage WHERE user_id = @userId AND period = @period), 0) AS output_tokens_used,
             COALESCE(SUM(r.input_tokens), 0) AS reserved_input_tokens,
-            COALESCE(SUM(r.output_tokens), 0) AS reserved_output_tokens
+            COALESCE(SUM(r.output_tokens), 0) AS reserved_output_tokens,
+            (SELECT value FROM tokenquota_state WHERE key = 'config_version') AS config_version
         FROM tokenquota_reservations r
         WHERE r.user_id = @userId AND r.period = @period AND r.state = 'held' AND r.expires_at > @now;
         """;
@@ -134,6 +138,27 @@ internal static class SqliteSql
             request_count = CASE WHEN window_start = excluded.window_start THEN request_count + 1 ELSE 1 END,
             window_start  = excluded.window_start;
         """;
+
+    /// <summary>Charges two windows of one user in one statement (the hourly and daily prompt windows).</summary>
+    public const string ChargeTwoRateWindows = """
+        INSERT INTO tokenquota_rate_windows (user_id, window_key, window_start, request_count)
+        VALUES (@userId, @key, @start, 1), (@userId, @key2, @start2, 1)
+        ON CONFLICT (user_id, window_key) DO UPDATE SET
+            request_count = CASE WHEN window_start = excluded.window_start THEN request_count + 1 ELSE 1 END,
+            window_start  = excluded.window_start;
+        """;
+
+    public const string BeginImmediate = "BEGIN IMMEDIATE;";
+
+    public const string Commit = "COMMIT;";
+
+    public const string Rollback = "ROLLBACK;";
+
+    public const string Savepoint = "SAVEPOINT tokenquota_request;";
+
+    public const string ReleaseSavepoint = "RELEASE tokenquota_request;";
+
+    public const string RollbackToSavepoint = "ROLLBACK TO tokenquota_request; RELEASE tokenquota_request;";
 
     /// <summary>Users with usage or rate-limit history and no explicit assignment.</summary>
     public const string SelectKnownUnassignedUsers = """

@@ -5,9 +5,19 @@ using TokenQuota;
 
 // A tiny host the SQLite integration tests start as separate OS processes.
 //
-//   migrate <dbpath>                  migrates the database
-//   record  <dbpath> <user> <n>       records 1 input and 2 output tokens, n times
-//   acquire <dbpath> <user> <n>       tries n prompts; prints "admitted <count>"
+//   migrate     <dbpath>                             migrates the database
+//   record      <dbpath> <user> <n>                  records 1 input and 2 output tokens, n times, one after another
+//   acquire     <dbpath> <user> <n>                  tries n prompts; prints "admitted <count>"
+//   record-many <dbpath> <user> <n> <in> <out>       n concurrent RecordAsync(user, in, out); prints "recorded <n>"
+//   reserve     <dbpath> <user> <n> <estIn> <estOut> <commitIn> <commitOut>
+//                                                    n concurrent reservations; commits each granted one with the
+//                                                    commit figures; prints "granted <g> denied <d> committed <in> <out>"
+//   hold        <dbpath> <user> <n> <estIn> <ttl-minutes>
+//                                                    makes n reservations of estIn input tokens, prints "held <g>" and
+//                                                    waits forever (the test kills it with SIGKILL)
+//   record-loop <dbpath> <prefix> <workers>          <workers> loops each recording 1 input and 2 output tokens for a
+//                                                    new user "<prefix>-<worker>-<i>"; after each RecordAsync returns it
+//                                                    prints "acked <user>;" (runs until killed)
 //
 // Options: --at <unix-ms> fixes the clock (default: the real clock); --go <file> prints "ready" once the services
 // are built, then waits for <file> to exist, so several processes can start the work at the same moment.
@@ -34,14 +44,21 @@ for (var i = 0; i < args.Length; i++)
 var valid = positional.Count switch
 {
     2 => positional[0] == "migrate",
-    4 => positional[0] is "record" or "acquire",
+    4 => positional[0] is "record" or "acquire" or "record-loop",
+    6 => positional[0] is "record-many" or "hold",
+    8 => positional[0] == "reserve",
     _ => false,
 };
 if (!valid)
 {
-    Console.Error.WriteLine("usage: migrate <dbpath> | record <dbpath> <user> <n> | acquire <dbpath> <user> <n>  [--at <unix-ms>] [--go <file>]");
+    Console.Error.WriteLine(
+        "usage: migrate <dbpath> | record <dbpath> <user> <n> | acquire <dbpath> <user> <n> | record-many <dbpath> <user> <n> <in> <out>"
+        + " | reserve <dbpath> <user> <n> <estIn> <estOut> <commitIn> <commitOut> | hold <dbpath> <user> <n> <estIn> <ttl-minutes>"
+        + " | record-loop <dbpath> <prefix> <workers>  [--at <unix-ms>] [--go <file>]");
     return 2;
 }
+
+long Arg(int index) => long.Parse(positional[index], CultureInfo.InvariantCulture);
 
 try
 {
@@ -53,6 +70,7 @@ try
 
     services.AddTokenQuotas().UseSqlite($"Data Source={positional[1]}", o => o.BusyTimeout = TimeSpan.FromSeconds(20));
     await using var provider = services.BuildServiceProvider();
+    var checker = provider.GetRequiredService<ITokenQuotaChecker>();
 
     if (goFile is not null)
     {
@@ -77,23 +95,101 @@ try
             await provider.GetRequiredService<IQuotaStore>().MigrateAsync();
             break;
         case "record":
-            var checker = provider.GetRequiredService<ITokenQuotaChecker>();
-            for (var i = 0; i < int.Parse(positional[3], CultureInfo.InvariantCulture); i++)
+            for (var i = 0; i < Arg(3); i++)
             {
                 await checker.RecordAsync(positional[2], 1, 2);
             }
 
             break;
-        default:
+        case "acquire":
             var rates = provider.GetRequiredService<IRateLimitPolicy>();
             var admitted = 0;
-            for (var i = 0; i < int.Parse(positional[3], CultureInfo.InvariantCulture); i++)
+            for (var i = 0; i < Arg(3); i++)
             {
                 admitted += (await rates.AcquirePromptAsync(positional[2])).IsAllowed ? 1 : 0;
             }
 
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"admitted {admitted}"));
             break;
+        case "record-many":
+        {
+            var (user, n, input, output) = (positional[2], (int)Arg(3), Arg(4), Arg(5));
+            using var gate = new ManualResetEventSlim(false);
+            var calls = Enumerable.Range(0, n).Select(_ => Task.Run(async () =>
+            {
+                gate.Wait();
+                await checker.RecordAsync(user, input, output);
+            })).ToArray();
+            gate.Set();
+            await Task.WhenAll(calls);
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"recorded {n}"));
+            break;
+        }
+
+        case "reserve":
+        {
+            var (user, n, estIn, estOut, commitIn, commitOut) = (positional[2], (int)Arg(3), Arg(4), Arg(5), Arg(6), Arg(7));
+            using var gate = new ManualResetEventSlim(false);
+            var calls = Enumerable.Range(0, n).Select(_ => Task.Run(async () =>
+            {
+                gate.Wait();
+                var result = await checker.ReserveAsync(user, estIn, estOut);
+                if (!result.IsAllowed)
+                {
+                    return false;
+                }
+
+                await using var reservation = result.Reservation;
+                var outcome = await reservation.CommitAsync(commitIn, commitOut);
+                if (outcome != ReservationCommitOutcome.Committed)
+                {
+                    throw new InvalidOperationException($"Unexpected commit outcome {outcome}.");
+                }
+
+                return true;
+            })).ToArray();
+            gate.Set();
+            var granted = (await Task.WhenAll(calls)).Count(g => g);
+            Console.Out.WriteLine(string.Create(
+                CultureInfo.InvariantCulture, $"granted {granted} denied {n - granted} committed {granted * commitIn} {granted * commitOut}"));
+            break;
+        }
+
+        case "hold":
+        {
+            var (user, n, estIn, ttl) = (positional[2], (int)Arg(3), Arg(4), TimeSpan.FromMinutes(Arg(5)));
+            var held = new List<QuotaReservation>();
+            for (var i = 0; i < n; i++)
+            {
+                var result = await checker.ReserveAsync(user, estIn, 0, new QuotaReservationOptions { Ttl = ttl });
+                if (result.IsAllowed)
+                {
+                    held.Add(result.Reservation);
+                }
+            }
+
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"held {held.Count}"));
+            Console.Out.Flush();
+            await Task.Delay(Timeout.InfiniteTimeSpan);
+            GC.KeepAlive(held);
+            break;
+        }
+
+        default: // record-loop
+        {
+            var (prefix, workers) = (positional[2], (int)Arg(3));
+            var loops = Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
+            {
+                for (var i = 0; ; i++)
+                {
+                    var user = string.Create(CultureInfo.InvariantCulture, $"{prefix}-{w}-{i}");
+                    await checker.RecordAsync(user, 1, 2);
+                    Console.Out.WriteLine($"acked {user};");
+                }
+            })).ToArray();
+            await Task.WhenAll(loops);
+            break;
+        }
     }
 
     Console.Out.WriteLine("ok");

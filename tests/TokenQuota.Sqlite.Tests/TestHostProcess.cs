@@ -13,6 +13,8 @@ internal sealed class TestHostProcess : IDisposable
     private readonly Process process;
     private readonly StringBuilder output = new();
     private readonly TaskCompletionSource ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<string> lines = [];
+    private readonly List<(Func<string, bool> Predicate, TaskCompletionSource Seen)> waiters = [];
 
     private TestHostProcess(Process process)
     {
@@ -47,6 +49,22 @@ internal sealed class TestHostProcess : IDisposable
         return host;
     }
 
+    /// <summary>
+    /// Starts one host per argument list, each with <c>--go &lt;goFile&gt;</c>, waits until all are ready, then creates the
+    /// go-file so they start their work at the same moment.
+    /// </summary>
+    public static async Task<TestHostProcess[]> StartTogetherAsync(string goFile, IEnumerable<string[]> argumentLists)
+    {
+        var hosts = argumentLists.Select(a => Start([.. a, "--go", goFile])).ToArray();
+        foreach (var host in hosts)
+        {
+            await host.WaitUntilReadyAsync();
+        }
+
+        await File.WriteAllTextAsync(goFile, "go");
+        return hosts;
+    }
+
     /// <summary>Waits until the host printed "ready" (it then waits for its go-file).</summary>
     public async Task WaitUntilReadyAsync()
     {
@@ -71,6 +89,46 @@ internal sealed class TestHostProcess : IDisposable
         }
 
         return (process.ExitCode, Output);
+    }
+
+    /// <summary>Waits until the host printed a line on stdout that matches <paramref name="predicate"/>.</summary>
+    public async Task WaitForLineAsync(Func<string, bool> predicate, string description)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (output)
+        {
+            if (lines.Exists(l => predicate(l)))
+            {
+                return;
+            }
+
+            waiters.Add((predicate, seen));
+        }
+
+        var finished = await Task.WhenAny(seen.Task, process.WaitForExitAsync(), Task.Delay(Timeout));
+        if (finished != seen.Task && !seen.Task.IsCompleted)
+        {
+            Assert.Fail($"The TestHost did not print {description}. Output:{Environment.NewLine}{Output}");
+        }
+    }
+
+    /// <summary>Kills the host with SIGKILL (on Linux, <see cref="Process.Kill(bool)"/> sends SIGKILL) and waits until it is gone and its output is drained.</summary>
+    public async Task KillAsync()
+    {
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+    }
+
+    /// <summary>Gets the lines the host printed on stdout so far.</summary>
+    public IReadOnlyList<string> StdoutLines
+    {
+        get
+        {
+            lock (output)
+            {
+                return lines.ToArray();
+            }
+        }
     }
 
     public void Dispose()
@@ -104,6 +162,15 @@ internal sealed class TestHostProcess : IDisposable
         lock (output)
         {
             output.Append(isError ? "[stderr] " : "[stdout] ").AppendLine(line);
+            if (!isError)
+            {
+                lines.Add(line);
+                foreach (var waiter in waiters.Where(w => w.Predicate(line)).ToArray())
+                {
+                    waiters.Remove(waiter);
+                    waiter.Seen.TrySetResult();
+                }
+            }
         }
 
         if (!isError && line == "ready")

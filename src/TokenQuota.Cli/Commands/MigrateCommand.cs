@@ -6,36 +6,13 @@ namespace TokenQuota.Cli.Commands;
 /// <summary><c>tokenquota migrate</c>: creates or upgrades the schema (the seed's step 1, "Run Database Migration").</summary>
 internal static class MigrateCommand
 {
-    private static readonly string[] PostgresNames = ["postgres", "postgresql", "npgsql", "pg"];
-
     public static Command Create(CliContext cli)
     {
-        var provider = new Option<string>("--provider")
-        {
-            Description = "The store to migrate. Only sqlite is available in this version.",
-            HelpName = "sqlite",
-            DefaultValueFactory = _ => "sqlite",
-        };
-        provider.Validators.Add(result =>
-        {
-            var value = result.GetValueOrDefault<string>()?.Trim() ?? string.Empty;
-            if (string.Equals(value, "sqlite", StringComparison.OrdinalIgnoreCase))
-            {
-                return;
-            }
-
-            result.AddError(PostgresNames.Contains(value, StringComparer.OrdinalIgnoreCase)
-                ? $"The provider '{value}' is not available in this version of tokenquota; only 'sqlite' is. Run the PostgreSQL store's migration from your host (TokenQuota.PostgreSql) instead."
-                : $"Unknown provider '{value}'; this version of tokenquota supports only 'sqlite'.");
-        });
-
         var command = new Command(
             "migrate",
             "Create or upgrade the TokenQuota schema in the database (creating the file if needed) and seed the Free, Pro, " +
-            "Enterprise and Unlimited profiles on first run. Idempotent.")
-        {
-            provider,
-        };
+            "Enterprise and Unlimited profiles on first run. Idempotent. With --provider postgres --db \"Host=...\" it migrates a " +
+            "PostgreSQL schema (--schema, default tokenquota), for example ahead of a deployment.");
 
         cli.SetAction(command, async run =>
         {
@@ -44,7 +21,7 @@ internal static class MigrateCommand
             var after = run.Services.ReadSchemaVersion();
             var profiles = await run.Profiles.ListAsync(run.CancellationToken).ConfigureAwait(false);
             var defaultProfile = profiles.FirstOrDefault(p => p.IsDefault);
-            var result = new MigrateResult(run.Services.DataSource, "sqlite", before, after, profiles.Count, defaultProfile?.Name);
+            var result = new MigrateResult(run.Services.DataSource, StoreProviders.Name(run.Services.Provider), before, after, profiles.Count, defaultProfile?.Name);
             run.Write(result, output =>
             {
                 output.WriteLine(before == after

@@ -26,8 +26,11 @@ internal sealed class TokenQuotaChecker(
         var period = QuotaPeriod.FromInstant(timeProvider.GetUtcNow());
         try
         {
-            var profile = await resolver.ResolveAsync(userId, cancellationToken).ConfigureAwait(false);
+            // The usage read also returns the configuration version (one statement, one snapshot) when the store
+            // reports it, so the profile is resolved without a second round trip and a change made by any process is
+            // still seen by the next check.
             var usage = await store.GetUsageAsync(userId, period, cancellationToken).ConfigureAwait(false);
+            var profile = await resolver.ResolveAsync(userId, usage.ConfigurationVersion, cancellationToken).ConfigureAwait(false);
             var result = TokenQuotaRules.Judge(period, profile, usage, inputTokens, outputTokens);
             if (result.IsAllowed)
             {

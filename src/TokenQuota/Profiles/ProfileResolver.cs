@@ -35,9 +35,16 @@ internal sealed class ProfileResolver(IQuotaStore store, IOptions<TokenQuotaOpti
         return defaultProfile;
     }
 
-    public async ValueTask<ConsumptionProfile?> ResolveAsync(string userId, CancellationToken cancellationToken)
+    public ValueTask<ConsumptionProfile?> ResolveAsync(string userId, CancellationToken cancellationToken) =>
+        ResolveAsync(userId, knownVersion: 0, cancellationToken);
+
+    /// <summary>
+    /// Resolves against <paramref name="knownVersion"/>, a configuration version the caller has just read from the
+    /// store (for example with the usage, in one statement); 0 reads the version from the store first.
+    /// </summary>
+    public async ValueTask<ConsumptionProfile?> ResolveAsync(string userId, long knownVersion, CancellationToken cancellationToken)
     {
-        var version = await store.GetConfigurationVersionAsync(cancellationToken).ConfigureAwait(false);
+        var version = knownVersion > 0 ? knownVersion : await store.GetConfigurationVersionAsync(cancellationToken).ConfigureAwait(false);
         var current = snapshot;
         if (current is null || current.Version != version)
         {

@@ -23,18 +23,30 @@ internal sealed class ReservationCoordinator(
         var now = timeProvider.GetUtcNow();
         var period = QuotaPeriod.FromInstant(now);
         var reservation = new NewReservation(options.RequestId ?? Guid.NewGuid().ToString("N"), userId, period, inputTokens, outputTokens, now, now + options.Ttl);
+        var requestIdInUse = false;
         try
         {
             var profile = await resolver.ResolveAsync(userId, cancellationToken).ConfigureAwait(false);
             QuotaCheckResult? judged = null;
-            var attempt = await store.TryReserveAsync(
-                reservation,
-                totals =>
-                {
-                    judged = TokenQuotaRules.Judge(period, profile, totals, inputTokens, outputTokens);
-                    return judged.IsAllowed;
-                },
-                cancellationToken).ConfigureAwait(false);
+            ReservationAttempt attempt;
+            try
+            {
+                attempt = await store.TryReserveAsync(
+                    reservation,
+                    totals =>
+                    {
+                        judged = TokenQuotaRules.Judge(period, profile, totals, inputTokens, outputTokens);
+                        return judged.IsAllowed;
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException) when (options.RequestId is not null)
+            {
+                // The store's contract: the caller's request id is already in use. A caller error, not a store failure,
+                // so it is neither wrapped nor failed open.
+                requestIdInUse = true;
+                throw;
+            }
             judged ??= TokenQuotaRules.Judge(period, profile, attempt.Totals, inputTokens, outputTokens);
             if (!attempt.Reserved)
             {
@@ -47,7 +59,7 @@ internal sealed class ReservationCoordinator(
             held.ReleaseWhenCancelled(cancellationToken);
             return new QuotaReservationResult { Reservation = held, Check = judged };
         }
-        catch (Exception ex) when (StoreFailureHandler.IsStoreFailure(ex))
+        catch (Exception ex) when (!requestIdInUse && StoreFailureHandler.IsStoreFailure(ex))
         {
             failures.Handle(ex, "reserve", userId);
             metrics.ReservationCompleted("failed_open");

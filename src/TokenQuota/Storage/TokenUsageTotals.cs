@@ -11,6 +11,13 @@ public readonly record struct TokenUsageTotals(long InputTokens, long OutputToke
     /// <summary>Gets output tokens held by live reservations in the period.</summary>
     public long ReservedOutputTokens { get; init; }
 
+    /// <summary>
+    /// Gets the store's configuration version (see <see cref="IQuotaStore.GetConfigurationVersionAsync"/>) read in the
+    /// same snapshot as the usage, or 0 when the store does not report it. When it is set, a check resolves the profile
+    /// against it instead of reading the version in a second round trip.
+    /// </summary>
+    public long ConfigurationVersion { get; init; }
+
     /// <summary>Gets input plus output tokens used.</summary>
     public long TotalTokens => InputTokens + OutputTokens;
 }

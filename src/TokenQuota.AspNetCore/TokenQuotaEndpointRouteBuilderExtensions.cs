@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using TokenQuota.AspNetCore;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps TokenQuota's HTTP API: the consumption-profile administration and each user's quota status.</summary>
+public static class TokenQuotaEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps the seed's routes under <paramref name="prefix"/> (default <c>/api/v1/auth</c>), plus activation, default,
+    /// bulk assignment, usage reports and the audit log:
+    /// <list type="bullet">
+    /// <item><c>GET|POST /admin/consumption-profiles</c>, <c>GET|PUT|DELETE /admin/consumption-profiles/{id}</c></item>
+    /// <item><c>POST /admin/consumption-profiles/{id}/activate|deactivate|set-default</c>, <c>GET /admin/consumption-profiles/{id}/users</c></item>
+    /// <item><c>PUT /admin/users/{userId}/consumption-profile</c>, <c>GET /admin/users/{userId}/consumption-profile</c>, <c>PUT /admin/users/consumption-profile</c> (bulk)</item>
+    /// <item><c>GET /admin/usage</c>, <c>GET /admin/usage/periods</c>, <c>GET /admin/usage/users/{userId}</c>, <c>GET /admin/audit-log</c></item>
+    /// <item><c>GET /user/quota-status</c>: the caller's own status, the user id read from the configured claim</item>
+    /// </list>
+    /// Admin routes require <see cref="TokenQuotaAspNetCoreOptions.AdminPolicy"/>, or by default the role
+    /// <see cref="TokenQuotaAspNetCoreOptions.AdminRole"/>; the status route requires an authenticated user. The host
+    /// must add authentication and authorization (<c>AddAuthentication</c>, <c>AddAuthorization</c>).
+    /// </summary>
+    /// <param name="endpoints">The application's endpoint builder, for example the <c>WebApplication</c>.</param>
+    /// <param name="prefix">The route prefix of every route.</param>
+    /// <returns>The group of the mapped routes, to add more conventions to.</returns>
+    public static RouteGroupBuilder MapTokenQuotaEndpoints(this IEndpointRouteBuilder endpoints, string prefix = "/api/v1/auth")
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentNullException.ThrowIfNull(prefix);
+        var options = endpoints.ServiceProvider.GetService<IOptions<TokenQuotaAspNetCoreOptions>>()?.Value ?? new TokenQuotaAspNetCoreOptions();
+        var group = endpoints.MapGroup(prefix);
+        group.WithTags("TokenQuota");
+
+        var admin = group.MapGroup("/admin");
+        if (options.AdminPolicy is { } policy)
+        {
+            admin.RequireAuthorization(policy);
+        }
+        else
+        {
+            var role = options.AdminRole;
+            admin.RequireAuthorization(p => p.RequireAuthenticatedUser().RequireRole(role));
+        }
+
+        var profiles = admin.MapGroup("/consumption-profiles");
+        profiles.MapGet("/", (Delegate)TokenQuotaHandlers.ListProfiles);
+        profiles.MapPost("/", (Delegate)TokenQuotaHandlers.CreateProfile);
+        profiles.MapGet("/{id:long}", (Delegate)TokenQuotaHandlers.GetProfile);
+        profiles.MapPut("/{id:long}", (Delegate)TokenQuotaHandlers.UpdateProfile);
+        profiles.MapDelete("/{id:long}", (Delegate)TokenQuotaHandlers.DeleteProfile);
+        profiles.MapPost("/{id:long}/activate", (Delegate)TokenQuotaHandlers.ActivateProfile);
+        profiles.MapPost("/{id:long}/deactivate", (Delegate)TokenQuotaHandlers.DeactivateProfile);
+        profiles.MapPost("/{id:long}/set-default", (Delegate)TokenQuotaHandlers.SetDefaultProfile);
+        profiles.MapGet("/{id:long}/users", (Delegate)TokenQuotaHandlers.ListProfileUsers);
+
+        admin.MapPut("/users/consumption-profile", (Delegate)TokenQuotaHandlers.AssignUsers);
+        admin.MapPut("/users/{userId}/consumption-profile", (Delegate)TokenQuotaHandlers.AssignUser);
+        admin.MapGet("/users/{userId}/consumption-profile", (Delegate)TokenQuotaHandlers.GetUserProfile);
+
+        admin.MapGet("/usage", (Delegate)TokenQuotaHandlers.Usage);
+        admin.MapGet("/usage/periods", (Delegate)TokenQuotaHandlers.UsagePeriods);
+        admin.MapGet("/usage/users/{userId}", (Delegate)TokenQuotaHandlers.UserUsageHistory);
+        admin.MapGet("/audit-log", (Delegate)TokenQuotaHandlers.AuditLog);
+
+        group.MapGet("/user/quota-status", (Delegate)TokenQuotaHandlers.QuotaStatus).RequireAuthorization(p => p.RequireAuthenticatedUser());
+        return group;
+    }
+}

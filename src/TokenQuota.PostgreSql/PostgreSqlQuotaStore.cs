@@ -1,0 +1,325 @@
+using System.Globalization;
+using Dapper;
+using Npgsql;
+using TokenQuota.Storage;
+
+namespace TokenQuota.PostgreSql;
+
+/// <summary>
+/// The PostgreSQL <see cref="IQuotaStore"/>, for many application instances sharing one quota state. Usage is added by
+/// one insert-or-add statement; rate windows, reservations and administrative changes each run in one transaction
+/// serialised by a transaction-scoped advisory lock (per user, or one for administration), so limits hold across
+/// instances. Connections come from a pooled <see cref="NpgsqlDataSource"/>; after a connection failure the pool is
+/// cleared, so the store recovers by itself when the server comes back.
+/// </summary>
+public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDisposable
+{
+    private readonly PostgreSqlQuotaStoreOptions options;
+    private readonly NpgsqlDataSource dataSource;
+    private readonly PostgreSqlStatements sql;
+    private readonly TimeProvider timeProvider;
+    private readonly SemaphoreSlim migrationLock = new(1, 1);
+    private volatile bool migrated;
+
+    /// <summary>Creates the store. Nothing is opened until first use.</summary>
+    /// <param name="options">The options; validated here.</param>
+    /// <param name="timeProvider">The clock for timestamps and reservation expiry; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    public PostgreSqlQuotaStore(PostgreSqlQuotaStoreOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        this.options = options;
+        this.timeProvider = timeProvider ?? TimeProvider.System;
+        var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString)
+        {
+            CommandTimeout = Math.Max(1, (int)Math.Ceiling(options.CommandTimeout.TotalSeconds)),
+        };
+        dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        sql = new PostgreSqlStatements(options.Schema);
+    }
+
+    /// <summary>Gets the newest schema version this store knows.</summary>
+    public static int LatestSchemaVersion => PostgreSqlMigrator.LatestVersion;
+
+    /// <inheritdoc />
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await migrationLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await RunAsync(
+                connection => PostgreSqlMigrator.MigrateAsync(connection, sql, options.Schema, timeProvider.GetUtcNow(), cancellationToken),
+                migrate: false,
+                cancellationToken).ConfigureAwait(false);
+            migrated = true;
+        }
+        finally
+        {
+            migrationLock.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<long> GetConfigurationVersionAsync(CancellationToken cancellationToken = default) =>
+        await RunAsync(c => c.ExecuteScalarAsync<long>(Command(sql.SelectConfigVersion, null, null, cancellationToken)), cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ConsumptionProfile>> GetProfilesAsync(CancellationToken cancellationToken = default) =>
+        RunAsync(c => PostgreSqlAdminSession.ReadProfilesAsync(c, null, sql, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask<long?> GetAssignedProfileIdAsync(string userId, CancellationToken cancellationToken = default) =>
+        await RunAsync(c => c.ExecuteScalarAsync<long?>(Command(sql.SelectAssignment, new { userId }, null, cancellationToken)), cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async ValueTask<TokenUsageTotals> GetUsageAsync(string userId, QuotaPeriod period, CancellationToken cancellationToken = default) =>
+        await RunAsync(c => ReadUsageAsync(c, null, userId, period, timeProvider.GetUtcNow(), cancellationToken), cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async ValueTask<TokenUsageTotals?> AddUsageAsync(string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var row = await RunAsync(
+            c => c.QuerySingleOrDefaultAsync<UsageTotalsRow>(Command(
+                sql.AddUsage, new { userId, period = period.Key, input = inputTokens, output = outputTokens, now = now.ToUnixTimeMilliseconds() }, null, cancellationToken)),
+            cancellationToken).ConfigureAwait(false);
+        return row?.ToTotals();
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<RateWindowChargeResult> TryChargeRateWindowsAsync(string userId, IReadOnlyList<RateWindowCharge> windows, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(windows);
+        return await InUserTransactionAsync(userId, async (c, t) =>
+        {
+            var stored = (await c.QueryAsync<RateWindowRow>(Command(sql.SelectRateWindows, new { userId }, t, cancellationToken)).ConfigureAwait(false)).ToList();
+            var counts = new int[windows.Count];
+            if (!RateWindowRow.Judge(stored, windows, counts))
+            {
+                return (false, new RateWindowChargeResult(false, counts));
+            }
+
+            foreach (var window in windows)
+            {
+                await c.ExecuteAsync(Command(sql.ChargeRateWindow, new { userId, key = window.Key, start = window.WindowStart }, t, cancellationToken)).ConfigureAwait(false);
+            }
+
+            for (var i = 0; i < counts.Length; i++)
+            {
+                counts[i]++;
+            }
+
+            return (true, new RateWindowChargeResult(true, counts));
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ReservationAttempt> TryReserveAsync(NewReservation reservation, Func<TokenUsageTotals, bool> admit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        ArgumentNullException.ThrowIfNull(admit);
+        var now = reservation.CreatedAt.ToUnixTimeMilliseconds();
+        return await InUserTransactionAsync(reservation.UserId, async (c, t) =>
+        {
+            await c.ExecuteAsync(Command(sql.PurgeReservations, new { userId = reservation.UserId, now }, t, cancellationToken)).ConfigureAwait(false);
+            var totals = await ReadUsageAsync(c, t, reservation.UserId, reservation.Period, reservation.CreatedAt, cancellationToken).ConfigureAwait(false);
+            if (!admit(totals))
+            {
+                return (false, new ReservationAttempt(false, totals));
+            }
+
+            var inserted = await c.ExecuteAsync(Command(
+                sql.InsertReservation,
+                new
+                {
+                    requestId = reservation.RequestId,
+                    userId = reservation.UserId,
+                    period = reservation.Period.Key,
+                    input = reservation.InputTokens,
+                    output = reservation.OutputTokens,
+                    now,
+                    expiresAt = reservation.ExpiresAt.ToUnixTimeMilliseconds(),
+                },
+                t,
+                cancellationToken)).ConfigureAwait(false);
+            return inserted == 1
+                ? (true, new ReservationAttempt(true, totals))
+                : throw new InvalidOperationException($"The reservation request id '{reservation.RequestId}' is already in use.");
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<ReservationCommitOutcome> CommitReservationAsync(string requestId, string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var nowMs = now.ToUnixTimeMilliseconds();
+        return await InUserTransactionAsync(userId, async (c, t) =>
+        {
+            var row = await c.QuerySingleOrDefaultAsync<ReservationRow>(Command(sql.SelectReservation, new { requestId }, t, cancellationToken)).ConfigureAwait(false);
+            if (row?.State == ReservationRow.CommittedState)
+            {
+                return (false, ReservationCommitOutcome.AlreadyCommitted);
+            }
+
+            var owner = row?.UserId ?? userId;
+            var periodKey = row?.Period ?? period.Key;
+            if (inputTokens > 0 || outputTokens > 0)
+            {
+                var added = await c.QuerySingleOrDefaultAsync<UsageTotalsRow>(Command(
+                    sql.AddUsage, new { userId = owner, period = periodKey, input = inputTokens, output = outputTokens, now = nowMs }, t, cancellationToken)).ConfigureAwait(false);
+                if (added is null)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(inputTokens), "Committing this usage would overflow the user's stored monthly total; nothing was written.");
+                }
+            }
+
+            await c.ExecuteAsync(Command(
+                sql.MarkReservationCommitted,
+                new { requestId, userId = owner, period = periodKey, input = inputTokens, output = outputTokens, now = nowMs },
+                t,
+                cancellationToken)).ConfigureAwait(false);
+            return (true, ReservationRow.CommitOutcome(row, nowMs));
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> ReleaseReservationAsync(string requestId, CancellationToken cancellationToken = default) =>
+        await RunAsync(c => c.ExecuteAsync(Command(sql.ReleaseReservation, new { requestId }, null, cancellationToken)), cancellationToken).ConfigureAwait(false) > 0;
+
+    /// <inheritdoc />
+    public Task<T> ExecuteAdminChangeAsync<T>(Func<IQuotaAdminSession, CancellationToken, Task<T>> change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return RunAsync(async connection =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await connection.ExecuteAsync(Command(sql.LockAdmin, null, transaction, cancellationToken)).ConfigureAwait(false);
+            var session = new PostgreSqlAdminSession(connection, transaction, sql, timeProvider.GetUtcNow());
+            var result = await change(session, cancellationToken).ConfigureAwait(false);
+            if (session.HasWrites)
+            {
+                await connection.ExecuteAsync(Command(sql.IncrementConfigVersion, null, transaction, cancellationToken)).ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return result;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<PagedResult<QuotaAuditEntry>> QueryAuditLogAsync(QuotaAuditQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var parameters = new
+        {
+            from = query.From?.ToUnixTimeMilliseconds(),
+            to = query.To?.ToUnixTimeMilliseconds(),
+            actor = query.Actor,
+            action = query.Action,
+            target = query.Target,
+            offset = query.Offset,
+            limit = query.Limit,
+        };
+        return await RunAsync(async c =>
+        {
+            var total = await c.ExecuteScalarAsync<long>(Command(sql.CountAudit, parameters, null, cancellationToken)).ConfigureAwait(false);
+            var rows = await c.QueryAsync<AuditRow>(Command(sql.SelectAuditPage, parameters, null, cancellationToken)).ConfigureAwait(false);
+            return new PagedResult<QuotaAuditEntry>(rows.Select(r => r.ToEntry()).ToArray(), total, query.Offset, query.Limit);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public Task<PagedResult<UserAssignment>> ListAssignmentsAsync(long profileId, int offset, int limit, CancellationToken cancellationToken = default) =>
+        RunAsync(async c =>
+        {
+            var total = await c.ExecuteScalarAsync<long>(Command(sql.CountAssignments, new { profileId }, null, cancellationToken)).ConfigureAwait(false);
+            var rows = await c.QueryAsync<AssignmentRow>(Command(sql.SelectAssignmentsPage, new { profileId, offset, limit }, null, cancellationToken)).ConfigureAwait(false);
+            return new PagedResult<UserAssignment>(rows.Select(r => r.ToAssignment()).ToArray(), total, offset, limit);
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<PagedResult<UserUsage>> GetUsageReportAsync(QuotaPeriod period, UsageSortOrder sortOrder, int offset, int limit, CancellationToken cancellationToken = default)
+    {
+        var page = string.Format(CultureInfo.InvariantCulture, sql.SelectUsagePage, PostgreSqlStatements.UsageOrderBy(sortOrder));
+        return RunAsync(async c =>
+        {
+            var total = await c.ExecuteScalarAsync<long>(Command(sql.CountUsage, new { period = period.Key }, null, cancellationToken)).ConfigureAwait(false);
+            var rows = await c.QueryAsync<UserUsageRow>(Command(page, new { period = period.Key, offset, limit }, null, cancellationToken)).ConfigureAwait(false);
+            return new PagedResult<UserUsage>(rows.Select(r => r.ToUsage()).ToArray(), total, offset, limit);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<PeriodUsageTotals>> GetPeriodTotalsAsync(CancellationToken cancellationToken = default) =>
+        RunAsync<IReadOnlyList<PeriodUsageTotals>>(
+            async c => (await c.QueryAsync<PeriodTotalsRow>(Command(sql.SelectPeriodTotals, null, null, cancellationToken)).ConfigureAwait(false)).Select(r => r.ToTotals()).ToArray(),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<UserUsage>> GetUserUsageHistoryAsync(string userId, CancellationToken cancellationToken = default) =>
+        RunAsync<IReadOnlyList<UserUsage>>(
+            async c => (await c.QueryAsync<UserUsageRow>(Command(sql.SelectUserHistory, new { userId }, null, cancellationToken)).ConfigureAwait(false)).Select(r => r.ToUsage()).ToArray(),
+            cancellationToken);
+
+    /// <summary>Closes the pooled connections.</summary>
+    /// <returns>A task that completes when closed.</returns>
+    public ValueTask DisposeAsync() => dataSource.DisposeAsync();
+
+    /// <summary>Closes the pooled connections.</summary>
+    public void Dispose() => dataSource.Dispose();
+
+    private static CommandDefinition Command(string statement, object? parameters, NpgsqlTransaction? transaction, CancellationToken cancellationToken) =>
+        new(statement, parameters, transaction, cancellationToken: cancellationToken);
+
+    private async Task<TokenUsageTotals> ReadUsageAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string userId, QuotaPeriod period, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var row = await connection.QuerySingleAsync<UsageTotalsRow>(Command(
+            sql.SelectUsage, new { userId, period = period.Key, now = now.ToUnixTimeMilliseconds() }, transaction, cancellationToken)).ConfigureAwait(false);
+        return row.ToTotals();
+    }
+
+    /// <summary>Runs <paramref name="work"/> in a transaction holding the user's advisory lock; commits when it says so.</summary>
+    private Task<T> InUserTransactionAsync<T>(string userId, Func<NpgsqlConnection, NpgsqlTransaction, Task<(bool Commit, T Result)>> work, CancellationToken cancellationToken) =>
+        RunAsync(async connection =>
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await connection.ExecuteAsync(Command(sql.LockUser, new { userId }, transaction, cancellationToken)).ConfigureAwait(false);
+            var (commit, result) = await work(connection, transaction).ConfigureAwait(false);
+            if (commit)
+            {
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return result;
+        }, cancellationToken);
+
+    private Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken) =>
+        RunAsync(work, migrate: true, cancellationToken);
+
+    private async Task RunAsync(Func<NpgsqlConnection, Task> work, bool migrate, CancellationToken cancellationToken) =>
+        await RunAsync(async c =>
+        {
+            await work(c).ConfigureAwait(false);
+            return true;
+        }, migrate, cancellationToken).ConfigureAwait(false);
+
+    private async Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> work, bool migrate, CancellationToken cancellationToken)
+    {
+        if (migrate && !migrated && options.AutoMigrate)
+        {
+            await MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            return await work(connection).ConfigureAwait(false);
+        }
+        catch (NpgsqlException ex) when (ex is not PostgresException)
+        {
+            // The connection broke (server stopped or restarted): drop the pooled connections so the next call opens
+            // fresh ones and recovers without restarting the app.
+            dataSource.Clear();
+            throw;
+        }
+    }
+}

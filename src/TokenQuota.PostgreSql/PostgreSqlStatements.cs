@@ -1,0 +1,262 @@
+namespace TokenQuota.PostgreSql;
+
+/// <summary>Every SQL statement of the PostgreSQL store, in one place, with the configured schema filled in.</summary>
+internal sealed class PostgreSqlStatements
+{
+    /// <summary>The advisory-lock class of TokenQuota's per-user locks (judging rate windows and reservations).</summary>
+    public const int UserLockClass = 0x54510001;
+
+    /// <summary>The advisory-lock class of administrative changes (one at a time, like SQLite's BEGIN IMMEDIATE).</summary>
+    public const int AdminLockClass = 0x54510002;
+
+    /// <summary>The advisory-lock class of migrations.</summary>
+    public const int MigrationLockClass = 0x54510003;
+
+    private const string ProfileColumns = """
+        p.id AS Id, p.name AS Name, p.description AS Description, p.prompts_per_hour AS PromptsPerHour,
+        p.prompts_per_day AS PromptsPerDay, p.config_changes_per_hour AS ConfigChangesPerHour,
+        p.input_tokens_per_month AS InputTokensPerMonth, p.output_tokens_per_month AS OutputTokensPerMonth,
+        p.is_default AS IsDefault, p.is_active AS IsActive, p.created_at AS CreatedAt, p.updated_at AS UpdatedAt,
+        (SELECT COUNT(*) FROM {s}.tokenquota_assignments a WHERE a.profile_id = p.id) AS UserCount
+        """;
+
+    private const string UsageColumns = """
+        user_id AS UserId, period AS Period, input_tokens_used AS InputTokens, output_tokens_used AS OutputTokens,
+        total_tokens_used AS TotalTokens, first_usage_at AS FirstUsageAt, last_usage_at AS LastUsageAt
+        """;
+
+    private const string AuditFilter = """
+        WHERE (@from::bigint IS NULL OR occurred_at >= @from::bigint) AND (@to::bigint IS NULL OR occurred_at < @to::bigint)
+          AND (@actor::text IS NULL OR actor = @actor::text) AND (@action::text IS NULL OR action = @action::text)
+          AND (@target::text IS NULL OR target = @target::text)
+        """;
+
+    private readonly string schema;
+
+    public PostgreSqlStatements(string schema)
+    {
+        this.schema = schema;
+        CreateSchema = $"CREATE SCHEMA IF NOT EXISTS {schema};";
+        CreateSchemaVersionTable = S("""
+            CREATE TABLE IF NOT EXISTS {s}.tokenquota_schema_version (
+                version     INTEGER NOT NULL PRIMARY KEY,
+                description TEXT NOT NULL,
+                applied_at  BIGINT NOT NULL
+            );
+            """);
+        SelectSchemaVersion = S("SELECT COALESCE(MAX(version), 0) FROM {s}.tokenquota_schema_version;");
+        InsertSchemaVersion = S("INSERT INTO {s}.tokenquota_schema_version (version, description, applied_at) VALUES (@version, @description, @now);");
+        SelectConfigVersion = S("SELECT value FROM {s}.tokenquota_state WHERE key = 'config_version';");
+        IncrementConfigVersion = S("UPDATE {s}.tokenquota_state SET value = value + 1 WHERE key = 'config_version';");
+        SelectProfiles = S("SELECT " + ProfileColumns + " FROM {s}.consumption_profiles p;");
+        SelectProfile = S("SELECT " + ProfileColumns + " FROM {s}.consumption_profiles p WHERE p.id = @id;");
+        InsertProfile = S("""
+            INSERT INTO {s}.consumption_profiles
+                (name, description, prompts_per_hour, prompts_per_day, config_changes_per_hour,
+                 input_tokens_per_month, output_tokens_per_month, is_default, is_active, created_at, updated_at)
+            VALUES (@Name, @Description, @PromptsPerHour, @PromptsPerDay, @ConfigChangesPerHour,
+                 @InputTokensPerMonth, @OutputTokensPerMonth, @IsDefault, @IsActive, @CreatedAt, @UpdatedAt)
+            RETURNING id;
+            """);
+        UpdateProfile = S("""
+            UPDATE {s}.consumption_profiles SET
+                name = @Name, description = @Description, prompts_per_hour = @PromptsPerHour, prompts_per_day = @PromptsPerDay,
+                config_changes_per_hour = @ConfigChangesPerHour, input_tokens_per_month = @InputTokensPerMonth,
+                output_tokens_per_month = @OutputTokensPerMonth, is_default = @IsDefault, is_active = @IsActive, updated_at = @UpdatedAt
+            WHERE id = @Id;
+            """);
+        DeleteProfile = S("DELETE FROM {s}.consumption_profiles WHERE id = @id;");
+        ClearDefault = S("UPDATE {s}.consumption_profiles SET is_default = FALSE WHERE is_default;");
+        MoveAssignments = S("UPDATE {s}.tokenquota_assignments SET profile_id = @to, assigned_at = @now WHERE profile_id = @from;");
+        SelectAssignment = S("SELECT profile_id FROM {s}.tokenquota_assignments WHERE user_id = @userId;");
+        UpsertAssignment = S("""
+            INSERT INTO {s}.tokenquota_assignments (user_id, profile_id, assigned_at) VALUES (@userId, @profileId, @now)
+            ON CONFLICT (user_id) DO UPDATE SET profile_id = excluded.profile_id, assigned_at = excluded.assigned_at;
+            """);
+        UpsertAssignments = S("""
+            INSERT INTO {s}.tokenquota_assignments (user_id, profile_id, assigned_at)
+            SELECT u, @profileId, @now FROM unnest(@userIds::text[]) AS u
+            ON CONFLICT (user_id) DO UPDATE SET profile_id = excluded.profile_id, assigned_at = excluded.assigned_at;
+            """);
+        DeleteAssignment = S("DELETE FROM {s}.tokenquota_assignments WHERE user_id = @userId;");
+        DeleteAssignments = S("DELETE FROM {s}.tokenquota_assignments WHERE user_id = ANY(@userIds::text[]);");
+        InsertAudit = S("""
+            INSERT INTO {s}.tokenquota_audit_log (occurred_at, actor, action, target, before_json, after_json)
+            VALUES (@occurredAt, @actor, @action, @target, @before, @after);
+            """);
+        SelectKnownUnassignedUsers = S("""
+            SELECT user_id FROM {s}.user_token_usage
+            UNION
+            SELECT user_id FROM {s}.tokenquota_rate_windows
+            EXCEPT
+            SELECT user_id FROM {s}.tokenquota_assignments;
+            """);
+        CountAssignments = S("SELECT COUNT(*) FROM {s}.tokenquota_assignments WHERE profile_id = @profileId;");
+        SelectAssignmentsPage = S("""
+            SELECT user_id AS UserId, profile_id AS ProfileId, assigned_at AS AssignedAt FROM {s}.tokenquota_assignments
+            WHERE profile_id = @profileId ORDER BY user_id COLLATE "C" LIMIT @limit OFFSET @offset;
+            """);
+        CountAudit = S("SELECT COUNT(*) FROM {s}.tokenquota_audit_log " + AuditFilter + ";");
+        SelectAuditPage = S("""
+            SELECT id AS Id, occurred_at AS OccurredAt, actor AS Actor, action AS Action, target AS Target, before_json AS Before, after_json AS After
+            FROM {s}.tokenquota_audit_log
+            """ + "\n" + AuditFilter + " ORDER BY occurred_at DESC, id DESC LIMIT @limit OFFSET @offset;");
+        CountUsage = S("SELECT COUNT(*) FROM {s}.user_token_usage WHERE period = @period;");
+        SelectUsagePage = S("SELECT " + UsageColumns + " FROM {s}.user_token_usage WHERE period = @period ORDER BY {0} LIMIT @limit OFFSET @offset;");
+        SelectUserHistory = S("SELECT " + UsageColumns + " FROM {s}.user_token_usage WHERE user_id = @userId ORDER BY period DESC;");
+        SelectPeriodTotals = S("""
+            SELECT period AS Period, COUNT(*) AS Users, SUM(input_tokens_used)::bigint AS InputTokens,
+                   SUM(output_tokens_used)::bigint AS OutputTokens, SUM(total_tokens_used)::bigint AS TotalTokens
+            FROM {s}.user_token_usage GROUP BY period ORDER BY period DESC;
+            """);
+        SelectUsage = S("""
+            SELECT
+                COALESCE((SELECT input_tokens_used FROM {s}.user_token_usage WHERE user_id = @userId AND period = @period), 0) AS InputTokens,
+                COALESCE((SELECT output_tokens_used FROM {s}.user_token_usage WHERE user_id = @userId AND period = @period), 0) AS OutputTokens,
+                COALESCE(SUM(r.input_tokens), 0)::bigint AS ReservedInputTokens,
+                COALESCE(SUM(r.output_tokens), 0)::bigint AS ReservedOutputTokens
+            FROM {s}.tokenquota_reservations r
+            WHERE r.user_id = @userId AND r.period = @period AND r.state = 'held' AND r.expires_at > @now;
+            """);
+        AddUsage = S("""
+            INSERT INTO {s}.user_token_usage AS u
+                (user_id, period, input_tokens_used, output_tokens_used, total_tokens_used, first_usage_at, last_usage_at)
+            VALUES (@userId, @period, @input, @output, @input::bigint + @output::bigint, @now, @now)
+            ON CONFLICT (user_id, period) DO UPDATE SET
+                input_tokens_used  = u.input_tokens_used + excluded.input_tokens_used,
+                output_tokens_used = u.output_tokens_used + excluded.output_tokens_used,
+                total_tokens_used  = u.total_tokens_used + excluded.total_tokens_used,
+                last_usage_at      = excluded.last_usage_at
+            WHERE u.input_tokens_used <= 9223372036854775807 - excluded.input_tokens_used
+              AND u.output_tokens_used <= 9223372036854775807 - excluded.output_tokens_used
+              AND u.total_tokens_used <= 9223372036854775807 - excluded.total_tokens_used
+            RETURNING input_tokens_used AS InputTokens, output_tokens_used AS OutputTokens;
+            """);
+        LockUser = $"SELECT pg_advisory_xact_lock({UserLockClass}, hashtext(@userId));";
+        LockAdmin = $"SELECT pg_advisory_xact_lock({AdminLockClass}, 0);";
+        LockMigration = $"SELECT pg_advisory_lock({MigrationLockClass}, hashtext('{schema}'));";
+        UnlockMigration = $"SELECT pg_advisory_unlock({MigrationLockClass}, hashtext('{schema}'));";
+        SelectRateWindows = S("SELECT window_key AS WindowKey, window_start AS WindowStart, request_count AS RequestCount FROM {s}.tokenquota_rate_windows WHERE user_id = @userId;");
+        ChargeRateWindow = S("""
+            INSERT INTO {s}.tokenquota_rate_windows AS w (user_id, window_key, window_start, request_count)
+            VALUES (@userId, @key, @start, 1)
+            ON CONFLICT (user_id, window_key) DO UPDATE SET
+                request_count = CASE WHEN w.window_start = excluded.window_start THEN w.request_count + 1 ELSE 1 END,
+                window_start  = excluded.window_start;
+            """);
+        PurgeReservations = S("""
+            DELETE FROM {s}.tokenquota_reservations
+            WHERE user_id = @userId
+              AND ((state = 'held' AND expires_at <= @now) OR (state = 'committed' AND committed_at <= @now - 86400000));
+            """);
+        InsertReservation = S("""
+            INSERT INTO {s}.tokenquota_reservations (request_id, user_id, period, input_tokens, output_tokens, state, created_at, expires_at)
+            VALUES (@requestId, @userId, @period, @input, @output, 'held', @now, @expiresAt)
+            ON CONFLICT (request_id) DO NOTHING;
+            """);
+        SelectReservation = S("SELECT user_id AS UserId, period AS Period, state AS State, expires_at AS ExpiresAt FROM {s}.tokenquota_reservations WHERE request_id = @requestId FOR UPDATE;");
+        MarkReservationCommitted = S("""
+            INSERT INTO {s}.tokenquota_reservations AS r (request_id, user_id, period, input_tokens, output_tokens, state, created_at, expires_at, committed_at)
+            VALUES (@requestId, @userId, @period, @input, @output, 'committed', @now, @now, @now)
+            ON CONFLICT (request_id) DO UPDATE SET
+                input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, state = 'committed', committed_at = excluded.committed_at;
+            """);
+        ReleaseReservation = S("DELETE FROM {s}.tokenquota_reservations WHERE request_id = @requestId AND state = 'held';");
+    }
+
+    public string CreateSchema { get; }
+
+    public string CreateSchemaVersionTable { get; }
+
+    public string SelectSchemaVersion { get; }
+
+    public string InsertSchemaVersion { get; }
+
+    public string SelectConfigVersion { get; }
+
+    public string IncrementConfigVersion { get; }
+
+    public string SelectProfiles { get; }
+
+    public string SelectProfile { get; }
+
+    public string InsertProfile { get; }
+
+    public string UpdateProfile { get; }
+
+    public string DeleteProfile { get; }
+
+    public string ClearDefault { get; }
+
+    public string MoveAssignments { get; }
+
+    public string SelectAssignment { get; }
+
+    public string UpsertAssignment { get; }
+
+    public string UpsertAssignments { get; }
+
+    public string DeleteAssignment { get; }
+
+    public string DeleteAssignments { get; }
+
+    public string InsertAudit { get; }
+
+    public string SelectKnownUnassignedUsers { get; }
+
+    public string CountAssignments { get; }
+
+    public string SelectAssignmentsPage { get; }
+
+    public string CountAudit { get; }
+
+    public string SelectAuditPage { get; }
+
+    public string CountUsage { get; }
+
+    public string SelectUsagePage { get; }
+
+    public string SelectUserHistory { get; }
+
+    public string SelectPeriodTotals { get; }
+
+    public string SelectUsage { get; }
+
+    public string AddUsage { get; }
+
+    public string LockUser { get; }
+
+    public string LockAdmin { get; }
+
+    public string LockMigration { get; }
+
+    public string UnlockMigration { get; }
+
+    public string SelectRateWindows { get; }
+
+    public string ChargeRateWindow { get; }
+
+    public string PurgeReservations { get; }
+
+    public string InsertReservation { get; }
+
+    public string SelectReservation { get; }
+
+    public string MarkReservationCommitted { get; }
+
+    public string ReleaseReservation { get; }
+
+    /// <summary>The migration script with the schema and time filled in.</summary>
+    public string Migration(string template, long nowMs) =>
+        S(template.Replace("{schema}", "{s}", StringComparison.Ordinal)).Replace("{now}", nowMs.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+    public static string UsageOrderBy(UsageSortOrder order) => order switch
+    {
+        UsageSortOrder.InputTokens => "input_tokens_used DESC, user_id COLLATE \"C\"",
+        UsageSortOrder.OutputTokens => "output_tokens_used DESC, user_id COLLATE \"C\"",
+        UsageSortOrder.TotalTokens => "total_tokens_used DESC, user_id COLLATE \"C\"",
+        _ => "user_id COLLATE \"C\"",
+    };
+
+    private string S(string sql) => sql.Replace("{s}", schema, StringComparison.Ordinal);
+}

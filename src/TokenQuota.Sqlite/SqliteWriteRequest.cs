@@ -1,0 +1,65 @@
+namespace TokenQuota.Sqlite;
+
+/// <summary>
+/// One write handed to <see cref="SqliteGroupCommitWriter"/>: the work to run on the writer connection, and the task
+/// its caller awaits, completed only after the COMMIT that contains the work (continuations run asynchronously, never
+/// on the writer).
+/// </summary>
+internal abstract class SqliteWriteRequest
+{
+    protected SqliteWriteRequest(bool multiStatement) => MultiStatement = multiStatement;
+
+    /// <summary>Gets whether the work runs several statements, so it needs a transaction (a savepoint inside a batch).</summary>
+    public bool MultiStatement { get; }
+
+    /// <summary>Gets the exception the work itself threw (it changed nothing), or <see langword="null"/>.</summary>
+    public Exception? Error { get; private set; }
+
+    /// <summary>Runs the work, keeping its result or the exception it threw.</summary>
+    public void Execute(SqlitePreparedCommands commands)
+    {
+        try
+        {
+            Run(commands);
+        }
+        catch (Exception ex)
+        {
+            Error = ex;
+            throw;
+        }
+    }
+
+    /// <summary>Completes the caller's task with the result, or with <see cref="Error"/> when the work failed.</summary>
+    public abstract void Complete();
+
+    /// <summary>Fails the caller's task: the transaction that held the work did not commit.</summary>
+    public abstract void Fail(Exception exception);
+
+    protected abstract void Run(SqlitePreparedCommands commands);
+}
+
+/// <summary>A write of <typeparamref name="TState"/> returning <typeparamref name="T"/>.</summary>
+internal sealed class SqliteWriteRequest<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, bool multiStatement)
+    : SqliteWriteRequest(multiStatement)
+{
+    private readonly TaskCompletionSource<T> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private T? result;
+
+    public Task<T> Task => completion.Task;
+
+    public override void Complete()
+    {
+        if (Error is { } error)
+        {
+            completion.TrySetException(error);
+        }
+        else
+        {
+            completion.TrySetResult(result!);
+        }
+    }
+
+    public override void Fail(Exception exception) => completion.TrySetException(exception);
+
+    protected override void Run(SqlitePreparedCommands commands) => result = work(commands, state);
+}

@@ -1,0 +1,90 @@
+namespace TokenQuota.Storage;
+
+/// <summary>
+/// A stored consumption profile in the flat shape SQL returns (times as Unix milliseconds), for store implementations
+/// that read with Dapper. Alias the columns to these property names.
+/// </summary>
+public sealed class ProfileRow
+{
+    /// <summary>Gets or sets the id.</summary>
+    public long Id { get; set; }
+
+    /// <summary>Gets or sets the name.</summary>
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the description.</summary>
+    public string? Description { get; set; }
+
+    /// <summary>Gets or sets the prompts per hour.</summary>
+    public long PromptsPerHour { get; set; }
+
+    /// <summary>Gets or sets the prompts per day.</summary>
+    public long PromptsPerDay { get; set; }
+
+    /// <summary>Gets or sets the configuration changes per hour.</summary>
+    public long ConfigChangesPerHour { get; set; }
+
+    /// <summary>Gets or sets the monthly input-token limit (<see langword="null"/> = unlimited).</summary>
+    public long? InputTokensPerMonth { get; set; }
+
+    /// <summary>Gets or sets the monthly output-token limit (<see langword="null"/> = unlimited).</summary>
+    public long? OutputTokensPerMonth { get; set; }
+
+    /// <summary>Gets or sets whether it is the default profile.</summary>
+    public bool IsDefault { get; set; }
+
+    /// <summary>Gets or sets whether it is active.</summary>
+    public bool IsActive { get; set; }
+
+    /// <summary>Gets or sets the creation time in Unix milliseconds.</summary>
+    public long CreatedAt { get; set; }
+
+    /// <summary>Gets or sets the last change time in Unix milliseconds.</summary>
+    public long UpdatedAt { get; set; }
+
+    /// <summary>Gets or sets the count of explicitly assigned users.</summary>
+    public long UserCount { get; set; }
+
+    /// <summary>Creates the row that stores <paramref name="profile"/>.</summary>
+    /// <param name="profile">The profile.</param>
+    /// <returns>The row.</returns>
+    public static ProfileRow From(ConsumptionProfile profile)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        return new ProfileRow
+        {
+            Id = profile.Id,
+            Name = profile.Name,
+            Description = profile.Description,
+            PromptsPerHour = profile.PromptsPerHour,
+            PromptsPerDay = profile.PromptsPerDay,
+            ConfigChangesPerHour = profile.ConfigChangesPerHour,
+            InputTokensPerMonth = profile.InputTokensPerMonth,
+            OutputTokensPerMonth = profile.OutputTokensPerMonth,
+            IsDefault = profile.IsDefault,
+            IsActive = profile.IsActive,
+            CreatedAt = profile.CreatedAt.ToUnixTimeMilliseconds(),
+            UpdatedAt = profile.UpdatedAt.ToUnixTimeMilliseconds(),
+            UserCount = profile.UserCount,
+        };
+    }
+
+    /// <summary>Converts the row to the model.</summary>
+    /// <returns>The profile.</returns>
+    public ConsumptionProfile ToProfile() => new()
+    {
+        Id = Id,
+        Name = Name,
+        Description = Description,
+        PromptsPerHour = checked((int)PromptsPerHour),
+        PromptsPerDay = checked((int)PromptsPerDay),
+        ConfigChangesPerHour = checked((int)ConfigChangesPerHour),
+        InputTokensPerMonth = InputTokensPerMonth,
+        OutputTokensPerMonth = OutputTokensPerMonth,
+        IsDefault = IsDefault,
+        IsActive = IsActive,
+        CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt),
+        UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(UpdatedAt),
+        UserCount = UserCount,
+    };
+}

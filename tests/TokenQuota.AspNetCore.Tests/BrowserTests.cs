@@ -1,0 +1,225 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Playwright;
+using TokenQuota.Samples.WebHost;
+
+namespace TokenQuota.AspNetCore.Tests;
+
+/// <summary>
+/// Drives the web sample in the machine's headless Chromium (/usr/bin/chromium, installed by build/services/chromium.sh):
+/// the admin creates a small profile and assigns it, then the user's widget goes from normal to warning to blocked, and a
+/// refused prompt shows the server's message. Screenshots of each state go to the test output folder.
+/// </summary>
+[NonParallelizable]
+public sealed class BrowserTests
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private string folder = null!;
+    private string screenshots = null!;
+    private WebApplication app = null!;
+    private string baseUrl = null!;
+    private IPlaywright playwright = null!;
+    private IBrowser browser = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        Assert.That(File.Exists(Chromium), Is.True, "Chromium is missing; build/test.sh installs it through build/services/chromium.sh.");
+        folder = Path.Combine(Path.GetTempPath(), "tokenquota-browser-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        screenshots = Path.Combine(TestContext.CurrentContext.WorkDirectory, "screenshots");
+        Directory.CreateDirectory(screenshots);
+
+        app = WebHostApp.Build(
+            [],
+            builder =>
+            {
+                builder.WebHost.UseUrls("http://127.0.0.1:0");
+                builder.Configuration["TokenQuota:ConnectionString"] = $"Data Source={Path.Combine(folder, "sample.db")}";
+                builder.Logging.ClearProviders();
+            },
+            webRootPath: Path.Combine(AppContext.BaseDirectory, "webhost-wwwroot"));
+        await app.StartAsync();
+        baseUrl = app.Urls.Single(u => u.StartsWith("http://127.0.0.1:", StringComparison.Ordinal));
+
+        playwright = await Playwright.CreateAsync();
+        browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+                "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost",
+            ],
+        });
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        if (browser is not null)
+        {
+            await browser.DisposeAsync();
+        }
+
+        playwright?.Dispose();
+        if (app is not null)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task Admin_sets_a_small_profile_and_the_user_widget_warns_then_blocks()
+    {
+        // --- admin: create a profile with small limits and assign it to alice ---
+        var admin = await SignInAsync("admin", "/admin.html");
+        await Assertions.Expect(admin.Locator("#profiles-table tbody tr")).ToHaveCountAsync(4);
+        await Assertions.Expect(admin.Locator("#users-table tbody tr")).ToHaveCountAsync(3);
+        await ShotAsync(admin, "01-admin-panel.png");
+
+        await admin.GetByLabel("Name", new() { Exact = true }).FillAsync("Tiny");
+        await admin.GetByLabel("Description").FillAsync("Browser-test tier");
+        await admin.GetByLabel("Input tokens per month (empty = unlimited)").FillAsync("1000");
+        await admin.GetByLabel("Output tokens per month (empty = unlimited)").FillAsync("100000");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Create profile" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#admin-status")).ToHaveTextAsync("Consumption profile created successfully");
+        var tinyRow = admin.Locator("#profiles-table tbody tr", new() { Has = admin.GetByRole(AriaRole.Rowheader, new() { Name = "Tiny" }) });
+        await Assertions.Expect(tinyRow).ToHaveCountAsync(1);
+        await Assertions.Expect(tinyRow.Locator("td").Nth(3)).ToHaveTextAsync("1,000");
+
+        // A duplicate name shows the server's 409 message.
+        await admin.GetByLabel("Name", new() { Exact = true }).FillAsync("tiny");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Create profile" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#admin-error")).ToHaveTextAsync("Profile with name \"tiny\" already exists");
+        await admin.GetByLabel("Name", new() { Exact = true }).FillAsync(string.Empty);
+
+        await admin.GetByLabel("Consumption profile of Alice").SelectOptionAsync(new SelectOptionValue { Label = "Tiny" });
+        await Assertions.Expect(admin.Locator("#admin-status")).ToHaveTextAsync("Alice: Consumption profile assigned to alice successfully");
+
+        // Bulk assignment: bob to Pro.
+        await admin.GetByLabel("Select Bob").CheckAsync();
+        await admin.GetByLabel("Assign the selected users to").SelectOptionAsync(new SelectOptionValue { Label = "Pro" });
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Assign selected" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#admin-status")).ToHaveTextAsync("Consumption profile assigned to 1 user(s) successfully");
+        await Assertions.Expect(admin.GetByLabel("Consumption profile of Bob").Locator("option:checked")).ToHaveTextAsync("Pro");
+        await Assertions.Expect(tinyRow.Locator("td").Nth(7)).ToHaveTextAsync("1");
+        await Assertions.Expect(admin.Locator("#audit-table tbody tr").First).ToContainTextAsync("user.bulk_assign");
+        await Assertions.Expect(admin.Locator("#audit-table")).ToContainTextAsync("profile.create");
+        await ShotAsync(admin, "02-admin-panel-assigned.png");
+        await admin.Context.CloseAsync();
+
+        // --- alice: the widget goes from normal to warning to blocked ---
+        var user = await SignInAsync("alice", "/index.html");
+        var widget = user.Locator("#quota-widget");
+        var now = DateTimeOffset.UtcNow;
+        var periodText = now.ToString("MMMM yyyy", CultureInfo.GetCultureInfo("en-US"));
+        await Assertions.Expect(user.Locator("#quota-period")).ToHaveTextAsync(periodText);
+        await Assertions.Expect(user.Locator("#quota-profile")).ToHaveTextAsync("Tiny");
+        await Assertions.Expect(widget).ToHaveAttributeAsync("data-state", "ok");
+        await Assertions.Expect(user.Locator("#input-text")).ToHaveTextAsync("0 of 1,000 used (0.0 %) · 1,000 remaining");
+        await Assertions.Expect(user.Locator("#rate-hour")).ToHaveTextAsync("100");
+        await ShotAsync(user, "03-widget-normal.png");
+
+        // 3,232 characters = 808 tokens + 42 of system prompt = 850 input tokens: 85 %.
+        await SendAsync(user, new string('a', 3232));
+        await Assertions.Expect(user.Locator("#conversation li")).ToHaveCountAsync(1);
+        await Assertions.Expect(widget).ToHaveAttributeAsync("data-state", "warning");
+        await Assertions.Expect(user.Locator("#quota-alert")).ToHaveTextAsync("Warning: you have used 85.0 % of your monthly input tokens.");
+        await Assertions.Expect(user.Locator("#input-meter")).ToHaveAttributeAsync("value", "85");
+        await ShotAsync(user, "04-widget-warning.png");
+
+        // 432 characters = 108 + 42 = 150 tokens: exactly the limit, which is allowed, and then nothing is left.
+        await SendAsync(user, new string('b', 432));
+        await Assertions.Expect(user.Locator("#conversation li")).ToHaveCountAsync(2);
+        await Assertions.Expect(widget).ToHaveAttributeAsync("data-state", "blocked");
+        var resetDay = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero).AddMonths(1)
+            .ToString("MMMM d, yyyy", CultureInfo.GetCultureInfo("en-US"));
+        await Assertions.Expect(user.Locator("#quota-alert")).ToContainTextAsync("Blocked: your monthly input token limit is reached. It resets on " + resetDay);
+        await Assertions.Expect(user.Locator("#input-text")).ToHaveTextAsync("1,000 of 1,000 used (100.0 %) · 0 remaining");
+        await ShotAsync(user, "05-widget-blocked.png");
+
+        // A refused prompt shows the server's 429 message.
+        await SendAsync(user, "One more question, please?");
+        await Assertions.Expect(user.Locator("#chat-error")).ToHaveTextAsync("Input token quota exceeded. Limit: 1,000/month, Used: 1,000, Remaining: 0");
+        await Assertions.Expect(user.Locator("#conversation li")).ToHaveCountAsync(2);
+        await ShotAsync(user, "06-prompt-refused.png");
+
+        // A user cannot open the admin API.
+        var forbidden = await user.APIRequest.GetAsync($"{baseUrl}/api/v1/auth/admin/consumption-profiles");
+        Assert.That(forbidden.Status, Is.EqualTo(403));
+        await user.Context.CloseAsync();
+
+        foreach (var name in new[] { "01-admin-panel.png", "02-admin-panel-assigned.png", "03-widget-normal.png", "04-widget-warning.png", "05-widget-blocked.png", "06-prompt-refused.png" })
+        {
+            var path = Path.Combine(screenshots, name);
+            Assert.That(new FileInfo(path).Length, Is.GreaterThan(1000), path);
+            TestContext.AddTestAttachment(path, name);
+        }
+    }
+
+    [Test]
+    public async Task The_pages_work_from_the_keyboard_and_label_every_control()
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync($"{baseUrl}/signin.html");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync("admin");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.TypeAsync("wrong");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Invalid user name or password.");
+        await page.GetByLabel("Password").FillAsync("demo");
+        await page.GetByLabel("Password").PressAsync("Enter");
+        await page.WaitForURLAsync("**/admin.html");
+        await Assertions.Expect(page.Locator("#profiles-table tbody tr").First).ToBeVisibleAsync();
+
+        // Every form control has an accessible name.
+        var unlabeled = await page.EvaluateAsync<int>(
+            @"() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
+                 .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim()).length");
+        Assert.That(unlabeled, Is.Zero);
+        await page.Context.CloseAsync();
+    }
+
+    private async Task<IPage> NewPageAsync()
+    {
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en-US", ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(15_000);
+        return page;
+    }
+
+    private async Task<IPage> SignInAsync(string user, string landing)
+    {
+        var page = await NewPageAsync();
+        await page.GotoAsync($"{baseUrl}/signin.html");
+        await page.GetByLabel("User name").FillAsync(user);
+        await page.GetByLabel("Password").FillAsync("demo");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync($"**{landing}");
+        return page;
+    }
+
+    private static async Task SendAsync(IPage page, string prompt)
+    {
+        await page.GetByLabel("Prompt").FillAsync(prompt);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Send" })).ToBeEnabledAsync();
+    }
+
+    private Task ShotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, name), FullPage = true });
+}

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Threading.RateLimiting;
+
+namespace TokenQuota.Benchmarks;
+
+/// <summary>
+/// <c>dotnet run -c Release --project tests/TokenQuota.Benchmarks -- --quick</c>: every figure of issue 5 as a ratio to a
+/// raw-SQLite baseline measured in the same run on the same file, the allocation per call, and the scale check; the last
+/// line says whether every target was met.
+/// </summary>
+internal static class QuickHarness
+{
+    private const int Users = 1_000;
+    private const int ScaleUsers = 100_000;
+    private const int Months = 12;
+    private const int Callers = 64;
+
+    private static readonly List<string> Missed = [];
+
+    public static async Task<int> RunAsync()
+    {
+        var total = Stopwatch.StartNew();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, SQLite {SqliteVersion()}"));
+
+        double rawUpsert, rawSelect, rawBatched, limiter, check, record, acquire, record64, cycle64, reserve64, allocCheck, allocRecord, allocAcquire, checkScale, recordScale;
+        var seed = Stopwatch.StartNew();
+        await using var db = await BenchDatabase.CreateAsync(Users, Months);
+        await using var big = await BenchDatabase.CreateAsync(ScaleUsers, Months);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"info seeded {Users:N0} and {ScaleUsers:N0} users x {Months} months in {seed.Elapsed.TotalSeconds:F1} s"));
+        var users = UserIds(Users);
+        var bigUsers = UserIds(ScaleUsers);
+
+        // Profile cached: every user's assignment is resolved once before timing, at both scales.
+        foreach (var user in bigUsers)
+        {
+            await big.Checker.CheckAsync(user, 10, 10);
+        }
+
+        using (var raw = new RawBaselines(db))
+        using (var fixedWindow = new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions { PermitLimit = int.MaxValue, Window = TimeSpan.FromHours(1), QueueLimit = 0, AutoReplenishment = false }))
+        {
+            var checker = db.Checker;
+            var rates = db.Rates;
+            var next = 0;
+            var figures = await Measure.InterleavedAsync(
+                [
+                    ("raw_upsert", Measure.SyncRound(i => raw.Upsert(users[i % Users]))),
+                    ("record", Measure.AsyncRound(i => checker.RecordAsync(users[i % Users], 1, 1))),
+                    ("acquire", Measure.AsyncRound(async i => await rates.AcquirePromptAsync(users[i % Users]))),
+                    ("record_100k", Measure.AsyncRound(i => big.Checker.RecordAsync(bigUsers[i % ScaleUsers], 1, 1))),
+                    ("raw_select", Measure.SyncRound(i => raw.Select(users[i % Users]))),
+                    ("check", Measure.AsyncRound(async i => await checker.CheckAsync(users[i % Users], 10, 10))),
+                    ("check_100k", Measure.AsyncRound(async i => await big.Checker.CheckAsync(bigUsers[i % ScaleUsers], 10, 10))),
+                    ("limiter", Measure.SyncRound(_ => fixedWindow.AttemptAcquire().Dispose())),
+                    ("raw_batched", Measure.SyncRound(_ => raw.UpsertBatch(users, ref next), RawBaselines.BatchSize)),
+                    ("record64", Measure.ConcurrentRound(Callers, (c, i) => checker.RecordAsync(users[((i * Callers) + c) % Users], 1, 1))),
+                    ("cycle64", Measure.ConcurrentRound(Callers, async (c, i) =>
+                    {
+                        var user = users[((i * Callers) + c) % Users];
+                        await rates.AcquirePromptAsync(user);
+                        await checker.CheckAsync(user, 10, 10);
+                        await checker.RecordAsync(user, 10, 10);
+                    })),
+                    ("reserve64", Measure.ConcurrentRound(Callers, async (c, i) =>
+                    {
+                        var user = users[((i * Callers) + c) % Users];
+                        var reserved = await checker.ReserveAsync(user, 10, 10);
+                        await reserved.Reservation!.CommitAsync(10, 10);
+                    })),
+                ],
+                passes: 3);
+            (rawUpsert, record, acquire, rawSelect, check, limiter, rawBatched, record64, cycle64, reserve64, checkScale, recordScale) =
+                (figures["raw_upsert"], figures["record"], figures["acquire"], figures["raw_select"], figures["check"], figures["limiter"],
+                 figures["raw_batched"], figures["record64"], figures["cycle64"], figures["reserve64"], figures["check_100k"], figures["record_100k"]);
+            allocCheck = await Measure.AllocatedPerCallAsync(5_000, async i => await checker.CheckAsync(users[i % Users], 10, 10));
+            allocRecord = await Measure.AllocatedPerCallAsync(5_000, i => checker.RecordAsync(users[i % Users], 1, 1));
+            allocAcquire = await Measure.AllocatedPerCallAsync(5_000, async i => await rates.AcquirePromptAsync(users[i % Users]));
+        }
+
+        Rate("raw_upsert", rawUpsert);
+        Rate("raw_select", rawSelect);
+        Rate("raw_batched", rawBatched);
+        Rate("fixed_window_limiter (in memory, reference)", limiter);
+        Rate("check", check);
+        Rate("record", record);
+        Rate("acquire", acquire);
+        Rate("record64", record64);
+        Rate("cycle64 (acquire + check + record)", cycle64);
+        Rate("cycle64_reserve (reserve + commit, information)", reserve64);
+        Ratio("record/raw_upsert", record / rawUpsert, 0.8);
+        Ratio("check/raw_select", check / rawSelect, 0.5);
+        Ratio("acquire/raw_upsert", acquire / rawUpsert, 0.7);
+        Ratio("record64/raw_batched", record64 / rawBatched, 0.5);
+        Ratio("cycle64/raw_batched", cycle64 / rawBatched, 0.2);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"info acquire/fixed_window_limiter = {acquire / limiter:F4}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"info cycle64_reserve/raw_batched = {reserve64 / rawBatched:F2}"));
+        Alloc("check", allocCheck, 1024);
+        Alloc("record", allocRecord, 1024);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"info alloc acquire = {allocAcquire:F0} B/call"));
+
+        Rate("check at 100k users", checkScale);
+        Rate("record at 100k users", recordScale);
+        Ratio("scale_check", checkScale / check, 1 / 1.5);
+        Ratio("scale_record", recordScale / record, 1 / 1.5);
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"info harness time = {total.Elapsed.TotalSeconds:F1} s"));
+        Console.WriteLine(Missed.Count == 0 ? "perf: all targets met" : $"perf: {Missed.Count} targets missed: {string.Join(", ", Missed)}");
+        return Missed.Count == 0 ? 0 : 1;
+    }
+
+    private static string SqliteVersion()
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection("Data Source=:memory:");
+        connection.Open();
+        return connection.ServerVersion;
+    }
+
+    /// <summary>User ids visited in a scattered order (a stride coprime with the count), so consecutive calls touch distant rows.</summary>
+    private static string[] UserIds(int count) =>
+        Enumerable.Range(0, count).Select(i => BenchDatabase.UserId((int)((i * 7919L) % count))).ToArray();
+
+    private static void Rate(string name, double perSecond) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rate {name} = {perSecond:N0}/s"));
+
+    private static void Ratio(string name, double value, double target)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio {name} = {value:F2} (target >= {target:F2})"));
+        if (value < target)
+        {
+            Missed.Add(name);
+        }
+    }
+
+    private static void Alloc(string name, double bytes, double limit)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"alloc {name} = {bytes:F0} B/call (target <= {limit:F0})"));
+        if (bytes > limit)
+        {
+            Missed.Add("alloc_" + name);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using Microsoft.Extensions.AI;
+
+namespace TokenQuota.Extensions.AI.Tests;
+
+/// <summary>
+/// A tool loop of two model round-trips: the first answers with a tool call (100 in, 12 out), the second, after the
+/// tool result, with text (130 in, 8 out).
+/// </summary>
+public sealed class FunctionInvocationTests : ChatClientTestBase
+{
+    private readonly AIFunction weather = AIFunctionFactory.Create((string city) => $"Sunny in {city}", "get_weather", "Gets the weather.");
+
+    [SetUp]
+    public void ToolCallingModel()
+    {
+        Model.Responder = (messages, _) => messages[^1].Role == ChatRole.Tool
+            ? new ChatResponse(new ChatMessage(ChatRole.Assistant, "It is sunny."))
+            {
+                Usage = new UsageDetails { InputTokenCount = 130, OutputTokenCount = 8, TotalTokenCount = 138 },
+            }
+            : new ChatResponse(new ChatMessage(ChatRole.Assistant, [new FunctionCallContent("call-1", "get_weather", new Dictionary<string, object?> { ["city"] = "Oslo" })]))
+            {
+                Usage = new UsageDetails { InputTokenCount = 100, OutputTokenCount = 12, TotalTokenCount = 112 },
+            };
+    }
+
+    [Test]
+    public async Task Inside_function_invocation_each_model_round_trip_is_charged_once_and_one_prompt_is_counted()
+    {
+        await AssignProfileAsync("alice", promptsPerHour: 1); // the tool round-trip must not count as a second prompt
+        using var client = new ChatClientBuilder(Model)
+            .UseFunctionInvocation()
+            .UseTokenQuotas()
+            .Build(Services);
+
+        var response = await client.GetResponseAsync(Prompt("Weather in Oslo?"), ToolOptions("alice"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.Text, Is.EqualTo("It is sunny."));
+            Assert.That(Model.Calls, Is.EqualTo(2));
+            Assert.That(CommittedReservations("alice"), Is.EqualTo(2), "one reservation per round-trip");
+        });
+        await AssertSettledAsync("alice", input: 230, output: 20);
+
+        // The next user prompt is a new prompt: refused by the hourly limit of 1.
+        var refusal = await Assert.ThrowsAsync<TokenQuotaExceededException>(() => client.GetResponseAsync(Prompt("And Bergen?"), ToolOptions("alice")));
+        Assert.That(refusal.Reason, Is.EqualTo(TokenQuotaRefusalReason.RateLimit));
+    }
+
+    [Test]
+    public async Task Inside_function_invocation_streaming_round_trips_are_charged_once_each()
+    {
+        using var client = new ChatClientBuilder(Model)
+            .UseFunctionInvocation()
+            .UseTokenQuotas()
+            .Build(Services);
+
+        await foreach (var _ in client.GetStreamingResponseAsync(Prompt("Weather in Oslo?"), ToolOptions("alice")))
+        {
+        }
+
+        Assert.That(CommittedReservations("alice"), Is.EqualTo(2));
+        await AssertSettledAsync("alice", input: 230, output: 20);
+    }
+
+    [Test]
+    public async Task Outside_function_invocation_the_whole_loop_is_one_reservation_charged_its_total()
+    {
+        using var client = new ChatClientBuilder(Model)
+            .UseTokenQuotas()
+            .UseFunctionInvocation()
+            .Build(Services);
+
+        await client.GetResponseAsync(Prompt("Weather in Oslo?"), ToolOptions("alice"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Model.Calls, Is.EqualTo(2));
+            Assert.That(CommittedReservations("alice"), Is.EqualTo(1), "one reservation per user prompt");
+        });
+        await AssertSettledAsync("alice", input: 230, output: 20);
+    }
+
+    [Test]
+    public async Task Outside_function_invocation_streaming_sums_every_round_trip()
+    {
+        using var client = new ChatClientBuilder(Model)
+            .UseTokenQuotas()
+            .UseFunctionInvocation()
+            .Build(Services);
+
+        await foreach (var _ in client.GetStreamingResponseAsync(Prompt("Weather in Oslo?"), ToolOptions("alice")))
+        {
+        }
+
+        Assert.That(CommittedReservations("alice"), Is.EqualTo(1));
+        await AssertSettledAsync("alice", input: 230, output: 20);
+    }
+
+    private ChatOptions ToolOptions(string userId) => new ChatOptions { Tools = [weather] }.WithTokenQuotaUser(userId);
+}
