@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Dapper;
+using TokenQuota.Storage;
 using Npgsql;
 
 namespace TokenQuota.PostgreSql;
@@ -10,9 +10,9 @@ namespace TokenQuota.PostgreSql;
 /// concurrent migrators (several app instances starting at once) run one after another and the later ones find the
 /// work done. Each migration runs in its own transaction together with its version row.
 /// </summary>
-internal static partial class PostgreSqlMigrator
+internal static class PostgreSqlMigrator
 {
-    public static IReadOnlyList<(int Version, string Name, string Sql)> Migrations { get; } = LoadMigrations();
+    public static IReadOnlyList<EmbeddedMigration> Migrations { get; } = EmbeddedMigration.LoadAll(typeof(PostgreSqlMigrator).Assembly, "TokenQuota.PostgreSql.Migrations.");
 
     public static int LatestVersion => Migrations[^1].Version;
 
@@ -50,28 +50,4 @@ internal static partial class PostgreSqlMigrator
             await connection.ExecuteAsync(new CommandDefinition(sql.UnlockMigration, cancellationToken: CancellationToken.None)).ConfigureAwait(false);
         }
     }
-
-    private static List<(int, string, string)> LoadMigrations()
-    {
-        var assembly = typeof(PostgreSqlMigrator).Assembly;
-        var migrations = new List<(int, string, string)>();
-        foreach (var resource in assembly.GetManifestResourceNames())
-        {
-            var match = MigrationName().Match(resource);
-            if (!match.Success)
-            {
-                continue;
-            }
-
-            using var stream = assembly.GetManifestResourceStream(resource)!;
-            using var reader = new StreamReader(stream);
-            migrations.Add((int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), match.Groups[2].Value, reader.ReadToEnd()));
-        }
-
-        migrations.Sort((a, b) => a.Item1.CompareTo(b.Item1));
-        return migrations.Count > 0 ? migrations : throw new InvalidOperationException("TokenQuota.PostgreSql carries no embedded migrations.");
-    }
-
-    [GeneratedRegex(@"^TokenQuota\.PostgreSql\.Migrations\.(\d{4})_(.+)\.sql$")]
-    private static partial Regex MigrationName();
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
-using System.Reflection;
-using System.Text.RegularExpressions;
 using Dapper;
+using TokenQuota.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace TokenQuota.Sqlite;
@@ -10,9 +9,9 @@ namespace TokenQuota.Sqlite;
 /// Applies the embedded, numbered migrations (<c>Migrations/NNNN_name.sql</c>) inside one <c>BEGIN IMMEDIATE</c>
 /// transaction, so two processes starting at once serialise and the second finds the work done.
 /// </summary>
-internal static partial class SqliteMigrator
+internal static class SqliteMigrator
 {
-    public static IReadOnlyList<(int Version, string Name, string Sql)> Migrations { get; } = LoadMigrations();
+    public static IReadOnlyList<EmbeddedMigration> Migrations { get; } = EmbeddedMigration.LoadAll(typeof(SqliteMigrator).Assembly, "TokenQuota.Sqlite.Migrations.");
 
     public static int LatestVersion => Migrations[^1].Version;
 
@@ -53,28 +52,4 @@ internal static partial class SqliteMigrator
 
         transaction.Commit();
     }
-
-    private static List<(int, string, string)> LoadMigrations()
-    {
-        var assembly = typeof(SqliteMigrator).Assembly;
-        var migrations = new List<(int, string, string)>();
-        foreach (var resource in assembly.GetManifestResourceNames())
-        {
-            var match = MigrationName().Match(resource);
-            if (!match.Success)
-            {
-                continue;
-            }
-
-            using var stream = assembly.GetManifestResourceStream(resource)!;
-            using var reader = new StreamReader(stream);
-            migrations.Add((int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), match.Groups[2].Value, reader.ReadToEnd()));
-        }
-
-        migrations.Sort((a, b) => a.Item1.CompareTo(b.Item1));
-        return migrations.Count > 0 ? migrations : throw new InvalidOperationException("TokenQuota.Sqlite carries no embedded migrations.");
-    }
-
-    [GeneratedRegex(@"^TokenQuota\.Sqlite\.Migrations\.(\d{4})_(.+)\.sql$")]
-    private static partial Regex MigrationName();
 }
