@@ -17,6 +17,8 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
     private readonly PostgreSqlQuotaStoreOptions options;
     private readonly NpgsqlDataSource dataSource;
     private readonly PostgreSqlStatements sql;
+    private readonly PostgreSqlUsageCommands usage;
+    private readonly PostgreSqlGroupCommitWriter writer;
     private readonly TimeProvider timeProvider;
     private readonly SemaphoreSlim migrationLock = new(1, 1);
     private volatile bool migrated;
@@ -35,12 +37,27 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
         {
             CommandTimeout = Math.Max(1, (int)Math.Ceiling(options.CommandTimeout.TotalSeconds)),
         };
+        if (builder.MaxAutoPrepare == 0)
+        {
+            // Statements run a few times on a pooled connection become server-side prepared statements.
+            builder.MaxAutoPrepare = DefaultMaxAutoPrepare;
+        }
+
+        // The store's data source is its own and never changes session state (advisory locks are transaction-scoped),
+        // so a pooled connection needs no reset round trip when it is returned.
+        builder.NoResetOnClose = true;
+
         dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         sql = new PostgreSqlStatements(options.Schema);
+        usage = new PostgreSqlUsageCommands(options.Schema);
+        writer = new PostgreSqlGroupCommitWriter(dataSource, usage);
     }
 
     /// <summary>Gets the newest schema version this store knows.</summary>
     public static int LatestSchemaVersion => PostgreSqlMigrator.LatestVersion;
+
+    /// <summary>Gets the <c>Max Auto Prepare</c> the store sets when the connection string leaves it unset.</summary>
+    internal static int DefaultMaxAutoPrepare => 64;
 
     /// <inheritdoc />
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
@@ -73,17 +90,21 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
         await RunAsync(c => c.ExecuteScalarAsync<long?>(Command(sql.SelectAssignment, new { userId }, null, cancellationToken)), cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
+    /// <remarks>The totals carry the configuration version read in the same statement.</remarks>
     public async ValueTask<TokenUsageTotals> GetUsageAsync(string userId, QuotaPeriod period, CancellationToken cancellationToken = default) =>
-        await RunAsync(c => ReadUsageAsync(c, null, userId, period, timeProvider.GetUtcNow(), cancellationToken), cancellationToken).ConfigureAwait(false);
+        await RunAsync(c => usage.ReadUsageAsync(c, userId, period.Key, timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken), cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
+    /// <remarks>Concurrent additions are group-committed; each returns only after the COMMIT that holds it.</remarks>
     public async ValueTask<TokenUsageTotals?> AddUsageAsync(string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var row = await RunAsync(
-            c => c.QuerySingleOrDefaultAsync<UsageTotalsRow>(Command(
-                sql.AddUsage, new { userId, period = period.Key, input = inputTokens, output = outputTokens, now = now.ToUnixTimeMilliseconds() }, null, cancellationToken)),
-            cancellationToken).ConfigureAwait(false);
-        return row?.ToTotals();
+        if (!migrated && options.AutoMigrate)
+        {
+            await MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return await writer.AddAsync(userId, period.Key, inputTokens, outputTokens, now.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -260,12 +281,16 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
             async c => (await c.QueryAsync<UserUsageRow>(Command(sql.SelectUserHistory, new { userId }, null, cancellationToken)).ConfigureAwait(false)).Select(r => r.ToUsage()).ToArray(),
             cancellationToken);
 
-    /// <summary>Closes the pooled connections.</summary>
+    /// <summary>Closes the pooled connections once the queued writes have committed.</summary>
     /// <returns>A task that completes when closed.</returns>
-    public ValueTask DisposeAsync() => dataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await writer.DisposeAsync().ConfigureAwait(false);
+        await dataSource.DisposeAsync().ConfigureAwait(false);
+    }
 
-    /// <summary>Closes the pooled connections.</summary>
-    public void Dispose() => dataSource.Dispose();
+    /// <summary>Closes the pooled connections once the queued writes have committed.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private static CommandDefinition Command(string statement, object? parameters, NpgsqlTransaction? transaction, CancellationToken cancellationToken) =>
         new(statement, parameters, transaction, cancellationToken: cancellationToken);

@@ -1,11 +1,11 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace TokenQuota.Sqlite;
 
 /// <summary>
-/// The store's single writer connection. Concurrent writes are queued and run by one loop that drains up to
+/// The store's single writer connection. Concurrent writes are queued and run by one dedicated writer thread that drains up to
 /// <see cref="MaxBatch"/> of them into one <c>BEGIN IMMEDIATE</c> … <c>COMMIT</c> (group commit): each caller's task
 /// completes only after the COMMIT that contains its write, so every write is durable on return, exactly as if it had
 /// committed alone. A multi-statement write runs inside a savepoint, so a write that fails changes nothing and does not
@@ -16,29 +16,47 @@ namespace TokenQuota.Sqlite;
 /// writer connection instead of hopping to the loop: a single statement in autocommit, several in their own
 /// <c>BEGIN IMMEDIATE</c> transaction. Every <see cref="YieldEvery"/>th inline call yields first, so a caller whose
 /// writes always complete synchronously cannot starve callers started from the same thread.
+/// Every write transaction (a batch, or an inline write) first checks that the database file is still the file at its
+/// path (<see cref="SqliteDatabaseFileCheck"/>): if it was removed or replaced, the writes fail instead of going into an
+/// unlinked file, the connections are dropped, and the next write reopens the path.
 /// </remarks>
 internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
 {
     public const int MaxBatch = 1024;
     public const int YieldEvery = 32;
+
+    /// <summary>After a batch of at least this many writes, a smaller next batch is gathered a little longer (see <see cref="GatherTime"/>).</summary>
+    public const int GatherTarget = 32;
+
+    /// <summary>How long the writer yields to let callers queue more writes before committing a batch smaller than the last big one.</summary>
+    public static readonly TimeSpan GatherTime = TimeSpan.FromMicroseconds(50);
     public static readonly TimeSpan IdleGap = TimeSpan.FromMicroseconds(500);
 
     private static readonly long IdleGapTicks = (long)(IdleGap.TotalSeconds * Stopwatch.Frequency);
+    private static readonly long GatherTicks = (long)(GatherTime.TotalSeconds * Stopwatch.Frequency);
 
     private readonly SqliteConnectionFactory factory;
+    private readonly Action fileMoved;
     private readonly Lock gate = new();
-    private readonly Channel<SqliteWriteRequest> queue = Channel.CreateUnbounded<SqliteWriteRequest>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task loop;
+    private readonly ConcurrentQueue<SqliteWriteRequest> queue = new();
+    private readonly ManualResetEventSlim wake = new(false, spinCount: 200);
+    private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SqlitePreparedCommands? commands;
     private int queued;
     private long lastQueuedAt;
     private int inlineCalls;
+    private volatile bool closing;
+    private volatile bool exited;
     private bool disposed;
 
-    public SqliteGroupCommitWriter(SqliteConnectionFactory factory)
+    /// <param name="factory">Opens the writer connection.</param>
+    /// <param name="fileMoved">Called when the database file was found removed or replaced (drops the readers' connections).</param>
+    public SqliteGroupCommitWriter(SqliteConnectionFactory factory, Action fileMoved)
     {
         this.factory = factory;
-        loop = Task.Run(LoopAsync);
+        this.fileMoved = fileMoved;
+        var thread = new Thread(Loop) { IsBackground = true, Name = "TokenQuota SQLite writer" };
+        thread.Start();
     }
 
     /// <summary>Runs <paramref name="work"/> on the writer connection; the task completes after its COMMIT.</summary>
@@ -74,13 +92,28 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
             }
         }
 
+        if (closing)
+        {
+            return ValueTask.FromException<T>(new ObjectDisposedException(nameof(SqliteQuotaStore)));
+        }
+
         var request = new SqliteWriteRequest<TState, T>(state, work, multiStatement);
         Interlocked.Increment(ref queued);
         Volatile.Write(ref lastQueuedAt, Stopwatch.GetTimestamp());
-        if (!queue.Writer.TryWrite(request))
+        queue.Enqueue(request);
+        try
         {
-            Interlocked.Decrement(ref queued);
-            return ValueTask.FromException<T>(new ObjectDisposedException(nameof(SqliteQuotaStore)));
+            wake.Set();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The store was disposed meanwhile; the check below fails the write.
+        }
+
+        if (exited)
+        {
+            // Disposed while this write was being queued: the writer thread is gone, so nothing will run it.
+            FailQueued();
         }
 
         return new ValueTask<T>(request.Task);
@@ -88,13 +121,16 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        queue.Writer.TryComplete();
-        await loop.ConfigureAwait(false);
+        closing = true;
+        wake.Set();
+        await stopped.Task.ConfigureAwait(false);
         lock (gate)
         {
             disposed = true;
             DropConnection();
         }
+
+        wake.Dispose();
     }
 
     private bool IsIdle() =>
@@ -112,6 +148,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
         var connection = Connection();
         try
         {
+            CheckFile(connection);
             if (!multiStatement)
             {
                 return work(connection, state);
@@ -137,37 +174,112 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
         }
     }
 
-    private async Task LoopAsync()
+    /// <summary>Fails the write transaction about to begin if the database file was removed or replaced under the connection.</summary>
+    private void CheckFile(SqlitePreparedCommands connection)
+    {
+        try
+        {
+            SqliteDatabaseFileCheck.ThrowIfMoved(connection.Connection);
+        }
+        catch (IOException)
+        {
+            // Every connection of the pool has the old file open: none may be reused.
+            SqliteConnection.ClearPool(connection.Connection);
+            DropConnection();
+            fileMoved();
+            throw;
+        }
+    }
+
+    /// <summary>The writer thread: drains up to <see cref="MaxBatch"/> queued writes into each transaction.</summary>
+    private void Loop()
     {
         var batch = new List<SqliteWriteRequest>(MaxBatch);
-        var reader = queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        var lastBatch = 0;
+        try
         {
-            while (batch.Count < MaxBatch && reader.TryRead(out var request))
+            while (true)
             {
-                batch.Add(request);
-            }
-
-            Interlocked.Add(ref queued, -batch.Count);
-            Exception? failure;
-            lock (gate)
-            {
-                failure = RunBatch(batch);
-            }
-
-            foreach (var request in batch)
-            {
-                if (failure is null)
+                while (batch.Count < MaxBatch && queue.TryDequeue(out var request))
                 {
-                    request.Complete();
+                    batch.Add(request);
                 }
-                else
-                {
-                    request.Fail(failure);
-                }
-            }
 
-            batch.Clear();
+                if (batch.Count is > 0 and < GatherTarget && lastBatch >= GatherTarget)
+                {
+                    // Many callers were writing: their next writes are on their way (their continuations are running
+                    // now). Yield briefly so they join this transaction rather than each paying for a commit of its own.
+                    var until = Stopwatch.GetTimestamp() + GatherTicks;
+                    while (batch.Count < GatherTarget && Stopwatch.GetTimestamp() < until)
+                    {
+                        if (queue.TryDequeue(out var late))
+                        {
+                            batch.Add(late);
+                        }
+                        else
+                        {
+                            Thread.Yield();
+                        }
+                    }
+                }
+
+                lastBatch = batch.Count;
+
+                if (batch.Count == 0)
+                {
+                    wake.Reset();
+                    if (!queue.IsEmpty)
+                    {
+                        continue;
+                    }
+
+                    if (closing)
+                    {
+                        return;
+                    }
+
+                    wake.Wait();
+                    continue;
+                }
+
+                Interlocked.Add(ref queued, -batch.Count);
+                Exception? failure;
+                lock (gate)
+                {
+                    failure = RunBatch(batch);
+                }
+
+                // Each caller's continuation runs on the thread pool (RunContinuationsAsynchronously), never here.
+                foreach (var request in batch)
+                {
+                    if (failure is null)
+                    {
+                        request.Complete();
+                    }
+                    else
+                    {
+                        request.Fail(failure);
+                    }
+                }
+
+                batch.Clear();
+            }
+        }
+        finally
+        {
+            exited = true;
+            FailQueued();
+            stopped.TrySetResult();
+        }
+    }
+
+    /// <summary>Fails the writes queued after the writer thread stopped.</summary>
+    private void FailQueued()
+    {
+        while (queue.TryDequeue(out var late))
+        {
+            Interlocked.Decrement(ref queued);
+            late.Fail(new ObjectDisposedException(nameof(SqliteQuotaStore)));
         }
     }
 
@@ -183,6 +295,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
         try
         {
             connection = Connection();
+            CheckFile(connection);
             if (batch.Count == 1 && !batch[0].MultiStatement)
             {
                 // Autocommit: one statement is its own transaction.
@@ -265,7 +378,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
     private SqlitePreparedCommands Connection()
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        return commands ??= new SqlitePreparedCommands(factory.Open());
+        return commands ??= new SqlitePreparedCommands(factory.Open(writer: true));
     }
 
     private void DropConnection()
@@ -276,5 +389,5 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
 
     /// <summary>Whether an exception may have left the connection unusable (anything from SQLite but a constraint violation).</summary>
     private static bool IsConnectionFailure(Exception exception) =>
-        exception is SqliteException { SqliteErrorCode: not 19 } || exception.InnerException is SqliteException { SqliteErrorCode: not 19 };
+        exception is IOException || exception is SqliteException { SqliteErrorCode: not 19 } || exception.InnerException is SqliteException { SqliteErrorCode: not 19 };
 }

@@ -9,24 +9,24 @@ namespace TokenQuota.Sqlite;
 /// </summary>
 internal sealed class SqlitePreparedCommands : IDisposable
 {
-    private SqliteCommand? selectConfigVersion;
+    private SqliteRawStatement? selectConfigVersion;
     private SqliteCommand? selectAssignment;
-    private SqliteCommand? selectUsage;
-    private SqliteCommand? addUsage;
-    private SqliteCommand? selectRateWindows;
-    private SqliteCommand? chargeRateWindow;
-    private SqliteCommand? chargeTwoRateWindows;
-    private SqliteCommand? purgeReservations;
-    private SqliteCommand? insertReservation;
-    private SqliteCommand? selectReservation;
-    private SqliteCommand? markReservationCommitted;
-    private SqliteCommand? releaseReservation;
-    private SqliteCommand? begin;
-    private SqliteCommand? commit;
-    private SqliteCommand? rollback;
-    private SqliteCommand? savepoint;
-    private SqliteCommand? releaseSavepoint;
-    private SqliteCommand? rollbackToSavepoint;
+    private SqliteRawStatement? selectUsage;
+    private SqliteRawStatement? addUsage;
+    private SqliteRawStatement? selectRateWindows;
+    private SqliteRawStatement? chargeRateWindow;
+    private SqliteRawStatement? chargeTwoRateWindows;
+    private SqliteRawStatement? purgeReservations;
+    private SqliteRawStatement? insertReservation;
+    private SqliteRawStatement? selectReservation;
+    private SqliteRawStatement? markReservationCommitted;
+    private SqliteRawStatement? releaseReservation;
+    private SqliteRawStatement? begin;
+    private SqliteRawStatement? commit;
+    private SqliteRawStatement? rollback;
+    private SqliteRawStatement? savepoint;
+    private SqliteRawStatement? releaseSavepoint;
+    private SqliteRawStatement? rollbackToSavepoint;
 
     public SqlitePreparedCommands(SqliteConnection connection) => Connection = connection;
 
@@ -37,8 +37,15 @@ internal sealed class SqlitePreparedCommands : IDisposable
 
     public long ReadConfigurationVersion()
     {
-        var command = Prepare(ref selectConfigVersion, SqliteSql.SelectConfigVersion);
-        return command.ExecuteScalar() is long version ? version : 0;
+        var statement = Raw(ref selectConfigVersion, SqliteSql.SelectConfigVersion);
+        try
+        {
+            return statement.Step() && !statement.IsNull(0) ? statement.Int64(0) : 0;
+        }
+        finally
+        {
+            statement.Reset();
+        }
     }
 
     public long? ReadAssignedProfileId(string userId)
@@ -51,49 +58,94 @@ internal sealed class SqlitePreparedCommands : IDisposable
     /// <summary>Reads usage, live reservations and the configuration version in one statement.</summary>
     public TokenUsageTotals ReadUsage(string userId, string periodKey, long nowMs)
     {
-        var command = Prepare(ref selectUsage, SqliteSql.SelectUsage, "@userId", "@period", "@now");
-        command.Parameters[0].Value = userId;
-        command.Parameters[1].Value = periodKey;
-        command.Parameters[2].Value = nowMs;
-        using var reader = command.ExecuteReader();
-        reader.Read();
-        return new TokenUsageTotals(reader.GetInt64(0), reader.GetInt64(1))
+        var statement = Raw(ref selectUsage, SqliteSql.SelectUsage, "@userId", "@period", "@now");
+        statement.Bind(1, userId);
+        statement.Bind(2, periodKey);
+        statement.Bind(3, nowMs);
+        try
         {
-            ReservedInputTokens = reader.GetInt64(2),
-            ReservedOutputTokens = reader.GetInt64(3),
-            ConfigurationVersion = reader.IsDBNull(4) ? 0 : reader.GetInt64(4),
-        };
+            statement.Step();
+            return new TokenUsageTotals(statement.Int64(0), statement.Int64(1))
+            {
+                ReservedInputTokens = statement.Int64(2),
+                ReservedOutputTokens = statement.Int64(3),
+                ConfigurationVersion = statement.IsNull(4) ? 0 : statement.Int64(4),
+            };
+        }
+        finally
+        {
+            statement.Reset();
+        }
     }
 
     /// <summary>The atomic insert-or-add; <see langword="null"/> when the overflow guard refused it (nothing written).</summary>
     public TokenUsageTotals? AddUsage(string userId, string periodKey, long input, long output, long nowMs)
     {
-        var command = Prepare(ref addUsage, SqliteSql.AddUsage, "@userId", "@period", "@input", "@output", "@now");
-        command.Parameters[0].Value = userId;
-        command.Parameters[1].Value = periodKey;
-        command.Parameters[2].Value = input;
-        command.Parameters[3].Value = output;
-        command.Parameters[4].Value = nowMs;
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? new TokenUsageTotals(reader.GetInt64(0), reader.GetInt64(1)) : null;
+        var statement = Raw(ref addUsage, SqliteSql.AddUsage, "@userId", "@period", "@input", "@output", "@now");
+        statement.Bind(1, userId);
+        statement.Bind(2, periodKey);
+        statement.Bind(3, input);
+        statement.Bind(4, output);
+        statement.Bind(5, nowMs);
+        try
+        {
+            if (!statement.Step())
+            {
+                return null;
+            }
+
+            var totals = new TokenUsageTotals(statement.Int64(0), statement.Int64(1));
+
+            // Run the statement to completion: RETURNING writes when the statement finishes.
+            while (statement.Step())
+            {
+            }
+
+            return totals;
+        }
+        finally
+        {
+            statement.Reset();
+        }
     }
 
-    /// <summary>Reads the stored counts of <paramref name="windows"/> (zero for a window whose stored start differs).</summary>
-    public int[] ReadRateWindowCounts(string userId, IReadOnlyList<RateWindowCharge> windows)
+    /// <summary>
+    /// Reads the stored counts of <paramref name="windows"/> (zero for a window whose stored start differs), and the
+    /// configuration version in the same statement.
+    /// </summary>
+    public int[] ReadRateWindowCounts(string userId, IReadOnlyList<RateWindowCharge> windows, out long configurationVersion)
     {
-        var command = Prepare(ref selectRateWindows, SqliteSql.SelectRateWindows, "@userId");
-        command.Parameters[0].Value = userId;
+        configurationVersion = 0;
         var counts = new int[windows.Count];
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
+        var statement = Raw(ref selectRateWindows, SqliteSql.SelectTwoRateWindows, "?1", "?2", "?3");
+        for (var first = 0; first < windows.Count; first += 2)
         {
-            var start = reader.GetInt64(1);
-            for (var i = 0; i < windows.Count; i++)
+            // Two windows per step (the prompt's hourly and daily windows); an odd last window is passed twice.
+            var second = Math.Min(first + 1, windows.Count - 1);
+            statement.Bind(1, userId);
+            statement.Bind(2, windows[first].Key);
+            statement.Bind(3, windows[second].Key);
+            try
             {
-                if (windows[i].WindowStart == start && KeyEquals(reader, windows[i].Key))
+                while (statement.Step())
                 {
-                    counts[i] = (int)reader.GetInt64(2);
+                    var which = statement.Int64(0);
+                    if (which == 2)
+                    {
+                        configurationVersion = statement.Int64(1);
+                        continue;
+                    }
+
+                    var i = which == 0 ? first : second;
+                    if (windows[i].WindowStart == statement.Int64(1))
+                    {
+                        counts[i] = (int)statement.Int64(2);
+                    }
                 }
+            }
+            finally
+            {
+                statement.Reset();
             }
         }
 
@@ -105,111 +157,125 @@ internal sealed class SqlitePreparedCommands : IDisposable
         var i = 0;
         if (windows.Count >= 2)
         {
-            var two = Prepare(ref chargeTwoRateWindows, SqliteSql.ChargeTwoRateWindows, "@userId", "@key", "@start", "@key2", "@start2");
-            two.Parameters[0].Value = userId;
-            two.Parameters[1].Value = windows[0].Key;
-            two.Parameters[2].Value = windows[0].WindowStart;
-            two.Parameters[3].Value = windows[1].Key;
-            two.Parameters[4].Value = windows[1].WindowStart;
-            two.ExecuteNonQuery();
+            var two = Raw(ref chargeTwoRateWindows, SqliteSql.ChargeTwoRateWindows, "@userId", "@key", "@start", "@key2", "@start2");
+            two.Bind(1, userId);
+            two.Bind(2, windows[0].Key);
+            two.Bind(3, windows[0].WindowStart);
+            two.Bind(4, windows[1].Key);
+            two.Bind(5, windows[1].WindowStart);
+            two.Execute();
             i = 2;
         }
 
         for (; i < windows.Count; i++)
         {
-            var one = Prepare(ref chargeRateWindow, SqliteSql.ChargeRateWindow, "@userId", "@key", "@start");
-            one.Parameters[0].Value = userId;
-            one.Parameters[1].Value = windows[i].Key;
-            one.Parameters[2].Value = windows[i].WindowStart;
-            one.ExecuteNonQuery();
+            var one = Raw(ref chargeRateWindow, SqliteSql.ChargeRateWindow, "@userId", "@key", "@start");
+            one.Bind(1, userId);
+            one.Bind(2, windows[i].Key);
+            one.Bind(3, windows[i].WindowStart);
+            one.Execute();
         }
     }
 
     public void PurgeReservations(string userId, long nowMs)
     {
-        var command = Prepare(ref purgeReservations, SqliteSql.PurgeReservations, "@userId", "@now");
-        command.Parameters[0].Value = userId;
-        command.Parameters[1].Value = nowMs;
-        command.ExecuteNonQuery();
+        var statement = Raw(ref purgeReservations, SqliteSql.PurgeReservations, "@userId", "@now");
+        statement.Bind(1, userId);
+        statement.Bind(2, nowMs);
+        statement.Execute();
     }
 
     public void InsertReservation(NewReservation reservation, long nowMs)
     {
-        var command = Prepare(ref insertReservation, SqliteSql.InsertReservation, "@requestId", "@userId", "@period", "@input", "@output", "@now", "@expiresAt");
-        command.Parameters[0].Value = reservation.RequestId;
-        command.Parameters[1].Value = reservation.UserId;
-        command.Parameters[2].Value = reservation.Period.Key;
-        command.Parameters[3].Value = reservation.InputTokens;
-        command.Parameters[4].Value = reservation.OutputTokens;
-        command.Parameters[5].Value = nowMs;
-        command.Parameters[6].Value = reservation.ExpiresAt.ToUnixTimeMilliseconds();
-        command.ExecuteNonQuery();
+        var statement = Raw(ref insertReservation, SqliteSql.InsertReservation, "@requestId", "@userId", "@period", "@input", "@output", "@now", "@expiresAt");
+        statement.Bind(1, reservation.RequestId);
+        statement.Bind(2, reservation.UserId);
+        statement.Bind(3, reservation.Period.Key);
+        statement.Bind(4, reservation.InputTokens);
+        statement.Bind(5, reservation.OutputTokens);
+        statement.Bind(6, nowMs);
+        statement.Bind(7, reservation.ExpiresAt.ToUnixTimeMilliseconds());
+        statement.Execute();
     }
 
     /// <summary>Reads a reservation's owner, period, state and expiry, or <see langword="null"/> if it is not stored.</summary>
     public (string UserId, string Period, string State, long ExpiresAt)? ReadReservation(string requestId)
     {
-        var command = Prepare(ref selectReservation, SqliteSql.SelectReservation, "@requestId");
-        command.Parameters[0].Value = requestId;
-        using var reader = command.ExecuteReader();
-        return reader.Read() ? (reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3)) : null;
+        var statement = Raw(ref selectReservation, SqliteSql.SelectReservation, "@requestId");
+        statement.Bind(1, requestId);
+        try
+        {
+            return statement.Step() ? (statement.Text(0), statement.Text(1), statement.Text(2), statement.Int64(3)) : null;
+        }
+        finally
+        {
+            statement.Reset();
+        }
     }
 
     public void MarkReservationCommitted(string requestId, string userId, string periodKey, long input, long output, long nowMs)
     {
-        var command = Prepare(ref markReservationCommitted, SqliteSql.MarkReservationCommitted, "@requestId", "@userId", "@period", "@input", "@output", "@now");
-        command.Parameters[0].Value = requestId;
-        command.Parameters[1].Value = userId;
-        command.Parameters[2].Value = periodKey;
-        command.Parameters[3].Value = input;
-        command.Parameters[4].Value = output;
-        command.Parameters[5].Value = nowMs;
-        command.ExecuteNonQuery();
+        var statement = Raw(ref markReservationCommitted, SqliteSql.MarkReservationCommitted, "@requestId", "@userId", "@period", "@input", "@output", "@now");
+        statement.Bind(1, requestId);
+        statement.Bind(2, userId);
+        statement.Bind(3, periodKey);
+        statement.Bind(4, input);
+        statement.Bind(5, output);
+        statement.Bind(6, nowMs);
+        statement.Execute();
     }
 
     public bool ReleaseReservation(string requestId)
     {
-        var command = Prepare(ref releaseReservation, SqliteSql.ReleaseReservation, "@requestId");
-        command.Parameters[0].Value = requestId;
-        return command.ExecuteNonQuery() > 0;
+        var statement = Raw(ref releaseReservation, SqliteSql.ReleaseReservation, "@requestId");
+        statement.Bind(1, requestId);
+        return statement.Execute() > 0;
     }
 
     /// <summary>Begins a write transaction immediately (<c>BEGIN IMMEDIATE</c>), never upgraded from a read.</summary>
-    public void BeginImmediate() => Prepare(ref begin, SqliteSql.BeginImmediate).ExecuteNonQuery();
+    public void BeginImmediate() => Raw(ref begin, SqliteSql.BeginImmediate).Execute();
 
-    public void Commit() => Prepare(ref commit, SqliteSql.Commit).ExecuteNonQuery();
+    public void Commit() => Raw(ref commit, SqliteSql.Commit).Execute();
 
     /// <summary>Rolls back the open transaction, if SQLite has not already done so.</summary>
     public void Rollback()
     {
         if (InTransaction)
         {
-            Prepare(ref rollback, SqliteSql.Rollback).ExecuteNonQuery();
+            Raw(ref rollback, SqliteSql.Rollback).Execute();
         }
     }
 
-    public void Savepoint() => Prepare(ref savepoint, SqliteSql.Savepoint).ExecuteNonQuery();
+    public void Savepoint() => Raw(ref savepoint, SqliteSql.Savepoint).Execute();
 
-    public void ReleaseSavepoint() => Prepare(ref releaseSavepoint, SqliteSql.ReleaseSavepoint).ExecuteNonQuery();
+    public void ReleaseSavepoint() => Raw(ref releaseSavepoint, SqliteSql.ReleaseSavepoint).Execute();
 
-    public void RollbackToSavepoint() => Prepare(ref rollbackToSavepoint, SqliteSql.RollbackToSavepoint).ExecuteNonQuery();
+    /// <summary>Undoes the work since <see cref="Savepoint"/> and closes the savepoint.</summary>
+    public void RollbackToSavepoint()
+    {
+        Raw(ref rollbackToSavepoint, SqliteSql.RollbackToSavepoint).Execute();
+        ReleaseSavepoint();
+    }
 
     public void Dispose()
     {
-        foreach (var command in new[]
+        selectAssignment?.Dispose();
+
+        foreach (var statement in new[]
         {
-            selectConfigVersion, selectAssignment, selectUsage, addUsage, selectRateWindows, chargeRateWindow, chargeTwoRateWindows,
+            selectConfigVersion, selectUsage, addUsage, selectRateWindows, chargeRateWindow, chargeTwoRateWindows,
             purgeReservations, insertReservation, selectReservation, markReservationCommitted, releaseReservation,
             begin, commit, rollback, savepoint, releaseSavepoint, rollbackToSavepoint,
         })
         {
-            command?.Dispose();
+            statement?.Dispose();
         }
 
         Connection.Dispose();
     }
 
-    private static bool KeyEquals(SqliteDataReader reader, string key) => string.Equals(reader.GetString(0), key, StringComparison.Ordinal);
+    private SqliteRawStatement Raw(ref SqliteRawStatement? field, string sql, params ReadOnlySpan<string> parameterNames) =>
+        field ??= new SqliteRawStatement(Connection, sql, parameterNames);
 
     private SqliteCommand Prepare(ref SqliteCommand? field, string sql, params ReadOnlySpan<string> parameterNames)
     {

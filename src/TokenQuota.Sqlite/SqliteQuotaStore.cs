@@ -36,7 +36,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
         this.timeProvider = timeProvider ?? TimeProvider.System;
         connections = new SqliteConnectionFactory(options);
         readers = new SqliteReaderPool(connections);
-        writer = new SqliteGroupCommitWriter(connections);
+        writer = new SqliteGroupCommitWriter(connections, readers.Clear);
     }
 
     /// <summary>Gets the newest schema version this store knows.</summary>
@@ -202,7 +202,14 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
 
     private static RateWindowChargeResult ChargeRateWindows(SqlitePreparedCommands c, string userId, IReadOnlyList<RateWindowCharge> windows)
     {
-        var counts = c.ReadRateWindowCounts(userId, windows);
+        var counts = c.ReadRateWindowCounts(userId, windows, out var version);
+        var expected = windows.Count > 0 ? windows[0].ConfigurationVersion : 0;
+        if (expected != 0 && expected != version)
+        {
+            // The limits were resolved against another configuration: refuse, write nothing; the core resolves again.
+            return new RateWindowChargeResult(false, counts) { ConfigurationVersion = version };
+        }
+
         var admit = true;
         for (var i = 0; i < windows.Count; i++)
         {
@@ -211,7 +218,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
 
         if (!admit)
         {
-            return new RateWindowChargeResult(false, counts);
+            return new RateWindowChargeResult(false, counts) { ConfigurationVersion = version };
         }
 
         c.ChargeRateWindows(userId, windows);
@@ -220,7 +227,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
             counts[i]++;
         }
 
-        return new RateWindowChargeResult(true, counts);
+        return new RateWindowChargeResult(true, counts) { ConfigurationVersion = version };
     }
 
     private static ReservationAttempt Reserve(SqlitePreparedCommands c, NewReservation reservation, Func<TokenUsageTotals, bool> admit)

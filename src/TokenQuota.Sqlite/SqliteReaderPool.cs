@@ -37,8 +37,15 @@ internal sealed class SqliteReaderPool(SqliteConnectionFactory factory) : IDispo
     public void Dispose()
     {
         disposed = true;
+        Clear();
+    }
+
+    /// <summary>Closes the idle connections (the database file was removed or replaced); the next read opens the path again.</summary>
+    public void Clear()
+    {
         while (idle.TryDequeue(out var reader))
         {
+            Interlocked.Decrement(ref idleCount);
             reader.Dispose();
         }
     }
@@ -51,7 +58,7 @@ internal sealed class SqliteReaderPool(SqliteConnectionFactory factory) : IDispo
             return reader;
         }
 
-        return new SqlitePreparedCommands(factory.Open());
+        return new SqlitePreparedCommands(factory.Open(writer: false));
     }
 
     private void Return(SqlitePreparedCommands reader)

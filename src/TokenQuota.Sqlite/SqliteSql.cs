@@ -129,7 +129,17 @@ internal static class SqliteSql
         RETURNING input_tokens_used, output_tokens_used;
         """;
 
-    public const string SelectRateWindows = "SELECT window_key, window_start, request_count FROM tokenquota_rate_windows WHERE user_id = @userId;";
+    /// <summary>
+    /// Two windows of a user (?1) by key (?2, ?3): 0 for the first key, 1 for the second, so no text is read back; and
+    /// a row 2 carrying the configuration version, read in the same statement. Numbered parameters, because they are
+    /// bound by position.
+    /// </summary>
+    public const string SelectTwoRateWindows = """
+        SELECT CASE WHEN window_key = ?2 THEN 0 ELSE 1 END, window_start, request_count
+        FROM tokenquota_rate_windows WHERE user_id = ?1 AND window_key IN (?2, ?3)
+        UNION ALL
+        SELECT 2, value, 0 FROM tokenquota_state WHERE key = 'config_version';
+        """;
 
     public const string ChargeRateWindow = """
         INSERT INTO tokenquota_rate_windows (user_id, window_key, window_start, request_count)
@@ -158,7 +168,7 @@ internal static class SqliteSql
 
     public const string ReleaseSavepoint = "RELEASE tokenquota_request;";
 
-    public const string RollbackToSavepoint = "ROLLBACK TO tokenquota_request; RELEASE tokenquota_request;";
+    public const string RollbackToSavepoint = "ROLLBACK TO tokenquota_request;";
 
     /// <summary>Users with usage or rate-limit history and no explicit assignment.</summary>
     public const string SelectKnownUnassignedUsers = """

@@ -3,7 +3,8 @@ using TokenQuota.Benchmarks;
 
 if (args.Contains("--quick"))
 {
-    return await QuickHarness.RunAsync();
+    // --postgres-only: just the PostgreSQL figures (for iterating on the PostgreSQL store).
+    return await QuickHarness.RunAsync(postgresOnly: args.Contains("--postgres-only"));
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(QuotaBenchmarks).Assembly).Run(args);

@@ -18,10 +18,16 @@ internal static class QuickHarness
 
     private static readonly List<string> Missed = [];
 
-    public static async Task<int> RunAsync()
+    public static async Task<int> RunAsync(bool postgresOnly = false)
     {
         var total = Stopwatch.StartNew();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}, SQLite {SqliteVersion()}"));
+        if (postgresOnly)
+        {
+            await RunPostgreSqlAsync();
+            Console.WriteLine(Missed.Count == 0 ? "perf: all targets met" : $"perf: {Missed.Count} targets missed: {string.Join(", ", Missed)}");
+            return Missed.Count == 0 ? 0 : 1;
+        }
 
         double rawUpsert, rawSelect, rawBatched, limiter, check, record, acquire, record64, cycle64, reserve64, allocCheck, allocRecord, allocAcquire, checkScale, recordScale;
         var seed = Stopwatch.StartNew();
@@ -104,9 +110,57 @@ internal static class QuickHarness
         Ratio("scale_check", checkScale / check, 1 / 1.5);
         Ratio("scale_record", recordScale / record, 1 / 1.5);
 
+        await RunPostgreSqlAsync();
+
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"info harness time = {total.Elapsed.TotalSeconds:F1} s"));
         Console.WriteLine(Missed.Count == 0 ? "perf: all targets met" : $"perf: {Missed.Count} targets missed: {string.Join(", ", Missed)}");
         return Missed.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The PostgreSQL figures of issue 6, against raw Npgsql prepared statements measured in the same run on the same
+    /// server and table: skipped, with a note, when <c>TOKENQUOTA_POSTGRES_CONNECTION</c> is unset.
+    /// </summary>
+    private static async Task RunPostgreSqlAsync()
+    {
+        var connectionString = Environment.GetEnvironmentVariable("TOKENQUOTA_POSTGRES_CONNECTION");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            Console.WriteLine("info PostgreSQL figures skipped: set TOKENQUOTA_POSTGRES_CONNECTION (e.g. Host=127.0.0.1;Port=5432;Username=postgres;Database=postgres) to measure them");
+            return;
+        }
+
+        await using var pg = await PgBenchDatabase.CreateAsync(connectionString, Users, Months);
+        await using var raw = await RawPgBaselines.CreateAsync(pg);
+        await using (var version = await pg.OpenRawAsync())
+        {
+            Console.WriteLine($"info PostgreSQL {version.PostgreSqlVersion} ({version.Host}:{version.Port}), Npgsql {typeof(Npgsql.NpgsqlConnection).Assembly.GetName().Version}");
+        }
+
+        var users = UserIds(Users);
+        foreach (var user in users)
+        {
+            await pg.Checker.CheckAsync(user, 10, 10);
+        }
+
+        var checker = pg.Checker;
+        var figures = await Measure.InterleavedAsync(
+            [
+                ("raw_pg_upsert", Measure.AsyncRound(i => raw.UpsertAsync(users[i % Users]))),
+                ("pg_record", Measure.AsyncRound(i => checker.RecordAsync(users[i % Users], 1, 1))),
+                ("raw_pg_select", Measure.AsyncRound(i => raw.SelectAsync(users[i % Users]))),
+                ("pg_check", Measure.AsyncRound(async i => await checker.CheckAsync(users[i % Users], 10, 10))),
+                ("pg_record64", Measure.ConcurrentRound(Callers, (c, i) => checker.RecordAsync(users[((i * Callers) + c) % Users], 1, 1))),
+            ],
+            passes: 3);
+        Rate("raw_pg_upsert", figures["raw_pg_upsert"]);
+        Rate("raw_pg_select", figures["raw_pg_select"]);
+        Rate("pg_record", figures["pg_record"]);
+        Rate("pg_check", figures["pg_check"]);
+        Rate("pg_record64", figures["pg_record64"]);
+        Ratio("pg_record/raw_pg_upsert", figures["pg_record"] / figures["raw_pg_upsert"], 0.8);
+        Ratio("pg_check/raw_pg_select", figures["pg_check"] / figures["raw_pg_select"], 0.5);
+        Ratio("pg_record64/raw_pg_upsert", figures["pg_record64"] / figures["raw_pg_upsert"], 3.0);
     }
 
     private static string SqliteVersion()

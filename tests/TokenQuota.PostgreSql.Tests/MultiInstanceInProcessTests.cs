@@ -79,7 +79,10 @@ public class MultiInstanceInProcessTests : PostgresTestDatabase
 
     private async Task<ServiceProvider[]> StartInstancesAsync(int count)
     {
-        var instances = Enumerable.Range(0, count).Select(_ => BuildServices()).ToArray();
+        // Each instance with its own pool, capped so that four of them stay within the server's max_connections (300).
+        var instances = Enumerable.Range(0, count)
+            .Select(_ => BuildServices(null, null, builder => builder.UsePostgreSql(Backend.HostDatabase, o => o.Schema = Schema)))
+            .ToArray();
         await instances[0].GetRequiredService<IQuotaStore>().MigrateAsync();
         return instances;
     }

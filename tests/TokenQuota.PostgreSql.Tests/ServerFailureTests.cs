@@ -22,7 +22,7 @@ public class ServerFailureTests : PostgresTestDatabase
         var openChecker = open.GetRequiredService<ITokenQuotaChecker>();
         await closedChecker.RecordAsync("u", 100, 10);
         await openChecker.RecordAsync("u", 100, 10);
-        var before = await SnapshotAsync();
+        var before = Snapshot();
 
         PostgresServer.Stop();
         try
@@ -61,7 +61,7 @@ public class ServerFailureTests : PostgresTestDatabase
         {
             Assert.That(status.InputTokens.Used, Is.EqualTo(201), "nothing half-written while down; the app recovered without a restart");
             Assert.That(decision.IsAllowed && !decision.FailedOpen, Is.True);
-            Assert.That(before.Count(l => l.StartsWith("user_token_usage", StringComparison.Ordinal)), Is.EqualTo(1));
+            Assert.That(before["user_token_usage"], Has.Count.EqualTo(1));
         });
     }
 

@@ -65,6 +65,9 @@ internal sealed class ProfileResolver(IQuotaStore store, IOptions<TokenQuotaOpti
         return current.Resolve(assigned);
     }
 
+    /// <summary>Gets the configuration version of the cached profiles, or 0 when nothing is cached.</summary>
+    public long CachedVersion => snapshot?.Version ?? 0;
+
     /// <summary>Drops the cache; the next resolution reads the store again.</summary>
     public void Invalidate() => snapshot = null;
 

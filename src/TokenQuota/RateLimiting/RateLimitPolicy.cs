@@ -15,6 +15,12 @@ internal sealed class RateLimitPolicy(
     private static readonly RateLimitDecision Unlimited = new() { IsAllowed = true, Message = string.Empty };
     private static readonly RateLimitDecision FailedOpenDecision = new() { IsAllowed = true, Message = string.Empty, FailedOpen = true };
 
+    /// <summary>How many times an attempt refused for a stale profile is retried with the store's newer version.</summary>
+    private const int MaxStaleRetries = 8;
+
+    /// <summary>Whether the store reports its configuration version with each charge (see <see cref="RateWindowChargeResult.ConfigurationVersion"/>).</summary>
+    private volatile bool storeReportsVersions;
+
     public ValueTask<RateLimitDecision> AcquirePromptAsync(string userId, CancellationToken cancellationToken = default) =>
         AcquireAsync(userId, isPrompt: true, cancellationToken);
 
@@ -35,18 +41,47 @@ internal sealed class RateLimitPolicy(
         var now = timeProvider.GetUtcNow();
         try
         {
-            var profile = rules.UsesProfiles ? await resolver.ResolveAsync(userId, cancellationToken).ConfigureAwait(false) : null;
-            var limits = rules.LimitsFor(profile);
+            // When the store reports its configuration version with each charge, the cached profiles are used
+            // without a version read: the charge carries the version they were resolved against, and the store
+            // refuses it (writing nothing) if its version has moved on, so the profile is resolved again and retried.
+            // One writer request per prompt; a change made by any process is still applied to the next attempt.
+            var version = rules.UsesProfiles && storeReportsVersions ? resolver.CachedVersion : 0;
             var nowSeconds = now.ToUnixTimeSeconds();
-            RateWindowCharge[] windows = isPrompt
-                ?
-                [
-                    RateLimitRules.HourlyWindow(RateLimitRules.PromptsHourlyKey, nowSeconds, limits.PromptsPerHour!.Value),
-                    RateLimitRules.DailyWindow(RateLimitRules.PromptsDailyKey, nowSeconds, limits.PromptsPerDay!.Value),
-                ]
-                : [RateLimitRules.HourlyWindow(RateLimitRules.ConfigHourlyKey, nowSeconds, limits.ConfigChangesPerHour!.Value)];
+            RateWindowCharge[] windows;
+            RateWindowChargeResult outcome;
+            for (var attempt = 0; ; attempt++)
+            {
+                var profile = rules.UsesProfiles ? await resolver.ResolveAsync(userId, version, cancellationToken).ConfigureAwait(false) : null;
+                var limits = rules.LimitsFor(profile);
+                var tag = storeReportsVersions ? version : 0;
+                windows = isPrompt
+                    ?
+                    [
+                        RateLimitRules.HourlyWindow(RateLimitRules.PromptsHourlyKey, nowSeconds, limits.PromptsPerHour!.Value) with { ConfigurationVersion = tag },
+                        RateLimitRules.DailyWindow(RateLimitRules.PromptsDailyKey, nowSeconds, limits.PromptsPerDay!.Value) with { ConfigurationVersion = tag },
+                    ]
+                    : [RateLimitRules.HourlyWindow(RateLimitRules.ConfigHourlyKey, nowSeconds, limits.ConfigChangesPerHour!.Value) with { ConfigurationVersion = tag }];
 
-            var outcome = await store.TryChargeRateWindowsAsync(userId, windows, cancellationToken).ConfigureAwait(false);
+                outcome = await store.TryChargeRateWindowsAsync(userId, windows, cancellationToken).ConfigureAwait(false);
+                if (outcome.ConfigurationVersion <= 0 || !rules.UsesProfiles)
+                {
+                    break;
+                }
+
+                storeReportsVersions = true;
+                if (outcome.Charged || tag == 0 || outcome.ConfigurationVersion == tag)
+                {
+                    break;
+                }
+
+                if (attempt >= MaxStaleRetries)
+                {
+                    throw new TokenQuotaStoreException("The quota configuration kept changing while a rate-limited attempt was judged; nothing was charged.");
+                }
+
+                version = outcome.ConfigurationVersion;
+            }
+
             var decision = Decide(windows, outcome, now);
             metrics.RateDecision(kind, decision.IsAllowed ? "allowed" : "denied");
             if (!decision.IsAllowed)

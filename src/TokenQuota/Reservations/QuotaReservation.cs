@@ -86,6 +86,13 @@ public sealed class QuotaReservation : IAsyncDisposable
         try
         {
             var outcome = await coordinator.CommitAsync(this, actualInputTokens, actualOutputTokens, cancellationToken).ConfigureAwait(false);
+            if (outcome == ReservationCommitOutcome.NotRecordedFailedOpen)
+            {
+                // Nothing was recorded: the reservation stays held, so a retry can still record the usage.
+                Volatile.Write(ref state, HeldState);
+                return outcome;
+            }
+
             Volatile.Write(ref state, CommittedState);
             await cancellationRegistration.DisposeAsync().ConfigureAwait(false);
             return outcome;

@@ -14,4 +14,10 @@ public enum ReservationCommitOutcome
 
     /// <summary>The request id was already committed; nothing was counted again.</summary>
     AlreadyCommitted,
+
+    /// <summary>
+    /// The store failed and <see cref="FailureMode.FailOpen"/> let the call through: the usage was <b>not</b> recorded
+    /// (the failure was logged and counted), and the estimate stays held until its TTL passes.
+    /// </summary>
+    NotRecordedFailedOpen,
 }

@@ -106,7 +106,8 @@ internal sealed class ReservationCoordinator(
         catch (Exception ex) when (StoreFailureHandler.IsStoreFailure(ex))
         {
             failures.Handle(ex, "commit reservation", reservation.UserId);
-            return ReservationCommitOutcome.Committed;
+            metrics.ReservationCompleted("failed_open");
+            return ReservationCommitOutcome.NotRecordedFailedOpen;
         }
     }
 

@@ -3,4 +3,12 @@ namespace TokenQuota;
 /// <summary>The outcome of <see cref="IQuotaStore.TryChargeRateWindowsAsync"/>.</summary>
 /// <param name="Charged">Whether every window was charged one unit.</param>
 /// <param name="Counts">Each window's count after the operation, in the order the windows were given.</param>
-public readonly record struct RateWindowChargeResult(bool Charged, IReadOnlyList<int> Counts);
+public readonly record struct RateWindowChargeResult(bool Charged, IReadOnlyList<int> Counts)
+{
+    /// <summary>
+    /// Gets the store's configuration version, read in the same transaction as the counts, or 0 when the store does not
+    /// report it. A result whose version differs from the non-zero <see cref="RateWindowCharge.ConfigurationVersion"/> of
+    /// the request is a refusal for staleness: nothing was written.
+    /// </summary>
+    public long ConfigurationVersion { get; init; }
+}

@@ -1,0 +1,136 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace TokenQuota.PostgreSql;
+
+/// <summary>
+/// The hot path's statements (the usage read, the insert-or-add, the batched insert-or-add) run straight on Npgsql with
+/// positional parameters and columns read by ordinal: no Dapper mapping and no per-call SQL rewriting. The data source
+/// auto-prepares them (<c>Max Auto Prepare</c>), so after a few uses each is a server-side prepared statement on every
+/// pooled connection.
+/// </summary>
+internal sealed class PostgreSqlUsageCommands(string schema)
+{
+    /// <summary>The usage read of <c>CheckAsync</c>, with the configuration version from the same snapshot (one round trip per check).</summary>
+    private readonly string selectUsage = $"""
+        SELECT
+            COALESCE((SELECT input_tokens_used FROM {schema}.user_token_usage WHERE user_id = $1 AND period = $2), 0),
+            COALESCE((SELECT output_tokens_used FROM {schema}.user_token_usage WHERE user_id = $1 AND period = $2), 0),
+            COALESCE(SUM(r.input_tokens), 0)::bigint,
+            COALESCE(SUM(r.output_tokens), 0)::bigint,
+            (SELECT value FROM {schema}.tokenquota_state WHERE key = 'config_version')
+        FROM {schema}.tokenquota_reservations r
+        WHERE r.user_id = $1 AND r.period = $2 AND r.state = 'held' AND r.expires_at > $3;
+        """;
+
+    /// <summary>The insert-or-add of one usage row, with its overflow guard (no row returned: nothing written).</summary>
+    private readonly string addUsage = $"""
+        INSERT INTO {schema}.user_token_usage AS u
+            (user_id, period, input_tokens_used, output_tokens_used, total_tokens_used, first_usage_at, last_usage_at)
+        VALUES ($1, $2, $3, $4, $3 + $4, $5, $5)
+        ON CONFLICT (user_id, period) DO UPDATE SET
+            input_tokens_used  = u.input_tokens_used + excluded.input_tokens_used,
+            output_tokens_used = u.output_tokens_used + excluded.output_tokens_used,
+            total_tokens_used  = u.total_tokens_used + excluded.total_tokens_used,
+            last_usage_at      = excluded.last_usage_at
+        WHERE u.input_tokens_used <= 9223372036854775807 - excluded.input_tokens_used
+          AND u.output_tokens_used <= 9223372036854775807 - excluded.output_tokens_used
+          AND u.total_tokens_used <= 9223372036854775807 - excluded.total_tokens_used
+        RETURNING u.input_tokens_used, u.output_tokens_used;
+        """;
+
+    /// <summary>
+    /// The insert-or-add of many distinct (user, period) rows in one statement; a row the overflow guard refused is
+    /// not returned (and not written). Each (user, period) may appear once only: the writer sums duplicates first.
+    /// </summary>
+    private readonly string addUsageBatch = $"""
+        INSERT INTO {schema}.user_token_usage AS u
+            (user_id, period, input_tokens_used, output_tokens_used, total_tokens_used, first_usage_at, last_usage_at)
+        SELECT b.user_id, b.period, b.input, b.output, b.input + b.output, b.now, b.now
+        FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[]) AS b(user_id, period, input, output, now)
+        ON CONFLICT (user_id, period) DO UPDATE SET
+            input_tokens_used  = u.input_tokens_used + excluded.input_tokens_used,
+            output_tokens_used = u.output_tokens_used + excluded.output_tokens_used,
+            total_tokens_used  = u.total_tokens_used + excluded.total_tokens_used,
+            last_usage_at      = excluded.last_usage_at
+        WHERE u.input_tokens_used <= 9223372036854775807 - excluded.input_tokens_used
+          AND u.output_tokens_used <= 9223372036854775807 - excluded.output_tokens_used
+          AND u.total_tokens_used <= 9223372036854775807 - excluded.total_tokens_used
+        RETURNING u.user_id, u.period, u.input_tokens_used, u.output_tokens_used;
+        """;
+
+    public async Task<TokenUsageTotals> ReadUsageAsync(NpgsqlConnection connection, string userId, string periodKey, long nowMs, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(selectUsage, connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = userId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = periodKey });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = nowMs });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new TokenUsageTotals(reader.GetInt64(0), reader.GetInt64(1))
+        {
+            ReservedInputTokens = reader.GetInt64(2),
+            ReservedOutputTokens = reader.GetInt64(3),
+            ConfigurationVersion = reader.IsDBNull(4) ? 0 : reader.GetInt64(4),
+        };
+    }
+
+    /// <summary>Creates the insert-or-add command with its five parameters (user, period, input, output, now), to prepare and keep.</summary>
+    public NpgsqlCommand CreateAddUsage(NpgsqlConnection connection)
+    {
+        var command = new NpgsqlCommand(addUsage, connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = string.Empty });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = string.Empty });
+        command.Parameters.Add(new NpgsqlParameter<long>());
+        command.Parameters.Add(new NpgsqlParameter<long>());
+        command.Parameters.Add(new NpgsqlParameter<long>());
+        return command;
+    }
+
+    /// <summary>Runs a command made by <see cref="CreateAddUsage"/>; <see langword="null"/> when the overflow guard refused it.</summary>
+    public static async Task<TokenUsageTotals?> RunAddUsageAsync(NpgsqlCommand command, string userId, string periodKey, long input, long output, long nowMs, CancellationToken cancellationToken)
+    {
+        ((NpgsqlParameter<string>)command.Parameters[0]).TypedValue = userId;
+        ((NpgsqlParameter<string>)command.Parameters[1]).TypedValue = periodKey;
+        ((NpgsqlParameter<long>)command.Parameters[2]).TypedValue = input;
+        ((NpgsqlParameter<long>)command.Parameters[3]).TypedValue = output;
+        ((NpgsqlParameter<long>)command.Parameters[4]).TypedValue = nowMs;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? new TokenUsageTotals(reader.GetInt64(0), reader.GetInt64(1)) : null;
+    }
+
+    /// <summary>Creates the batched insert-or-add command with its five array parameters, to prepare and keep.</summary>
+    public NpgsqlCommand CreateAddUsageBatch(NpgsqlConnection connection)
+    {
+        var command = new NpgsqlCommand(addUsageBatch, connection);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        return command;
+    }
+
+    /// <summary>
+    /// Runs a command made by <see cref="CreateAddUsageBatch"/> in <paramref name="transaction"/>: every row in one
+    /// statement; returns the totals of the rows written, by (user, period).
+    /// </summary>
+    public static async Task<Dictionary<(string UserId, string Period), TokenUsageTotals>> RunAddUsageBatchAsync(
+        NpgsqlCommand command, NpgsqlTransaction transaction, string[] users, string[] periods, long[] inputs, long[] outputs, long[] nows)
+    {
+        command.Transaction = transaction;
+        ((NpgsqlParameter<string[]>)command.Parameters[0]).TypedValue = users;
+        ((NpgsqlParameter<string[]>)command.Parameters[1]).TypedValue = periods;
+        ((NpgsqlParameter<long[]>)command.Parameters[2]).TypedValue = inputs;
+        ((NpgsqlParameter<long[]>)command.Parameters[3]).TypedValue = outputs;
+        ((NpgsqlParameter<long[]>)command.Parameters[4]).TypedValue = nows;
+        var written = new Dictionary<(string, string), TokenUsageTotals>(users.Length);
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        while (await reader.ReadAsync().ConfigureAwait(false))
+        {
+            written[(reader.GetString(0), reader.GetString(1))] = new TokenUsageTotals(reader.GetInt64(2), reader.GetInt64(3));
+        }
+
+        return written;
+    }
+}

@@ -1,0 +1,29 @@
+namespace TokenQuota.PostgreSql;
+
+/// <summary>
+/// One <c>RecordAsync</c> queued on <see cref="PostgreSqlGroupCommitWriter"/>: the addition, and the task its caller
+/// awaits, completed only after the COMMIT that holds it (continuations run asynchronously, never on the writer).
+/// </summary>
+internal sealed class PostgreSqlUsageWrite(string userId, string periodKey, long input, long output, long nowMs)
+{
+    private readonly TaskCompletionSource<TokenUsageTotals?> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public string UserId { get; } = userId;
+
+    public string PeriodKey { get; } = periodKey;
+
+    public long Input { get; } = input;
+
+    public long Output { get; } = output;
+
+    public long NowMs { get; } = nowMs;
+
+    /// <summary>Gets or sets the totals after this write (<see langword="null"/>: the overflow guard refused it), known once committed.</summary>
+    public TokenUsageTotals? Result { get; set; }
+
+    public Task<TokenUsageTotals?> Task => completion.Task;
+
+    public void Complete() => completion.TrySetResult(Result);
+
+    public void Fail(Exception exception) => completion.TrySetException(exception);
+}

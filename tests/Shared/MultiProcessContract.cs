@@ -1,0 +1,248 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using TokenQuota.Stores.Tests;
+
+namespace TokenQuota.Testing;
+
+/// <summary>
+/// Several OS processes (dotnet TokenQuota.TestHost.dll, one per app instance) working on one store at once: exact
+/// recording, a hard cap on reservations, one shared rate limit, and the capacity of a SIGKILLed holder coming back
+/// after its TTL. Linked into the SQLite and the PostgreSQL test projects, each of which runs it on its store; the
+/// processes' clocks are fixed with <c>--at</c>, so nothing waits for real minutes.
+/// </summary>
+public abstract partial class MultiProcessContract<TBackend> : StoreContractTest<TBackend>
+    where TBackend : StoreBackend, new()
+{
+    private const int Processes = 4;
+
+    /// <summary>What each process records per call; distinct per process so a lost or doubled call would show.</summary>
+    private static readonly (long Input, long Output)[] PerCall = [(1, 2), (3, 5), (7, 11), (13, 17)];
+
+    /// <summary>What each process commits for each granted reservation: all at or below the estimate (1,000 / 400).</summary>
+    private static readonly (long Input, long Output)[] Commits = [(1_000, 400), (900, 300), (600, 400), (250, 0)];
+
+    private readonly List<string> goFiles = [];
+
+    [TearDown]
+    public void DeleteGoFiles()
+    {
+        foreach (var file in goFiles.Where(File.Exists))
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>Issue 4 §3 / issue 6 §3 "Exact recording across processes": 4 × 2,500 concurrent RecordAsync calls lose no addition.</summary>
+    [Test]
+    public async Task FourProcessesRecordingConcurrentlyStoreTheExactSum()
+    {
+        const int CallsPerProcess = 2_500;
+        await StartAsync();
+
+        var results = await RunTogetherAsync(PerCall.Select(c => Args("record-many", "shared-user", CallsPerProcess, c.Input, c.Output)));
+
+        var expectedInput = PerCall.Sum(c => c.Input * CallsPerProcess);
+        var expectedOutput = PerCall.Sum(c => c.Output * CallsPerProcess);
+        var rows = Rows("SELECT period, input_tokens_used, output_tokens_used, total_tokens_used FROM user_token_usage WHERE user_id = 'shared-user';");
+        await TestContext.Out.WriteLineAsync(string.Create(
+            CultureInfo.InvariantCulture,
+            $"exact recording ({typeof(TBackend).Name}): {Processes} processes x {CallsPerProcess:N0} concurrent RecordAsync = {Processes * CallsPerProcess:N0} calls; stored input {rows[0]["input_tokens_used"]:N0} (expected {expectedInput:N0}), output {rows[0]["output_tokens_used"]:N0} (expected {expectedOutput:N0})"));
+
+        Assert.Multiple(() =>
+        {
+            foreach (var result in results)
+            {
+                Assert.That(result.ExitCode, Is.Zero, result.Output);
+                Assert.That(result.Output, Does.Contain(string.Create(CultureInfo.InvariantCulture, $"recorded {CallsPerProcess}")));
+            }
+
+            Assert.That(rows, Has.Count.EqualTo(1));
+            Assert.That(rows[0]["period"], Is.EqualTo("2025-12"));
+            Assert.That(rows[0]["input_tokens_used"], Is.EqualTo(expectedInput));
+            Assert.That(rows[0]["output_tokens_used"], Is.EqualTo(expectedOutput));
+            Assert.That(rows[0]["total_tokens_used"], Is.EqualTo(expectedInput + expectedOutput));
+        });
+    }
+
+    /// <summary>
+    /// Issue 4 §3 "Hard cap across processes": reservations are judged and held in one atomic store step that counts
+    /// every live reservation, so processes can never commit more than the limit when each commit is at or below its estimate.
+    /// </summary>
+    [Test]
+    public async Task FourProcessesReservingConcurrentlyNeverCommitMoreThanTheLimit()
+    {
+        const int ReservationsPerProcess = 250;
+        const long InputLimit = 100_000;
+        const long OutputLimit = 40_000;
+        const long EstimatedInput = 1_000;
+        const long EstimatedOutput = 400;
+        var services = await StartAsync();
+        var profile = await services.Profiles.CreateAsync(new NewConsumptionProfile { Name = "Cap", InputTokensPerMonth = InputLimit, OutputTokensPerMonth = OutputLimit });
+        await services.Profiles.AssignAsync("capped-user", profile.Id);
+
+        var results = await RunTogetherAsync(
+            Commits.Select(c => Args("reserve", "capped-user", ReservationsPerProcess, EstimatedInput, EstimatedOutput, c.Input, c.Output)));
+
+        var reports = results.Select(r => Parse(ReserveReport(), r.Output)).ToArray();
+        var granted = reports.Sum(r => r[0]);
+        var denied = reports.Sum(r => r[1]);
+        var expectedInput = reports.Select((r, i) => r[0] * Commits[i].Input).Sum();
+        var expectedOutput = reports.Select((r, i) => r[0] * Commits[i].Output).Sum();
+        var storedInput = Scalar<long>("SELECT input_tokens_used FROM user_token_usage WHERE user_id = 'capped-user' AND period = '2025-12';");
+        var storedOutput = Scalar<long>("SELECT output_tokens_used FROM user_token_usage WHERE user_id = 'capped-user' AND period = '2025-12';");
+        await TestContext.Out.WriteLineAsync(string.Create(
+            CultureInfo.InvariantCulture,
+            $"hard cap ({typeof(TBackend).Name}): {Processes} processes x {ReservationsPerProcess} concurrent reservations; granted {granted}, denied {denied}; committed input {storedInput:N0}/{InputLimit:N0}, output {storedOutput:N0}/{OutputLimit:N0}"));
+
+        Assert.Multiple(() =>
+        {
+            foreach (var result in results)
+            {
+                Assert.That(result.ExitCode, Is.Zero, result.Output);
+            }
+
+            Assert.That(granted + denied, Is.EqualTo(Processes * ReservationsPerProcess));
+            Assert.That(granted, Is.GreaterThanOrEqualTo(InputLimit / EstimatedInput), "no denial can happen before 100 estimates are held");
+            Assert.That(denied, Is.Positive, "1,000 attempts of 1,000 tokens against 100,000 must contend for the limit");
+            Assert.That(storedInput, Is.LessThanOrEqualTo(InputLimit), "the hard cap on input");
+            Assert.That(storedOutput, Is.LessThanOrEqualTo(OutputLimit), "the hard cap on output");
+            Assert.That(storedInput, Is.EqualTo(expectedInput), "exactly the sum of the granted reservations' commits");
+            Assert.That(storedOutput, Is.EqualTo(expectedOutput), "exactly the sum of the granted reservations' commits");
+            Assert.That(Scalar<long>("SELECT COUNT(*) FROM tokenquota_reservations WHERE state = 'held';"), Is.Zero, "every granted reservation was committed");
+            Assert.That(Scalar<long>("SELECT COUNT(*) FROM tokenquota_reservations WHERE state = 'committed';"), Is.EqualTo(granted));
+        });
+    }
+
+    /// <summary>DESIGN §3 "Rate limits live in the store": a 50 prompts/hour profile admits 50 prompts across all instances, not 4 × 50.</summary>
+    [Test]
+    public async Task FourProcessesShareOneFiftyPerHourLimit()
+    {
+        const int AttemptsPerProcess = 40;
+        var services = await StartAsync();
+        var profile = await services.Profiles.CreateAsync(new NewConsumptionProfile { Name = "Fifty", PromptsPerHour = 50, PromptsPerDay = 1_000 });
+        await services.Profiles.AssignAsync("shared-user", profile.Id);
+
+        var results = await RunTogetherAsync(Enumerable.Range(0, Processes).Select(_ => Args("acquire", "shared-user", AttemptsPerProcess)));
+
+        var admitted = results.Select(r => Parse(AcquireReport(), r.Output)[0]).ToArray();
+        await TestContext.Out.WriteLineAsync(string.Create(
+            CultureInfo.InvariantCulture,
+            $"shared rate limit ({typeof(TBackend).Name}): {Processes} processes x {AttemptsPerProcess} prompts against 50/hour; admitted {string.Join(" + ", admitted)} = {admitted.Sum()}"));
+
+        Assert.Multiple(() =>
+        {
+            foreach (var result in results)
+            {
+                Assert.That(result.ExitCode, Is.Zero, result.Output);
+            }
+
+            Assert.That(admitted.Sum(), Is.EqualTo(50), "160 attempts from four processes against one limit of 50");
+            Assert.That(Scalar<long>("SELECT request_count FROM tokenquota_rate_windows WHERE user_id = 'shared-user' AND window_key = 'prompts_hourly';"), Is.EqualTo(50));
+            Assert.That(Scalar<long>("SELECT request_count FROM tokenquota_rate_windows WHERE user_id = 'shared-user' AND window_key = 'prompts_daily';"), Is.EqualTo(50));
+        });
+    }
+
+    /// <summary>
+    /// Issue 4 §3 / issue 6 §3 "Dead holders": the reservations of a process killed with SIGKILL hold their capacity
+    /// for every instance until their TTL, then it comes back (expired holds are not counted, and are purged lazily).
+    /// </summary>
+    [Test]
+    public async Task ReservationsOfAKilledProcessHoldUntilTheirTtlThenTheCapacityComesBack()
+    {
+        var services = await StartAsync();
+        var profile = await services.Profiles.CreateAsync(new NewConsumptionProfile { Name = "Cap", InputTokensPerMonth = 10_000 });
+        await services.Profiles.AssignAsync("u", profile.Id);
+
+        // The holder reserves the whole limit (4 x 2,500) with a 10-minute TTL at Start, then is SIGKILLed.
+        using (var holder = TestHostProcess.Start(Args("hold", "u", 4, 2500, 10).Concat(At(Start)).ToArray()))
+        {
+            await holder.WaitForLineAsync(l => l == "held 4", "\"held 4\"");
+            await holder.KillAsync();
+        }
+
+        Assert.That(Scalar<long>("SELECT COUNT(*) FROM tokenquota_reservations WHERE user_id = 'u' AND state = 'held';"), Is.EqualTo(4), "the dead process's holds are stored");
+
+        // Within the TTL: this process sees the capacity held...
+        Clock.SetUtcNow(Start.AddMinutes(10).AddMilliseconds(-1));
+        var statusWithin = await services.Checker.GetStatusAsync("u");
+        var hereWithin = await services.Checker.ReserveAsync("u", 1, 0);
+
+        // ...and so does another process.
+        var otherWithin = await ReserveInAnotherProcessAsync(Start.AddMinutes(9));
+
+        // After the TTL: another process gets the capacity back (its reservation purges the expired holds), and so does this one.
+        var otherAfter = await ReserveInAnotherProcessAsync(Start.AddMinutes(10));
+        var heldAfterPurge = Scalar<long>("SELECT COUNT(*) FROM tokenquota_reservations WHERE user_id = 'u' AND state = 'held';");
+        Clock.SetUtcNow(Start.AddMinutes(10));
+        var statusAfter = await services.Checker.GetStatusAsync("u");
+        var hereAfter = await services.Checker.ReserveAsync("u", 9_999, 0);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(statusWithin.InputTokens.Reserved, Is.EqualTo(10_000));
+            Assert.That(statusWithin.InputTokens.Used, Is.Zero);
+            Assert.That(statusWithin.InputTokens.Remaining, Is.Zero);
+            Assert.That(hereWithin.IsAllowed, Is.False);
+            Assert.That(hereWithin.Message, Is.EqualTo("Input token quota exceeded. Limit: 10,000/month, Used: 0, Reserved: 10,000, Remaining: 0"));
+            Assert.That(otherWithin, Is.EqualTo(new[] { 0, 1 }), "another process is denied within the TTL");
+            Assert.That(otherAfter, Is.EqualTo(new[] { 1, 0 }), "another process is granted once the TTL passed");
+            Assert.That(heldAfterPurge, Is.Zero, "the expired holds were purged lazily by that reservation; its own was committed");
+            Assert.That(statusAfter.InputTokens.Reserved, Is.Zero, "no expired reservation is counted");
+            Assert.That(statusAfter.InputTokens.Used, Is.EqualTo(1), "the other process committed 1 token");
+            Assert.That(hereAfter.IsAllowed, Is.True, "the whole remaining capacity is back");
+        });
+        await hereAfter.Reservation!.DisposeAsync();
+    }
+
+    /// <summary>The TestHost arguments for a command on this test's database: command, database, the rest, store options.</summary>
+    private string[] Args(string command, params object[] rest) =>
+        [command, Backend.HostDatabase, .. rest.Select(a => Convert.ToString(a, CultureInfo.InvariantCulture)!), .. Backend.HostOptions];
+
+    private static string[] At(DateTimeOffset at) => ["--at", at.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)];
+
+    /// <summary>Starts one process per argument list at the test's start time, lets them begin together, and waits for all.</summary>
+    private async Task<List<(int ExitCode, string Output)>> RunTogetherAsync(IEnumerable<string[]> argumentLists)
+    {
+        var goFile = Path.Combine(Path.GetTempPath(), "tokenquota-go-" + Guid.NewGuid().ToString("N"));
+        goFiles.Add(goFile);
+        var hosts = await TestHostProcess.StartTogetherAsync(goFile, argumentLists.Select(a => a.Concat(At(Start)).ToArray()));
+        var results = new List<(int ExitCode, string Output)>();
+        try
+        {
+            foreach (var host in hosts)
+            {
+                results.Add(await host.WaitForExitAsync());
+            }
+        }
+        finally
+        {
+            foreach (var host in hosts)
+            {
+                host.Dispose();
+            }
+        }
+
+        return results;
+    }
+
+    private async Task<int[]> ReserveInAnotherProcessAsync(DateTimeOffset at)
+    {
+        using var other = TestHostProcess.Start(Args("reserve", "u", 1, 1, 0, 1, 0).Concat(At(at)).ToArray());
+        var (exitCode, output) = await other.WaitForExitAsync();
+        Assert.That(exitCode, Is.Zero, output);
+        return Parse(ReserveReport(), output);
+    }
+
+    private static int[] Parse(Regex report, string output)
+    {
+        var match = report.Match(output);
+        Assert.That(match.Success, Is.True, output);
+        return match.Groups.Cast<Group>().Skip(1).Select(g => int.Parse(g.Value, CultureInfo.InvariantCulture)).ToArray();
+    }
+
+    [GeneratedRegex(@"granted (\d+) denied (\d+)")]
+    private static partial Regex ReserveReport();
+
+    [GeneratedRegex(@"admitted (\d+)")]
+    private static partial Regex AcquireReport();
+}
