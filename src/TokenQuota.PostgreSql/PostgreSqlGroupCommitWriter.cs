@@ -7,10 +7,11 @@ namespace TokenQuota.PostgreSql;
 /// <summary>
 /// Group commit for <c>RecordAsync</c>. Concurrent additions are queued; one loop drains up to <see cref="MaxBatch"/> of
 /// them, sums the additions to the same (user, period) (one <c>INSERT … ON CONFLICT</c> cannot touch a row twice), and
-/// applies them with one batched insert-or-add in one transaction. Each caller's task completes only after that COMMIT,
-/// so every write is durable on return, exactly as if it had committed alone; if the transaction fails, every write of
-/// the batch fails and none reports success. A row whose sum the overflow guard refuses is retried request by request
-/// in the same transaction, so only the request that would overflow is refused.
+/// applies them with one batched insert-or-add statement, which is its own transaction (autocommit: one round trip).
+/// Each caller's task completes only after that COMMIT, so every write is durable on return, exactly as if it had
+/// committed alone; if the statement fails, every write of the batch fails and none reports success. A row whose sum
+/// the overflow guard refuses is then applied request by request (each its own statement), so only the request that
+/// would overflow is refused.
 /// </summary>
 /// <remarks>
 /// A sequential caller (nothing queued for <see cref="IdleGap"/> and no other inline write in flight) writes inline, one
@@ -188,7 +189,7 @@ internal sealed class PostgreSqlGroupCommitWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Applies the batch in one transaction and sets each write's result; throws if it did not commit.</summary>
+    /// <summary>Applies the batch (one autocommit statement) and sets each write's result; throws if that statement did not commit.</summary>
     private async Task WriteBatchAsync(List<PostgreSqlUsageWrite> batch)
     {
         // Group by (user, period), keeping request order within a group; sum each group (checked: a sum that overflows
@@ -240,10 +241,11 @@ internal sealed class PostgreSqlGroupCommitWriter : IAsyncDisposable
             await batchAddOne.PrepareAsync().ConfigureAwait(false);
         }
 
-        await using var transaction = await batchConnection.BeginTransactionAsync().ConfigureAwait(false);
+        // One statement, committed on its own (autocommit): one round trip for the whole batch. If it fails, none of
+        // its rows was written and every caller of the batch fails.
         var written = users.Count == 0
             ? []
-            : await PostgreSqlUsageCommands.RunAddUsageBatchAsync(batchAdd, transaction, [.. users], [.. periods], [.. inputs], [.. outputs], [.. nows]).ConfigureAwait(false);
+            : await PostgreSqlUsageCommands.RunAddUsageBatchAsync(batchAdd, [.. users], [.. periods], [.. inputs], [.. outputs], [.. nows]).ConfigureAwait(false);
         for (var i = 0; i < users.Count; i++)
         {
             var group = groups[(users[i], periods[i])];
@@ -264,16 +266,42 @@ internal sealed class PostgreSqlGroupCommitWriter : IAsyncDisposable
             }
         }
 
+        // Each of these is its own autocommit statement, after the batch statement committed: a failure fails that write
+        // (and, if the connection broke, the ones not yet run), never the writes already committed.
+        Exception? broken = null;
         foreach (var group in oneByOne)
         {
             foreach (var write in group)
             {
-                batchAddOne.Transaction = transaction;
-                write.Result = await PostgreSqlUsageCommands.RunAddUsageAsync(batchAddOne, write.UserId, write.PeriodKey, write.Input, write.Output, write.NowMs, CancellationToken.None).ConfigureAwait(false);
+                if (broken is not null)
+                {
+                    write.Error = broken;
+                    continue;
+                }
+
+                try
+                {
+                    write.Result = await PostgreSqlUsageCommands.RunAddUsageAsync(batchAddOne, write.UserId, write.PeriodKey, write.Input, write.Output, write.NowMs, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    write.Error = ex;
+                    if (ex is not PostgresException)
+                    {
+                        broken = ex;
+                    }
+                }
             }
         }
 
-        await transaction.CommitAsync().ConfigureAwait(false);
+        if (broken is not null)
+        {
+            await DropBatchConnectionAsync().ConfigureAwait(false);
+            if (broken is NpgsqlException)
+            {
+                dataSource.Clear();
+            }
+        }
     }
 
     private static bool TrySum(List<PostgreSqlUsageWrite> group, out long input, out long output, out long now)

@@ -112,13 +112,12 @@ internal sealed class PostgreSqlUsageCommands(string schema)
     }
 
     /// <summary>
-    /// Runs a command made by <see cref="CreateAddUsageBatch"/> in <paramref name="transaction"/>: every row in one
-    /// statement; returns the totals of the rows written, by (user, period).
+    /// Runs a command made by <see cref="CreateAddUsageBatch"/>: every row in one statement (autocommit, so it commits
+    /// on its own); returns the totals of the rows written, by (user, period).
     /// </summary>
     public static async Task<Dictionary<(string UserId, string Period), TokenUsageTotals>> RunAddUsageBatchAsync(
-        NpgsqlCommand command, NpgsqlTransaction transaction, string[] users, string[] periods, long[] inputs, long[] outputs, long[] nows)
+        NpgsqlCommand command, string[] users, string[] periods, long[] inputs, long[] outputs, long[] nows)
     {
-        command.Transaction = transaction;
         ((NpgsqlParameter<string[]>)command.Parameters[0]).TypedValue = users;
         ((NpgsqlParameter<string[]>)command.Parameters[1]).TypedValue = periods;
         ((NpgsqlParameter<long[]>)command.Parameters[2]).TypedValue = inputs;

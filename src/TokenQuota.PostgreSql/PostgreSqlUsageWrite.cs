@@ -21,9 +21,23 @@ internal sealed class PostgreSqlUsageWrite(string userId, string periodKey, long
     /// <summary>Gets or sets the totals after this write (<see langword="null"/>: the overflow guard refused it), known once committed.</summary>
     public TokenUsageTotals? Result { get; set; }
 
+    /// <summary>Gets or sets the error of this write alone (it was not written), or <see langword="null"/>.</summary>
+    public Exception? Error { get; set; }
+
     public Task<TokenUsageTotals?> Task => completion.Task;
 
-    public void Complete() => completion.TrySetResult(Result);
+    /// <summary>Completes the caller's task with <see cref="Result"/>, or with <see cref="Error"/> when this write alone failed.</summary>
+    public void Complete()
+    {
+        if (Error is { } error)
+        {
+            completion.TrySetException(error);
+        }
+        else
+        {
+            completion.TrySetResult(Result);
+        }
+    }
 
     public void Fail(Exception exception) => completion.TrySetException(exception);
 }

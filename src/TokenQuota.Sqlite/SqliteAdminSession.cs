@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
+using TokenQuota.Storage;
 
 namespace TokenQuota.Sqlite;
 
@@ -29,10 +30,10 @@ internal sealed class SqliteAdminSession(SqliteConnection connection, SqliteTran
     }
 
     public Task<long> InsertProfileAsync(ConsumptionProfile profile, CancellationToken cancellationToken = default) =>
-        connection.ExecuteScalarAsync<long>(Write(SqliteSql.InsertProfile, ProfileRow.Parameters(profile), cancellationToken));
+        connection.ExecuteScalarAsync<long>(Write(SqliteSql.InsertProfile, ProfileRow.From(profile), cancellationToken));
 
     public Task UpdateProfileAsync(ConsumptionProfile profile, CancellationToken cancellationToken = default) =>
-        connection.ExecuteAsync(Write(SqliteSql.UpdateProfile, ProfileRow.Parameters(profile), cancellationToken));
+        connection.ExecuteAsync(Write(SqliteSql.UpdateProfile, ProfileRow.From(profile), cancellationToken));
 
     public Task DeleteProfileAsync(long profileId, CancellationToken cancellationToken = default) =>
         connection.ExecuteAsync(Write(SqliteSql.DeleteProfile, new { id = profileId }, cancellationToken));

@@ -24,9 +24,11 @@ internal static class SqliteSql
     public const string IncrementConfigVersion = "UPDATE tokenquota_state SET value = value + 1 WHERE key = 'config_version';";
 
     private const string ProfileColumns = """
-        p.id, p.name, p.description, p.prompts_per_hour, p.prompts_per_day, p.config_changes_per_hour,
-        p.input_tokens_per_month, p.output_tokens_per_month, p.is_default, p.is_active, p.created_at, p.updated_at,
-        (SELECT COUNT(*) FROM tokenquota_assignments a WHERE a.profile_id = p.id) AS user_count
+        p.id AS Id, p.name AS Name, p.description AS Description, p.prompts_per_hour AS PromptsPerHour,
+        p.prompts_per_day AS PromptsPerDay, p.config_changes_per_hour AS ConfigChangesPerHour,
+        p.input_tokens_per_month AS InputTokensPerMonth, p.output_tokens_per_month AS OutputTokensPerMonth,
+        p.is_default AS IsDefault, p.is_active AS IsActive, p.created_at AS CreatedAt, p.updated_at AS UpdatedAt,
+        (SELECT COUNT(*) FROM tokenquota_assignments a WHERE a.profile_id = p.id) AS UserCount
         """;
 
     public const string SelectProfiles = "SELECT " + ProfileColumns + " FROM consumption_profiles p;";

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Data.Sqlite;
@@ -183,7 +184,7 @@ public sealed class BrowserTests
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Invalid user name or password.");
         await page.GetByLabel("Password").FillAsync("demo");
         await page.GetByLabel("Password").PressAsync("Enter");
-        await page.WaitForURLAsync("**/admin.html");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(@"/admin\.html$"), new() { Timeout = 30_000 });
         await Assertions.Expect(page.Locator("#profiles-table tbody tr").First).ToBeVisibleAsync();
 
         // Every form control has an accessible name.
@@ -209,7 +210,7 @@ public sealed class BrowserTests
         await page.GetByLabel("User name").FillAsync(user);
         await page.GetByLabel("Password").FillAsync("demo");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync($"**{landing}");
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(landing) + "$"), new() { Timeout = 30_000 });
         return page;
     }
 
