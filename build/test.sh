@@ -21,6 +21,7 @@ cleanup() {
   for stop in "${STOPS[@]:-}"; do [ -n "$stop" ] && "$stop" || true; done
 }
 STOPS=()
+SERVICE_ERRORS=()
 trap cleanup EXIT
 for service in build/services/*.sh; do
   [ -f "$service" ] || continue
@@ -56,6 +57,13 @@ for project in tests/*/*.Tests.csproj; do
   s=$(echo "$line" | sed -E 's/.*Skipped: +([0-9]+).*/\1/')
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
   if [ "$rc" != "0" ] || [ "$f" != "0" ]; then status=1; fi
+done
+
+for error in "${SERVICE_ERRORS[@]:-}"; do
+  if [ -n "$error" ]; then
+    echo "test.sh: a service the tests need did not start, so its tests were skipped: $error" >&2
+    failed=$((failed + 1)); status=1
+  fi
 done
 
 echo "$passed passed, $failed failed, $skipped skipped"
