@@ -143,7 +143,7 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
         return await InUserTransactionAsync(reservation.UserId, async (c, t) =>
         {
             await c.ExecuteAsync(Command(sql.PurgeReservations, new { userId = reservation.UserId, now }, t, cancellationToken)).ConfigureAwait(false);
-            var totals = await ReadUsageAsync(c, t, reservation.UserId, reservation.Period, reservation.CreatedAt, cancellationToken).ConfigureAwait(false);
+            var totals = await usage.ReadUsageAsync(c, reservation.UserId, reservation.Period.Key, now, cancellationToken).ConfigureAwait(false);
             if (!admit(totals))
             {
                 return (false, new ReservationAttempt(false, totals));
@@ -185,8 +185,8 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
             var periodKey = row?.Period ?? period.Key;
             if (inputTokens > 0 || outputTokens > 0)
             {
-                var added = await c.QuerySingleOrDefaultAsync<UsageTotalsRow>(Command(
-                    sql.AddUsage, new { userId = owner, period = periodKey, input = inputTokens, output = outputTokens, now = nowMs }, t, cancellationToken)).ConfigureAwait(false);
+                await using var add = usage.CreateAddUsage(c);
+                var added = await PostgreSqlUsageCommands.RunAddUsageAsync(add, owner, periodKey, inputTokens, outputTokens, nowMs, cancellationToken).ConfigureAwait(false);
                 if (added is null)
                 {
                     throw new ArgumentOutOfRangeException(nameof(inputTokens), "Committing this usage would overflow the user's stored monthly total; nothing was written.");
@@ -198,7 +198,7 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
                 new { requestId, userId = owner, period = periodKey, input = inputTokens, output = outputTokens, now = nowMs },
                 t,
                 cancellationToken)).ConfigureAwait(false);
-            return (true, ReservationRow.CommitOutcome(row, nowMs));
+            return (true, ReservationRow.CommitOutcome(row?.ExpiresAt, nowMs));
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -294,13 +294,6 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
 
     private static CommandDefinition Command(string statement, object? parameters, NpgsqlTransaction? transaction, CancellationToken cancellationToken) =>
         new(statement, parameters, transaction, cancellationToken: cancellationToken);
-
-    private async Task<TokenUsageTotals> ReadUsageAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string userId, QuotaPeriod period, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var row = await connection.QuerySingleAsync<UsageTotalsRow>(Command(
-            sql.SelectUsage, new { userId, period = period.Key, now = now.ToUnixTimeMilliseconds() }, transaction, cancellationToken)).ConfigureAwait(false);
-        return row.ToTotals();
-    }
 
     /// <summary>Runs <paramref name="work"/> in a transaction holding the user's advisory lock; commits when it says so.</summary>
     private Task<T> InUserTransactionAsync<T>(string userId, Func<NpgsqlConnection, NpgsqlTransaction, Task<(bool Commit, T Result)>> work, CancellationToken cancellationToken) =>

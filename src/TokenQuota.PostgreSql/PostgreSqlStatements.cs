@@ -109,29 +109,6 @@ internal sealed class PostgreSqlStatements
                    SUM(output_tokens_used)::bigint AS OutputTokens, SUM(total_tokens_used)::bigint AS TotalTokens
             FROM {s}.user_token_usage GROUP BY period ORDER BY period DESC;
             """);
-        SelectUsage = S("""
-            SELECT
-                COALESCE((SELECT input_tokens_used FROM {s}.user_token_usage WHERE user_id = @userId AND period = @period), 0) AS InputTokens,
-                COALESCE((SELECT output_tokens_used FROM {s}.user_token_usage WHERE user_id = @userId AND period = @period), 0) AS OutputTokens,
-                COALESCE(SUM(r.input_tokens), 0)::bigint AS ReservedInputTokens,
-                COALESCE(SUM(r.output_tokens), 0)::bigint AS ReservedOutputTokens
-            FROM {s}.tokenquota_reservations r
-            WHERE r.user_id = @userId AND r.period = @period AND r.state = 'held' AND r.expires_at > @now;
-            """);
-        AddUsage = S("""
-            INSERT INTO {s}.user_token_usage AS u
-                (user_id, period, input_tokens_used, output_tokens_used, total_tokens_used, first_usage_at, last_usage_at)
-            VALUES (@userId, @period, @input, @output, @input::bigint + @output::bigint, @now, @now)
-            ON CONFLICT (user_id, period) DO UPDATE SET
-                input_tokens_used  = u.input_tokens_used + excluded.input_tokens_used,
-                output_tokens_used = u.output_tokens_used + excluded.output_tokens_used,
-                total_tokens_used  = u.total_tokens_used + excluded.total_tokens_used,
-                last_usage_at      = excluded.last_usage_at
-            WHERE u.input_tokens_used <= 9223372036854775807 - excluded.input_tokens_used
-              AND u.output_tokens_used <= 9223372036854775807 - excluded.output_tokens_used
-              AND u.total_tokens_used <= 9223372036854775807 - excluded.total_tokens_used
-            RETURNING input_tokens_used AS InputTokens, output_tokens_used AS OutputTokens;
-            """);
         LockUser = $"SELECT pg_advisory_xact_lock({UserLockClass}, hashtext(@userId));";
         LockAdmin = $"SELECT pg_advisory_xact_lock({AdminLockClass}, 0);";
         LockMigration = $"SELECT pg_advisory_lock({MigrationLockClass}, hashtext('{schema}'));";
@@ -219,10 +196,6 @@ internal sealed class PostgreSqlStatements
     public string SelectUserHistory { get; }
 
     public string SelectPeriodTotals { get; }
-
-    public string SelectUsage { get; }
-
-    public string AddUsage { get; }
 
     public string LockUser { get; }
 

@@ -211,13 +211,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
             return new RateWindowChargeResult(false, counts) { ConfigurationVersion = version };
         }
 
-        var admit = true;
-        for (var i = 0; i < windows.Count; i++)
-        {
-            admit &= counts[i] + 1L <= windows[i].Limit;
-        }
-
-        if (!admit)
+        if (!RateWindowCharge.AdmitAll(windows, counts))
         {
             return new RateWindowChargeResult(false, counts) { ConfigurationVersion = version };
         }
@@ -256,7 +250,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     private static ReservationCommitOutcome CommitReservation(SqlitePreparedCommands c, string requestId, string userId, string periodKey, long inputTokens, long outputTokens, long nowMs)
     {
         var row = c.ReadReservation(requestId);
-        if (row?.State == "committed")
+        if (row?.State == ReservationRow.CommittedState)
         {
             return ReservationCommitOutcome.AlreadyCommitted;
         }
@@ -269,7 +263,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
         }
 
         c.MarkReservationCommitted(requestId, owner, period, inputTokens, outputTokens, nowMs);
-        return row is { } stored && stored.ExpiresAt > nowMs ? ReservationCommitOutcome.Committed : ReservationCommitOutcome.CommittedAfterExpiry;
+        return ReservationRow.CommitOutcome(row?.ExpiresAt, nowMs);
     }
 
     /// <summary>Runs a read on a pooled long-lived connection; synchronous (no allocation) once the schema is migrated.</summary>

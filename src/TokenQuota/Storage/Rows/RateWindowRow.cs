@@ -13,9 +13,8 @@ public sealed class RateWindowRow
     public long RequestCount { get; set; }
 
     /// <summary>
-    /// The judge-and-charge rule of <see cref="IQuotaStore.TryChargeRateWindowsAsync"/>, shared by every store: reads
-    /// each window's current count from the stored rows (a row of another window start counts as zero) and says
-    /// whether every window admits one more.
+    /// Reads each window's current count from a user's stored counters (a counter of another window start counts as
+    /// zero) and applies <see cref="RateWindowCharge.AdmitAll"/>.
     /// </summary>
     /// <param name="stored">The user's stored counters.</param>
     /// <param name="windows">The windows to judge.</param>
@@ -26,7 +25,6 @@ public sealed class RateWindowRow
         ArgumentNullException.ThrowIfNull(stored);
         ArgumentNullException.ThrowIfNull(windows);
         ArgumentNullException.ThrowIfNull(counts);
-        var admit = true;
         for (var i = 0; i < windows.Count; i++)
         {
             var count = 0L;
@@ -39,9 +37,8 @@ public sealed class RateWindowRow
             }
 
             counts[i] = (int)count;
-            admit &= count + 1 <= windows[i].Limit;
         }
 
-        return admit;
+        return RateWindowCharge.AdmitAll(windows, counts);
     }
 }

@@ -21,10 +21,14 @@ public sealed class ReservationRow
     /// <summary>Gets or sets the expiry time in Unix milliseconds.</summary>
     public long ExpiresAt { get; set; }
 
-    /// <summary>Decides the outcome of committing this row at <paramref name="nowMs"/> (<see langword="null"/> row = unknown reservation).</summary>
-    /// <param name="row">The stored row, or <see langword="null"/>.</param>
+    /// <summary>
+    /// The outcome a store reports once a commit's usage is written: <see cref="ReservationCommitOutcome.Committed"/>
+    /// when the reservation was stored and still live at <paramref name="nowMs"/>, otherwise
+    /// <see cref="ReservationCommitOutcome.CommittedAfterExpiry"/>.
+    /// </summary>
+    /// <param name="storedExpiresAt">The stored reservation's expiry in Unix milliseconds, or <see langword="null"/> when it is unknown.</param>
     /// <param name="nowMs">The commit time in Unix milliseconds.</param>
-    /// <returns>The outcome the store reports once the usage is written.</returns>
-    public static ReservationCommitOutcome CommitOutcome(ReservationRow? row, long nowMs) =>
-        row is null || row.ExpiresAt <= nowMs ? ReservationCommitOutcome.CommittedAfterExpiry : ReservationCommitOutcome.Committed;
+    /// <returns>The outcome.</returns>
+    public static ReservationCommitOutcome CommitOutcome(long? storedExpiresAt, long nowMs) =>
+        storedExpiresAt is { } expiresAt && expiresAt > nowMs ? ReservationCommitOutcome.Committed : ReservationCommitOutcome.CommittedAfterExpiry;
 }
