@@ -20,8 +20,7 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
     private readonly PostgreSqlUsageCommands usage;
     private readonly PostgreSqlGroupCommitWriter writer;
     private readonly TimeProvider timeProvider;
-    private readonly SemaphoreSlim migrationLock = new(1, 1);
-    private volatile bool migrated;
+    private readonly MigrationGate migration = new();
 
     /// <summary>Creates the store. Nothing is opened until first use.</summary>
     /// <param name="options">The options; validated here.</param>
@@ -60,22 +59,10 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
     internal static int DefaultMaxAutoPrepare => 64;
 
     /// <inheritdoc />
-    public async Task MigrateAsync(CancellationToken cancellationToken = default)
-    {
-        await migrationLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await RunAsync(
-                connection => PostgreSqlMigrator.MigrateAsync(connection, sql, options.Schema, timeProvider.GetUtcNow(), cancellationToken),
-                migrate: false,
-                cancellationToken).ConfigureAwait(false);
-            migrated = true;
-        }
-        finally
-        {
-            migrationLock.Release();
-        }
-    }
+    public Task MigrateAsync(CancellationToken cancellationToken = default) =>
+        migration.RunAsync(
+            ct => RunAsync(connection => PostgreSqlMigrator.MigrateAsync(connection, sql, options.Schema, timeProvider.GetUtcNow(), ct), migrate: false, ct),
+            cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask<long> GetConfigurationVersionAsync(CancellationToken cancellationToken = default) =>
@@ -98,7 +85,7 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
     /// <remarks>Concurrent additions are group-committed; each returns only after the COMMIT that holds it.</remarks>
     public async ValueTask<TokenUsageTotals?> AddUsageAsync(string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        if (!migrated && options.AutoMigrate)
+        if (!migration.IsDone && options.AutoMigrate)
         {
             await MigrateAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -287,6 +274,7 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
     {
         await writer.DisposeAsync().ConfigureAwait(false);
         await dataSource.DisposeAsync().ConfigureAwait(false);
+        migration.Dispose();
     }
 
     /// <summary>Closes the pooled connections once the queued writes have committed.</summary>
@@ -322,7 +310,7 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
 
     private async Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> work, bool migrate, CancellationToken cancellationToken)
     {
-        if (migrate && !migrated && options.AutoMigrate)
+        if (migrate && !migration.IsDone && options.AutoMigrate)
         {
             await MigrateAsync(cancellationToken).ConfigureAwait(false);
         }

@@ -22,8 +22,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     private readonly TimeProvider timeProvider;
     private readonly SqliteReaderPool readers;
     private readonly SqliteGroupCommitWriter writer;
-    private readonly SemaphoreSlim migrationLock = new(1, 1);
-    private volatile bool migrated;
+    private readonly MigrationGate migration = new();
 
     /// <summary>Creates the store. Nothing is opened until first use.</summary>
     /// <param name="options">The options; validated here.</param>
@@ -44,20 +43,14 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     public static int LatestSchemaVersion => SqliteMigrator.LatestVersion;
 
     /// <inheritdoc />
-    public async Task MigrateAsync(CancellationToken cancellationToken = default)
-    {
-        await migrationLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await SqliteMigrator.MigrateAsync(connection, timeProvider.GetUtcNow(), connections.DataSource, cancellationToken).ConfigureAwait(false);
-            migrated = true;
-        }
-        finally
-        {
-            migrationLock.Release();
-        }
-    }
+    public Task MigrateAsync(CancellationToken cancellationToken = default) =>
+        migration.RunAsync(
+            async ct =>
+            {
+                await using var connection = await connections.OpenAsync(ct).ConfigureAwait(false);
+                await SqliteMigrator.MigrateAsync(connection, timeProvider.GetUtcNow(), connections.DataSource, ct).ConfigureAwait(false);
+            },
+            cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<long> GetConfigurationVersionAsync(CancellationToken cancellationToken = default) =>
@@ -123,6 +116,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     {
         await writer.DisposeAsync().ConfigureAwait(false);
         readers.Dispose();
+        migration.Dispose();
     }
 
     /// <summary>Closes the store's long-lived connections once the queued writes have committed.</summary>
@@ -269,7 +263,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     /// <summary>Runs a read on a pooled long-lived connection; synchronous (no allocation) once the schema is migrated.</summary>
     private ValueTask<T> ReadAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> read, CancellationToken cancellationToken)
     {
-        if (!migrated && options.AutoMigrate)
+        if (!migration.IsDone && options.AutoMigrate)
         {
             return MigrateThenReadAsync(state, read, cancellationToken);
         }
@@ -294,7 +288,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     /// <summary>Runs a write on the writer connection (inline when idle, else group-committed); completes after its COMMIT.</summary>
     private ValueTask<T> WriteAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, bool multiStatement, CancellationToken cancellationToken)
     {
-        if (!migrated && options.AutoMigrate)
+        if (!migration.IsDone && options.AutoMigrate)
         {
             return MigrateThenWriteAsync(state, work, multiStatement, cancellationToken);
         }
@@ -310,7 +304,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        if (!migrated && options.AutoMigrate)
+        if (!migration.IsDone && options.AutoMigrate)
         {
             await MigrateAsync(cancellationToken).ConfigureAwait(false);
         }

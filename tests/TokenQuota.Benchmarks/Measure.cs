@@ -12,98 +12,23 @@ internal static class Measure
     public static int Rounds { get; set; } = 3;
 
     /// <summary>Operations per second of a synchronous operation called in a loop; <paramref name="opsPerCall"/> counts batched calls.</summary>
-    public static double Sequential(Action<int> operation, int opsPerCall = 1)
-    {
-        var i = 0;
-        double Run(TimeSpan duration)
-        {
-            var watch = Stopwatch.StartNew();
-            long calls = 0;
-            while (watch.Elapsed < duration)
-            {
-                for (var k = 0; k < 16; k++)
-                {
-                    operation(i++);
-                }
-
-                calls += 16;
-            }
-
-            return calls * opsPerCall / watch.Elapsed.TotalSeconds;
-        }
-
-        Run(Warmup);
-        return Enumerable.Range(0, Rounds).Max(_ => Run(Round));
-    }
+    public static double Sequential(Action<int> operation, int opsPerCall = 1) =>
+        BestOfAsync(SyncRound(operation, opsPerCall)).GetAwaiter().GetResult();
 
     /// <summary>Operations per second of an asynchronous operation awaited in a loop by one caller.</summary>
-    public static async Task<double> SequentialAsync(Func<int, ValueTask> operation)
-    {
-        var i = 0;
-        async Task<double> Run(TimeSpan duration)
-        {
-            var watch = Stopwatch.StartNew();
-            long calls = 0;
-            while (watch.Elapsed < duration)
-            {
-                for (var k = 0; k < 16; k++)
-                {
-                    await operation(i++).ConfigureAwait(false);
-                }
-
-                calls += 16;
-            }
-
-            return calls / watch.Elapsed.TotalSeconds;
-        }
-
-        await Run(Warmup).ConfigureAwait(false);
-        var best = 0.0;
-        for (var r = 0; r < Rounds; r++)
-        {
-            best = Math.Max(best, await Run(Round).ConfigureAwait(false));
-        }
-
-        return best;
-    }
+    public static Task<double> SequentialAsync(Func<int, ValueTask> operation) => BestOfAsync(AsyncRound(operation));
 
     /// <summary>Operations per second of <paramref name="callers"/> callers, each started with Task.Run, awaiting the operation in a loop.</summary>
-    public static async Task<double> ConcurrentAsync(int callers, Func<int, int, ValueTask> operation)
+    public static Task<double> ConcurrentAsync(int callers, Func<int, int, ValueTask> operation) => BestOfAsync(ConcurrentRound(callers, operation));
+
+    /// <summary>Runs one warm-up round, then <see cref="Rounds"/> timed rounds, and returns the best rate.</summary>
+    private static async Task<double> BestOfAsync(Func<TimeSpan, Task<double>> round)
     {
-        async Task<double> Run(TimeSpan duration)
-        {
-            var stop = 0;
-            long total = 0;
-            var watch = Stopwatch.StartNew();
-            var tasks = new Task[callers];
-            for (var c = 0; c < callers; c++)
-            {
-                var caller = c;
-                tasks[c] = Task.Run(async () =>
-                {
-                    long count = 0;
-                    var i = 0;
-                    while (Volatile.Read(ref stop) == 0)
-                    {
-                        await operation(caller, i++).ConfigureAwait(false);
-                        count++;
-                    }
-
-                    Interlocked.Add(ref total, count);
-                });
-            }
-
-            await Task.Delay(duration).ConfigureAwait(false);
-            Volatile.Write(ref stop, 1);
-            await Task.WhenAll(tasks).ConfigureAwait(false);
-            return total / watch.Elapsed.TotalSeconds;
-        }
-
-        await Run(Warmup).ConfigureAwait(false);
+        await round(Warmup).ConfigureAwait(false);
         var best = 0.0;
         for (var r = 0; r < Rounds; r++)
         {
-            best = Math.Max(best, await Run(Round).ConfigureAwait(false));
+            best = Math.Max(best, await round(Round).ConfigureAwait(false));
         }
 
         return best;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using TokenQuota.Testing;
 
 namespace TokenQuota.Cli.Tests;
 
@@ -175,25 +176,7 @@ public abstract class CliTestBase
 
         foreach (var table in tables)
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT * FROM \"{table}\";";
-            using var reader = command.ExecuteReader();
-            var rows = new List<string>();
-            while (reader.Read())
-            {
-                var row = new StringBuilder();
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    row.Append(reader.GetName(i)).Append('=')
-                        .Append(reader.IsDBNull(i) ? "NULL" : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture))
-                        .Append('|');
-                }
-
-                rows.Add(row.ToString());
-            }
-
-            rows.Sort(StringComparer.Ordinal);
-            snapshot[table] = rows;
+            snapshot[table] = TableRows.Read(connection, table);
         }
 
         return snapshot;

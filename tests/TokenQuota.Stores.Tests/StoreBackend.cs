@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
+using TokenQuota.Testing;
 
 namespace TokenQuota.Stores.Tests;
 
@@ -63,25 +64,7 @@ public abstract class StoreBackend
         };
         foreach (var table in TableNames())
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = $"SELECT * FROM \"{table}\";";
-            using var reader = command.ExecuteReader();
-            var rows = new List<string>();
-            while (reader.Read())
-            {
-                var row = new StringBuilder();
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    row.Append(reader.GetName(i)).Append('=')
-                        .Append(reader.IsDBNull(i) ? "NULL" : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture))
-                        .Append('|');
-                }
-
-                rows.Add(row.ToString());
-            }
-
-            rows.Sort(StringComparer.Ordinal);
-            snapshot[table] = rows;
+            snapshot[table] = TableRows.Read(connection, table);
         }
 
         return snapshot;
