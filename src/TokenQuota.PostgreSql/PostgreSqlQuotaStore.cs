@@ -83,7 +83,7 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
 
     /// <inheritdoc />
     /// <remarks>Concurrent additions are group-committed; each returns only after the COMMIT that holds it.</remarks>
-    public async ValueTask<TokenUsageTotals?> AddUsageAsync(string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public async ValueTask<bool> AddUsageAsync(string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         if (!migration.IsDone && options.AutoMigrate)
         {
@@ -91,7 +91,7 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        return await writer.AddAsync(userId, period.Key, inputTokens, outputTokens, now.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
+        return await writer.AddAsync(userId, period.Key, inputTokens, outputTokens, now.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false) is not null;
     }
 
     /// <inheritdoc />

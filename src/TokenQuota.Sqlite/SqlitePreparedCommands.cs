@@ -78,8 +78,8 @@ internal sealed class SqlitePreparedCommands : IDisposable
         }
     }
 
-    /// <summary>The atomic insert-or-add; <see langword="null"/> when the overflow guard refused it (nothing written).</summary>
-    public TokenUsageTotals? AddUsage(string userId, string periodKey, long input, long output, long nowMs)
+    /// <summary>The atomic insert-or-add; <see langword="false"/> when the overflow guard refused it (no row changed, nothing written).</summary>
+    public bool AddUsage(string userId, string periodKey, long input, long output, long nowMs)
     {
         var statement = Raw(ref addUsage, SqliteSql.AddUsage, "@userId", "@period", "@input", "@output", "@now");
         statement.Bind(1, userId);
@@ -87,26 +87,7 @@ internal sealed class SqlitePreparedCommands : IDisposable
         statement.Bind(3, input);
         statement.Bind(4, output);
         statement.Bind(5, nowMs);
-        try
-        {
-            if (!statement.Step())
-            {
-                return null;
-            }
-
-            var totals = new TokenUsageTotals(statement.Int64(0), statement.Int64(1));
-
-            // Run the statement to completion: RETURNING writes when the statement finishes.
-            while (statement.Step())
-            {
-            }
-
-            return totals;
-        }
-        finally
-        {
-            statement.Reset();
-        }
+        return statement.Execute() == 1;
     }
 
     /// <summary>

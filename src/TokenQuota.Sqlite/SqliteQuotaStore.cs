@@ -76,7 +76,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
             cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask<TokenUsageTotals?> AddUsageAsync(string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+    public ValueTask<bool> AddUsageAsync(string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         WriteAsync(
             (userId, period.Key, inputTokens, outputTokens, now.ToUnixTimeMilliseconds()),
             static (c, s) => c.AddUsage(s.userId, s.Key, s.inputTokens, s.outputTokens, s.Item5),
@@ -251,7 +251,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
 
         var owner = row?.UserId ?? userId;
         var period = row?.Period ?? periodKey;
-        if ((inputTokens > 0 || outputTokens > 0) && c.AddUsage(owner, period, inputTokens, outputTokens, nowMs) is null)
+        if ((inputTokens > 0 || outputTokens > 0) && !c.AddUsage(owner, period, inputTokens, outputTokens, nowMs))
         {
             throw new ArgumentOutOfRangeException(nameof(inputTokens), "Committing this usage would overflow the user's stored monthly total; nothing was written.");
         }

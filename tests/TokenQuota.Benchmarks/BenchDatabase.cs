@@ -99,12 +99,14 @@ internal sealed class BenchDatabase : IAsyncDisposable
         insert.Transaction = transaction;
         insert.Prepare();
         var n = 0;
-        for (var i = 0; i < users; i++)
+        // Month by month, oldest first, as a live system writes them: each month's rows are created during that month,
+        // so the current month's rows sit together at the end of the table rather than between every user's history.
+        foreach (var period in periods.Reverse())
         {
-            u.Value = UserId(i);
-            foreach (var period in periods)
+            p.Value = period;
+            for (var i = 0; i < users; i++)
             {
-                p.Value = period;
+                u.Value = UserId(i);
                 insert.ExecuteNonQuery();
                 if (++n % 50_000 == 0)
                 {

@@ -76,7 +76,8 @@ internal sealed class PgBenchDatabase : IAsyncDisposable
             $"""
             INSERT INTO {Schema}.user_token_usage (user_id, period, input_tokens_used, output_tokens_used, total_tokens_used, first_usage_at, last_usage_at)
             SELECT 'user-' || lpad(u::text, 7, '0'), p, 100, 50, 150, $2, $2
-            FROM generate_series(0, $1 - 1) AS u, unnest($3::text[]) AS p;
+            FROM unnest($3::text[]) AS p, generate_series(0, $1 - 1) AS u
+            ORDER BY p, u;
             """,
             connection);
         insert.Parameters.Add(new NpgsqlParameter<int> { TypedValue = users });

@@ -244,7 +244,7 @@ public class FailureModeTests
     {
         Build(FailureMode.FailOpen);
         harness.Store.Setup(s => s.AddUsageAsync(It.IsAny<string>(), It.IsAny<QuotaPeriod>(), It.IsAny<long>(), It.IsAny<long>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
-            .Returns(new ValueTask<TokenUsageTotals?>((TokenUsageTotals?)null));
+            .Returns(new ValueTask<bool>(false));
 
         await Assert.ThatAsync(async () => await harness.Checker.RecordAsync(User, 1, 1), Throws.InstanceOf<ArgumentOutOfRangeException>());
         Assert.That(failures.GetMeasurementSnapshot(), Is.Empty);

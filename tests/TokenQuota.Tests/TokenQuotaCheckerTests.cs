@@ -248,7 +248,7 @@ public class TokenQuotaCheckerTests
     {
         harness.Store
             .Setup(s => s.AddUsageAsync(User, It.IsAny<QuotaPeriod>(), It.IsAny<long>(), It.IsAny<long>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
-            .Returns(new ValueTask<TokenUsageTotals?>((TokenUsageTotals?)null));
+            .Returns(new ValueTask<bool>(false));
 
         var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await harness.Checker.RecordAsync(User, 10, 10));
 

@@ -75,8 +75,8 @@ internal sealed class TokenQuotaChecker(
         var now = timeProvider.GetUtcNow();
         try
         {
-            var totals = await store.AddUsageAsync(userId, QuotaPeriod.FromInstant(now), inputTokens, outputTokens, now, cancellationToken).ConfigureAwait(false);
-            if (totals is null)
+            var written = await store.AddUsageAsync(userId, QuotaPeriod.FromInstant(now), inputTokens, outputTokens, now, cancellationToken).ConfigureAwait(false);
+            if (!written)
             {
                 throw new ArgumentOutOfRangeException(
                     nameof(inputTokens),

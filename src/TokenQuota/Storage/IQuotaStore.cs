@@ -57,8 +57,12 @@ public interface IQuotaStore
     /// <param name="outputTokens">Output tokens to add (validated, ≥ 0).</param>
     /// <param name="now">The time of the usage, for <c>first_usage_at</c>/<c>last_usage_at</c>.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The totals after the addition, or <see langword="null"/> if the addition would overflow a stored total, in which case nothing was written.</returns>
-    ValueTask<TokenUsageTotals?> AddUsageAsync(string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, CancellationToken cancellationToken = default);
+    /// <returns>
+    /// <see langword="true"/> once the addition is written; <see langword="false"/> if it would overflow a stored total,
+    /// in which case nothing was written. (No totals are returned: reading them back would make every record cost more,
+    /// and the recording path never needs them.)
+    /// </returns>
+    ValueTask<bool> AddUsageAsync(string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Judges and charges every rate window of one request atomically: each window is charged one unit if and only if,

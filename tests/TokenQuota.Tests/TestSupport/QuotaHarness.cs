@@ -34,7 +34,7 @@ internal sealed class QuotaHarness : IDisposable
                 Usage.TryGetValue((user, period.Key), out var totals);
                 totals = new TokenUsageTotals(totals.InputTokens + input, totals.OutputTokens + output);
                 Usage[(user, period.Key)] = totals;
-                return new ValueTask<TokenUsageTotals?>(totals);
+                return new ValueTask<bool>(true);
             });
         Store.Setup(s => s.TryChargeRateWindowsAsync(It.IsAny<string>(), It.IsAny<IReadOnlyList<RateWindowCharge>>(), It.IsAny<CancellationToken>()))
             .Returns((string _, IReadOnlyList<RateWindowCharge> windows, CancellationToken _) =>

@@ -1,0 +1,42 @@
+namespace TokenQuota.Benchmarks;
+
+/// <summary>
+/// <c>dotnet run -c Release --project tests/TokenQuota.Benchmarks -- --probe NAME [SECONDS]</c>: runs one figure of the
+/// quick harness (record, record64, acquire, cycle64) alone for a few seconds, to profile it (e.g. under <c>perf record</c>
+/// with <c>DOTNET_PerfMapEnabled=1</c>).
+/// </summary>
+internal static class Probe
+{
+    private const int Users = 1_000;
+    private const int Callers = 64;
+
+    public static async Task<int> RunAsync(string name, double seconds)
+    {
+        await using var db = await BenchDatabase.CreateAsync(Users, 12);
+        var users = Enumerable.Range(0, Users).Select(i => BenchDatabase.UserId((int)((i * 7919L) % Users))).ToArray();
+        var checker = db.Checker;
+        var rates = db.Rates;
+        foreach (var user in users)
+        {
+            await checker.CheckAsync(user, 10, 10);
+        }
+
+        Func<TimeSpan, Task<double>> round = name switch
+        {
+            "record" => Measure.AsyncRound(i => checker.RecordAsync(users[i % Users], 1, 1)),
+            "record64" => Measure.ConcurrentRound(Callers, (c, i) => checker.RecordAsync(users[((i * Callers) + c) % Users], 1, 1)),
+            "acquire" => Measure.AsyncRound(async i => await rates.AcquirePromptAsync(users[i % Users])),
+            "cycle64" => Measure.ConcurrentRound(Callers, async (c, i) =>
+            {
+                var user = users[((i * Callers) + c) % Users];
+                await rates.AcquirePromptAsync(user);
+                await checker.CheckAsync(user, 10, 10);
+                await checker.RecordAsync(user, 10, 10);
+            }),
+            _ => throw new ArgumentException($"Unknown probe '{name}': use record, record64, acquire or cycle64.", nameof(name)),
+        };
+        await round(TimeSpan.FromSeconds(0.5));
+        Console.WriteLine($"{name} = {await round(TimeSpan.FromSeconds(seconds)):N0}/s");
+        return 0;
+    }
+}
