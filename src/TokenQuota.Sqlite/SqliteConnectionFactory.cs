@@ -21,6 +21,13 @@ internal sealed class SqliteConnectionFactory
     /// </summary>
     public const int ReaderCacheKib = 32_768;
 
+    /// <summary>
+    /// The writer's automatic checkpoint threshold, in WAL frames: a backstop only. <see cref="SqliteCheckpointer"/>
+    /// checkpoints in the background long before the log reaches it (SQLite's default, 1,000, made the writer checkpoint
+    /// itself every few group commits).
+    /// </summary>
+    public const int WriterAutoCheckpointFrames = 10_000;
+
     private readonly string connectionString;
     private readonly string pragmas;
     private readonly string writerPragmas;
@@ -36,7 +43,8 @@ internal sealed class SqliteConnectionFactory
         connectionString = builder.ToString();
         DataSource = builder.DataSource;
         pragmas = SqliteSql.ConnectionPragmas + ((long)options.BusyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + ";";
-        writerPragmas = pragmas + " PRAGMA cache_size = -" + WriterCacheKib.ToString(CultureInfo.InvariantCulture) + ";";
+        writerPragmas = pragmas + " PRAGMA cache_size = -" + WriterCacheKib.ToString(CultureInfo.InvariantCulture) + "; PRAGMA wal_autocheckpoint = "
+            + WriterAutoCheckpointFrames.ToString(CultureInfo.InvariantCulture) + ";";
         readerPragmas = pragmas + " PRAGMA cache_size = -" + ReaderCacheKib.ToString(CultureInfo.InvariantCulture) + ";";
     }
 

@@ -117,6 +117,11 @@ internal sealed class SqlitePreparedCommands : IDisposable
                         continue;
                     }
 
+                    if (which == 3)
+                    {
+                        continue;
+                    }
+
                     var i = which == 0 ? first : second;
                     if (windows[i].WindowStart == statement.Int64(1))
                     {

@@ -57,13 +57,13 @@ internal sealed class BenchDatabase : IAsyncDisposable
 
     public static string UserId(int i) => "user-" + i.ToString("D7", CultureInfo.InvariantCulture);
 
-    /// <summary>Opens a raw connection with the store's pragmas.</summary>
+    /// <summary>Opens a raw connection with the store's pragmas (the writer's: its automatic checkpoint threshold too).</summary>
     public SqliteConnection OpenRaw()
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DbPath, Pooling = false }.ToString());
         connection.Open();
         using var pragmas = connection.CreateCommand();
-        pragmas.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
+        pragmas.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = 10000;";
         pragmas.ExecuteNonQuery();
         return connection;
     }

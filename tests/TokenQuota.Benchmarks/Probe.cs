@@ -33,10 +33,19 @@ internal static class Probe
                 await checker.CheckAsync(user, 10, 10);
                 await checker.RecordAsync(user, 10, 10);
             }),
+            "reserve64" => Measure.ConcurrentRound(Callers, async (c, i) =>
+            {
+                var user = users[((i * Callers) + c) % Users];
+                var reserved = await checker.ReserveAsync(user, 10, 10);
+                await reserved.Reservation!.CommitAsync(10, 10);
+            }),
             _ => throw new ArgumentException($"Unknown probe '{name}': use record, record64, acquire or cycle64.", nameof(name)),
         };
         await round(TimeSpan.FromSeconds(0.5));
+        var w = typeof(TokenQuota.Sqlite.SqliteQuotaStore).Assembly.GetType("TokenQuota.Sqlite.SqliteGroupCommitWriter")!;
+        w.GetMethod("ResetStats")?.Invoke(null, null);
         Console.WriteLine($"{name} = {await round(TimeSpan.FromSeconds(seconds)):N0}/s");
+        Console.WriteLine(w.GetMethod("Stats")?.Invoke(null, null));
         return 0;
     }
 }
