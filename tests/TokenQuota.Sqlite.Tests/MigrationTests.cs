@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Data.Sqlite;
 
 namespace TokenQuota.Sqlite.Tests;
@@ -34,6 +35,46 @@ public class MigrationTests : SqliteTestDatabase
                     .Select(r => ((long)r["version"]!, (long)r["n"]!)),
                 Is.EqualTo(Enumerable.Range(1, SqliteQuotaStore.LatestSchemaVersion).Select(v => ((long)v, 1L))));
             Assert.That(Scalar<long>("SELECT COUNT(*) FROM tokenquota_state;"), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task AVersion2FileGetsThePeriodFirstUsageIndexAndKeepsItsRowsAndItsUniqueKey()
+    {
+        // A file as version 2 left it: the usage key indexed (user_id, period), plus a period-only index.
+        await StartAsync();
+        SqliteConnection.ClearAllPools();
+        Execute("""
+            DROP INDEX idx_user_token_usage_period_user;
+            DROP INDEX idx_user_token_usage_user;
+            CREATE UNIQUE INDEX idx_user_token_usage_user_period ON user_token_usage (user_id, period);
+            CREATE INDEX idx_user_token_usage_period ON user_token_usage (period);
+            DELETE FROM tokenquota_schema_version WHERE version = 3;
+            INSERT INTO user_token_usage (user_id, period, input_tokens_used, output_tokens_used, total_tokens_used, first_usage_at, last_usage_at)
+            VALUES ('alice', '2025-11', 10, 1, 11, 0, 0), ('alice', '2025-12', 20, 2, 22, 0, 0), ('bob', '2025-12', 30, 3, 33, 0, 0);
+            """);
+
+        var checker = BuildServices().GetRequiredService<ITokenQuotaChecker>();
+        await checker.RecordAsync("alice", 5, 5);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Scalar<long>("SELECT MAX(version) FROM tokenquota_schema_version;"), Is.EqualTo(3));
+            Assert.That(
+                Rows("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'user_token_usage' AND sql IS NOT NULL ORDER BY name;").Select(r => (string)r["name"]!),
+                Is.EqualTo(new[] { "idx_user_token_usage_period_user", "idx_user_token_usage_user" }));
+            Assert.That(
+                Rows("SELECT user_id, period, input_tokens_used FROM user_token_usage ORDER BY user_id, period;").Select(r => $"{r["user_id"]} {r["period"]} {r["input_tokens_used"]}"),
+                Is.EqualTo(new[] { "alice 2025-11 10", "alice 2025-12 25", "bob 2025-12 30" }),
+                "the rows are kept, and a record adds to the user's existing row of the period");
+            Assert.That(
+                () => Execute("INSERT INTO user_token_usage (user_id, period, first_usage_at, last_usage_at) VALUES ('bob', '2025-12', 0, 0);"),
+                Throws.InstanceOf<SqliteException>().With.Message.Contains("UNIQUE"),
+                "still one row per user and period");
+            Assert.That(
+                string.Join(" | ", Rows("EXPLAIN QUERY PLAN SELECT input_tokens_used FROM user_token_usage WHERE user_id = 'bob' AND period = '2025-12';").Select(r => r["detail"])),
+                Does.Contain("idx_user_token_usage_period_user"),
+                "a user's row of a period is found through the period-first index");
         });
     }
 }
