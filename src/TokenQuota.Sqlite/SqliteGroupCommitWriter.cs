@@ -23,9 +23,6 @@ namespace TokenQuota.Sqlite;
 internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
 {
     public const int MaxBatch = 1024;
-    public static long StatWait, StatWaits, StatRun, StatBatches, StatRequests, StatStart = Stopwatch.GetTimestamp();
-    public static string Stats() => $"batches {StatBatches} req {StatRequests} avg {(double)StatRequests/Math.Max(1,StatBatches):F1} run {StatRun*1e3/Stopwatch.Frequency:F0} ms wait {StatWait*1e3/Stopwatch.Frequency:F0} ms waits {StatWaits} total {(Stopwatch.GetTimestamp()-StatStart)*1e3/Stopwatch.Frequency:F0} ms " + string.Join("; ", StatByType.Select(kv => $"{kv.Key}: n={kv.Value[1]} {kv.Value[0]*1e6/Stopwatch.Frequency/Math.Max(1,kv.Value[1]):F1}us"));
-    public static void ResetStats() { StatByType.Clear(); StatWait = StatWaits = StatRun = StatBatches = StatRequests = 0; StatStart = Stopwatch.GetTimestamp(); }
     public const int YieldEvery = 32;
 
     /// <summary>After a batch of at least this many writes, a smaller next batch is gathered a little longer (see <see cref="GatherTime"/>).</summary>
@@ -247,20 +244,16 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
                         return;
                     }
 
-                    var w0 = Stopwatch.GetTimestamp();
                     wake.Wait();
-                    StatWait += Stopwatch.GetTimestamp() - w0; StatWaits++;
                     continue;
                 }
 
                 Interlocked.Add(ref queued, -batch.Count);
                 Exception? failure;
-                var b0 = Stopwatch.GetTimestamp();
                 lock (gate)
                 {
                     failure = RunBatch(batch);
                 }
-                StatRun += Stopwatch.GetTimestamp() - b0; StatBatches++; StatRequests += batch.Count;
 
                 // Each caller's continuation runs on the thread pool (RunContinuationsAsynchronously), never here.
                 foreach (var request in batch)
@@ -357,17 +350,10 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
     /// Runs one request inside the open transaction (or alone in autocommit). A failure of the request's own work is
     /// kept on the request; a failure that broke the transaction is thrown.
     /// </summary>
-    public static System.Collections.Concurrent.ConcurrentDictionary<string, long[]> StatByType = new();
     private static void RunOne(SqlitePreparedCommands connection, SqliteWriteRequest request)
     {
-        var t0 = Stopwatch.GetTimestamp();
-        try { RunOne0(connection, request); }
-        finally { var a = StatByType.GetOrAdd(request.GetType().GenericTypeArguments[1].Name + "/" + request.GetType().GenericTypeArguments[0].Name.Length, _ => new long[2]); a[0] += Stopwatch.GetTimestamp() - t0; a[1]++; }
-    }
-    private static void RunOne0(SqlitePreparedCommands connection, SqliteWriteRequest request)
-    {
         var inTransaction = connection.InTransaction;
-        if (request.MultiStatement && inTransaction && !(Environment.GetEnvironmentVariable("TQ_NOSP") == "1" && request.GetType().GenericTypeArguments[1] == typeof(RateWindowChargeResult)))
+        if (request.MultiStatement && inTransaction)
         {
             connection.Savepoint();
             try

@@ -42,10 +42,7 @@ internal static class Probe
             _ => throw new ArgumentException($"Unknown probe '{name}': use record, record64, acquire or cycle64.", nameof(name)),
         };
         await round(TimeSpan.FromSeconds(0.5));
-        var w = typeof(TokenQuota.Sqlite.SqliteQuotaStore).Assembly.GetType("TokenQuota.Sqlite.SqliteGroupCommitWriter")!;
-        w.GetMethod("ResetStats")?.Invoke(null, null);
         Console.WriteLine($"{name} = {await round(TimeSpan.FromSeconds(seconds)):N0}/s");
-        Console.WriteLine(w.GetMethod("Stats")?.Invoke(null, null));
         return 0;
     }
 }
