@@ -45,8 +45,8 @@ internal sealed class PostgreSqlGroupCommitWriter : IAsyncDisposable
         loop = Task.Run(LoopAsync);
     }
 
-    /// <summary>Adds usage; completes after the COMMIT that holds the addition, with the totals after it (<see langword="null"/>: refused by the overflow guard).</summary>
-    public Task<TokenUsageTotals?> AddAsync(string userId, string periodKey, long input, long output, long nowMs, CancellationToken cancellationToken)
+    /// <summary>Adds usage; completes after the COMMIT that holds the addition, with whether it was applied (<see langword="false"/>: refused by the overflow guard, nothing written).</summary>
+    public Task<bool> AddAsync(string userId, string periodKey, long input, long output, long nowMs, CancellationToken cancellationToken)
     {
         if (Volatile.Read(ref queued) == 0
             && Stopwatch.GetTimestamp() - Volatile.Read(ref lastQueuedAt) > IdleGapTicks
@@ -61,7 +61,7 @@ internal sealed class PostgreSqlGroupCommitWriter : IAsyncDisposable
         if (!queue.Writer.TryWrite(write))
         {
             Interlocked.Decrement(ref queued);
-            return Task.FromException<TokenUsageTotals?>(new ObjectDisposedException(nameof(PostgreSqlQuotaStore)));
+            return Task.FromException<bool>(new ObjectDisposedException(nameof(PostgreSqlQuotaStore)));
         }
 
         return write.Task;
@@ -100,7 +100,7 @@ internal sealed class PostgreSqlGroupCommitWriter : IAsyncDisposable
         }
     }
 
-    private async Task<TokenUsageTotals?> AddInlineAsync(string userId, string periodKey, long input, long output, long nowMs, CancellationToken cancellationToken)
+    private async Task<bool> AddInlineAsync(string userId, string periodKey, long input, long output, long nowMs, CancellationToken cancellationToken)
     {
         try
         {
@@ -249,14 +249,11 @@ internal sealed class PostgreSqlGroupCommitWriter : IAsyncDisposable
         for (var i = 0; i < users.Count; i++)
         {
             var group = groups[(users[i], periods[i])];
-            if (written.TryGetValue((users[i], periods[i]), out var totals))
+            if (written.Contains((users[i], periods[i])))
             {
-                // Each caller sees the totals just after its own addition: the final totals less the later additions.
-                var running = totals;
-                for (var k = group.Count - 1; k >= 0; k--)
+                foreach (var write in group)
                 {
-                    group[k].Result = running;
-                    running = new TokenUsageTotals(running.InputTokens - group[k].Input, running.OutputTokens - group[k].Output);
+                    write.Written = true;
                 }
             }
             else
@@ -281,7 +278,7 @@ internal sealed class PostgreSqlGroupCommitWriter : IAsyncDisposable
 
                 try
                 {
-                    write.Result = await PostgreSqlUsageCommands.RunAddUsageAsync(batchAddOne, write.UserId, write.PeriodKey, write.Input, write.Output, write.NowMs, CancellationToken.None).ConfigureAwait(false);
+                    write.Written = await PostgreSqlUsageCommands.RunAddUsageAsync(batchAddOne, write.UserId, write.PeriodKey, write.Input, write.Output, write.NowMs, CancellationToken.None).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {

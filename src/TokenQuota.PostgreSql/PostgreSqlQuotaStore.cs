@@ -91,7 +91,7 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        return await writer.AddAsync(userId, period.Key, inputTokens, outputTokens, now.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false) is not null;
+        return await writer.AddAsync(userId, period.Key, inputTokens, outputTokens, now.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -174,7 +174,7 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
             {
                 await using var add = usage.CreateAddUsage(c);
                 var added = await PostgreSqlUsageCommands.RunAddUsageAsync(add, owner, periodKey, inputTokens, outputTokens, nowMs, cancellationToken).ConfigureAwait(false);
-                if (added is null)
+                if (!added)
                 {
                     throw new ArgumentOutOfRangeException(nameof(inputTokens), "Committing this usage would overflow the user's stored monthly total; nothing was written.");
                 }

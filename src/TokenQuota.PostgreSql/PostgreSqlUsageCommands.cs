@@ -14,16 +14,18 @@ internal sealed class PostgreSqlUsageCommands(string schema)
     /// <summary>The usage read of <c>CheckAsync</c>, with the configuration version from the same snapshot (one round trip per check).</summary>
     private readonly string selectUsage = $"""
         SELECT
-            COALESCE((SELECT input_tokens_used FROM {schema}.user_token_usage WHERE user_id = $1 AND period = $2), 0),
-            COALESCE((SELECT output_tokens_used FROM {schema}.user_token_usage WHERE user_id = $1 AND period = $2), 0),
-            COALESCE(SUM(r.input_tokens), 0)::bigint,
-            COALESCE(SUM(r.output_tokens), 0)::bigint,
+            COALESCE(u.input_tokens_used, 0),
+            COALESCE(u.output_tokens_used, 0),
+            COALESCE(r.reserved_input, 0)::bigint,
+            COALESCE(r.reserved_output, 0)::bigint,
             (SELECT value FROM {schema}.tokenquota_state WHERE key = 'config_version')
-        FROM {schema}.tokenquota_reservations r
-        WHERE r.user_id = $1 AND r.period = $2 AND r.state = 'held' AND r.expires_at > $3;
+        FROM (SELECT SUM(input_tokens) AS reserved_input, SUM(output_tokens) AS reserved_output
+              FROM {schema}.tokenquota_reservations
+              WHERE user_id = $1 AND period = $2 AND state = 'held' AND expires_at > $3) AS r
+        LEFT JOIN {schema}.user_token_usage AS u ON u.user_id = $1 AND u.period = $2;
         """;
 
-    /// <summary>The insert-or-add of one usage row, with its overflow guard (no row returned: nothing written).</summary>
+    /// <summary>The insert-or-add of one usage row, with its overflow guard (no row changed: nothing written).</summary>
     private readonly string addUsage = $"""
         INSERT INTO {schema}.user_token_usage AS u
             (user_id, period, input_tokens_used, output_tokens_used, total_tokens_used, first_usage_at, last_usage_at)
@@ -35,8 +37,7 @@ internal sealed class PostgreSqlUsageCommands(string schema)
             last_usage_at      = excluded.last_usage_at
         WHERE u.input_tokens_used <= 9223372036854775807 - excluded.input_tokens_used
           AND u.output_tokens_used <= 9223372036854775807 - excluded.output_tokens_used
-          AND u.total_tokens_used <= 9223372036854775807 - excluded.total_tokens_used
-        RETURNING u.input_tokens_used, u.output_tokens_used;
+          AND u.total_tokens_used <= 9223372036854775807 - excluded.total_tokens_used;
         """;
 
     /// <summary>
@@ -56,7 +57,7 @@ internal sealed class PostgreSqlUsageCommands(string schema)
         WHERE u.input_tokens_used <= 9223372036854775807 - excluded.input_tokens_used
           AND u.output_tokens_used <= 9223372036854775807 - excluded.output_tokens_used
           AND u.total_tokens_used <= 9223372036854775807 - excluded.total_tokens_used
-        RETURNING u.user_id, u.period, u.input_tokens_used, u.output_tokens_used;
+        RETURNING u.user_id, u.period;
         """;
 
     public async Task<TokenUsageTotals> ReadUsageAsync(NpgsqlConnection connection, string userId, string periodKey, long nowMs, CancellationToken cancellationToken)
@@ -87,16 +88,15 @@ internal sealed class PostgreSqlUsageCommands(string schema)
         return command;
     }
 
-    /// <summary>Runs a command made by <see cref="CreateAddUsage"/>; <see langword="null"/> when the overflow guard refused it.</summary>
-    public static async Task<TokenUsageTotals?> RunAddUsageAsync(NpgsqlCommand command, string userId, string periodKey, long input, long output, long nowMs, CancellationToken cancellationToken)
+    /// <summary>Runs a command made by <see cref="CreateAddUsage"/>; <see langword="false"/> when the overflow guard refused it (no row changed).</summary>
+    public static async Task<bool> RunAddUsageAsync(NpgsqlCommand command, string userId, string periodKey, long input, long output, long nowMs, CancellationToken cancellationToken)
     {
         ((NpgsqlParameter<string>)command.Parameters[0]).TypedValue = userId;
         ((NpgsqlParameter<string>)command.Parameters[1]).TypedValue = periodKey;
         ((NpgsqlParameter<long>)command.Parameters[2]).TypedValue = input;
         ((NpgsqlParameter<long>)command.Parameters[3]).TypedValue = output;
         ((NpgsqlParameter<long>)command.Parameters[4]).TypedValue = nowMs;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? new TokenUsageTotals(reader.GetInt64(0), reader.GetInt64(1)) : null;
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
     /// <summary>Creates the batched insert-or-add command with its five array parameters, to prepare and keep.</summary>
@@ -113,9 +113,9 @@ internal sealed class PostgreSqlUsageCommands(string schema)
 
     /// <summary>
     /// Runs a command made by <see cref="CreateAddUsageBatch"/>: every row in one statement (autocommit, so it commits
-    /// on its own); returns the totals of the rows written, by (user, period).
+    /// on its own); returns the (user, period) keys of the rows written.
     /// </summary>
-    public static async Task<Dictionary<(string UserId, string Period), TokenUsageTotals>> RunAddUsageBatchAsync(
+    public static async Task<HashSet<(string UserId, string Period)>> RunAddUsageBatchAsync(
         NpgsqlCommand command, string[] users, string[] periods, long[] inputs, long[] outputs, long[] nows)
     {
         ((NpgsqlParameter<string[]>)command.Parameters[0]).TypedValue = users;
@@ -123,11 +123,11 @@ internal sealed class PostgreSqlUsageCommands(string schema)
         ((NpgsqlParameter<long[]>)command.Parameters[2]).TypedValue = inputs;
         ((NpgsqlParameter<long[]>)command.Parameters[3]).TypedValue = outputs;
         ((NpgsqlParameter<long[]>)command.Parameters[4]).TypedValue = nows;
-        var written = new Dictionary<(string, string), TokenUsageTotals>(users.Length);
+        var written = new HashSet<(string UserId, string Period)>(users.Length);
         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
         while (await reader.ReadAsync().ConfigureAwait(false))
         {
-            written[(reader.GetString(0), reader.GetString(1))] = new TokenUsageTotals(reader.GetInt64(2), reader.GetInt64(3));
+            written.Add((reader.GetString(0), reader.GetString(1)));
         }
 
         return written;

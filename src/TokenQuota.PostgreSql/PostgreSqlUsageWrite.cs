@@ -6,7 +6,7 @@ namespace TokenQuota.PostgreSql;
 /// </summary>
 internal sealed class PostgreSqlUsageWrite(string userId, string periodKey, long input, long output, long nowMs)
 {
-    private readonly TaskCompletionSource<TokenUsageTotals?> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<bool> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public string UserId { get; } = userId;
 
@@ -18,15 +18,15 @@ internal sealed class PostgreSqlUsageWrite(string userId, string periodKey, long
 
     public long NowMs { get; } = nowMs;
 
-    /// <summary>Gets or sets the totals after this write (<see langword="null"/>: the overflow guard refused it), known once committed.</summary>
-    public TokenUsageTotals? Result { get; set; }
+    /// <summary>Gets or sets whether this write was applied (<see langword="false"/>: the overflow guard refused it), known once committed.</summary>
+    public bool Written { get; set; }
 
     /// <summary>Gets or sets the error of this write alone (it was not written), or <see langword="null"/>.</summary>
     public Exception? Error { get; set; }
 
-    public Task<TokenUsageTotals?> Task => completion.Task;
+    public Task<bool> Task => completion.Task;
 
-    /// <summary>Completes the caller's task with <see cref="Result"/>, or with <see cref="Error"/> when this write alone failed.</summary>
+    /// <summary>Completes the caller's task with <see cref="Written"/>, or with <see cref="Error"/> when this write alone failed.</summary>
     public void Complete()
     {
         if (Error is { } error)
@@ -35,7 +35,7 @@ internal sealed class PostgreSqlUsageWrite(string userId, string periodKey, long
         }
         else
         {
-            completion.TrySetResult(Result);
+            completion.TrySetResult(Written);
         }
     }
 
