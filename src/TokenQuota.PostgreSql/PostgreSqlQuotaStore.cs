@@ -19,6 +19,7 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
     private readonly PostgreSqlStatements sql;
     private readonly PostgreSqlUsageCommands usage;
     private readonly PostgreSqlGroupCommitWriter writer;
+    private readonly PostgreSqlUsageReader reader;
     private readonly TimeProvider timeProvider;
     private readonly MigrationGate migration = new();
 
@@ -50,6 +51,7 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
         sql = new PostgreSqlStatements(options.Schema);
         usage = new PostgreSqlUsageCommands(options.Schema);
         writer = new PostgreSqlGroupCommitWriter(dataSource, usage);
+        reader = new PostgreSqlUsageReader(dataSource, usage);
     }
 
     /// <summary>Gets the newest schema version this store knows.</summary>
@@ -77,9 +79,29 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
         await RunAsync(c => c.ExecuteScalarAsync<long?>(Command(sql.SelectAssignment, new { userId }, null, cancellationToken)), cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
-    /// <remarks>The totals carry the configuration version read in the same statement.</remarks>
-    public async ValueTask<TokenUsageTotals> GetUsageAsync(string userId, QuotaPeriod period, CancellationToken cancellationToken = default) =>
-        await RunAsync(c => usage.ReadUsageAsync(c, userId, period.Key, timeProvider.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken), cancellationToken).ConfigureAwait(false);
+    /// <remarks>
+    /// The totals carry the configuration version read in the same statement. Read on the store's dedicated check
+    /// connection when it is free, else on a pooled connection.
+    /// </remarks>
+    public async ValueTask<TokenUsageTotals> GetUsageAsync(string userId, QuotaPeriod period, CancellationToken cancellationToken = default)
+    {
+        var nowMs = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        if ((migration.IsDone || !options.AutoMigrate) && reader.TryTake())
+        {
+            try
+            {
+                return await reader.ReadAsync(userId, period.Key, nowMs, cancellationToken).ConfigureAwait(false);
+            }
+            catch (NpgsqlException ex) when (ex is not PostgresException)
+            {
+                // As on a pooled connection: the server went away, so the pooled connections are dropped too.
+                dataSource.Clear();
+                throw;
+            }
+        }
+
+        return await RunAsync(c => usage.ReadUsageAsync(c, userId, period.Key, nowMs, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
 
     /// <inheritdoc />
     /// <remarks>Concurrent additions are group-committed; each returns only after the COMMIT that holds it.</remarks>
@@ -273,6 +295,7 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
     public async ValueTask DisposeAsync()
     {
         await writer.DisposeAsync().ConfigureAwait(false);
+        await reader.DisposeAsync().ConfigureAwait(false);
         await dataSource.DisposeAsync().ConfigureAwait(false);
         migration.Dispose();
     }

@@ -62,10 +62,26 @@ internal sealed class PostgreSqlUsageCommands(string schema)
 
     public async Task<TokenUsageTotals> ReadUsageAsync(NpgsqlConnection connection, string userId, string periodKey, long nowMs, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(selectUsage, connection);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = userId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = periodKey });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = nowMs });
+        await using var command = CreateSelectUsage(connection);
+        return await RunSelectUsageAsync(command, userId, periodKey, nowMs, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Creates the check's usage read with its three parameters (user, period, now), to prepare and keep.</summary>
+    public NpgsqlCommand CreateSelectUsage(NpgsqlConnection connection)
+    {
+        var command = new NpgsqlCommand(selectUsage, connection);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = string.Empty });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = string.Empty });
+        command.Parameters.Add(new NpgsqlParameter<long>());
+        return command;
+    }
+
+    /// <summary>Runs a command made by <see cref="CreateSelectUsage"/>.</summary>
+    public static async Task<TokenUsageTotals> RunSelectUsageAsync(NpgsqlCommand command, string userId, string periodKey, long nowMs, CancellationToken cancellationToken)
+    {
+        ((NpgsqlParameter<string>)command.Parameters[0]).TypedValue = userId;
+        ((NpgsqlParameter<string>)command.Parameters[1]).TypedValue = periodKey;
+        ((NpgsqlParameter<long>)command.Parameters[2]).TypedValue = nowMs;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         return new TokenUsageTotals(reader.GetInt64(0), reader.GetInt64(1))

@@ -12,6 +12,11 @@ internal static class Probe
 
     public static async Task<int> RunAsync(string name, double seconds)
     {
+        if (name.StartsWith("pg_", StringComparison.Ordinal))
+        {
+            return await RunPostgreSqlAsync(name, seconds);
+        }
+
         await using var db = await BenchDatabase.CreateAsync(Users, 12);
         var users = Enumerable.Range(0, Users).Select(i => BenchDatabase.UserId((int)((i * 7919L) % Users))).ToArray();
         var checker = db.Checker;
@@ -40,6 +45,30 @@ internal static class Probe
                 await reserved.Reservation!.CommitAsync(10, 10);
             }),
             _ => throw new ArgumentException($"Unknown probe '{name}': use record, record64, acquire or cycle64.", nameof(name)),
+        };
+        await round(TimeSpan.FromSeconds(0.5));
+        Console.WriteLine($"{name} = {await round(TimeSpan.FromSeconds(seconds)):N0}/s");
+        return 0;
+    }
+
+    /// <summary>pg_check or pg_record on a throwaway schema of the server named by <c>TOKENQUOTA_POSTGRES_CONNECTION</c>.</summary>
+    private static async Task<int> RunPostgreSqlAsync(string name, double seconds)
+    {
+        var connectionString = Environment.GetEnvironmentVariable("TOKENQUOTA_POSTGRES_CONNECTION")
+            ?? throw new InvalidOperationException("Set TOKENQUOTA_POSTGRES_CONNECTION to probe the PostgreSQL figures.");
+        await using var pg = await PgBenchDatabase.CreateAsync(connectionString, Users, 12);
+        var users = Enumerable.Range(0, Users).Select(i => BenchDatabase.UserId((int)((i * 7919L) % Users))).ToArray();
+        var checker = pg.Checker;
+        foreach (var user in users)
+        {
+            await checker.CheckAsync(user, 10, 10);
+        }
+
+        Func<TimeSpan, Task<double>> round = name switch
+        {
+            "pg_check" => Measure.AsyncRound(async i => await checker.CheckAsync(users[i % Users], 10, 10)),
+            "pg_record" => Measure.AsyncRound(i => checker.RecordAsync(users[i % Users], 1, 1)),
+            _ => throw new ArgumentException($"Unknown probe '{name}': use pg_check or pg_record.", nameof(name)),
         };
         await round(TimeSpan.FromSeconds(0.5));
         Console.WriteLine($"{name} = {await round(TimeSpan.FromSeconds(seconds)):N0}/s");
