@@ -44,6 +44,14 @@ internal static class Probe
                 var reserved = await checker.ReserveAsync(user, 10, 10);
                 await reserved.Reservation!.CommitAsync(10, 10);
             }),
+            "cycle64_nocheck" => Measure.ConcurrentRound(Callers, async (c, i) =>
+            {
+                var user = users[((i * Callers) + c) % Users];
+                await rates.AcquirePromptAsync(user);
+                await checker.RecordAsync(user, 10, 10);
+            }),
+            "check64" => Measure.ConcurrentRound(Callers, async (c, i) => await checker.CheckAsync(users[((i * Callers) + c) % Users], 10, 10)),
+            "acquire64" => Measure.ConcurrentRound(Callers, async (c, i) => await rates.AcquirePromptAsync(users[((i * Callers) + c) % Users])),
             _ => throw new ArgumentException($"Unknown probe '{name}': use record, record64, acquire or cycle64.", nameof(name)),
         };
         await round(TimeSpan.FromSeconds(0.5));

@@ -18,7 +18,8 @@ public sealed record QuotaReservationOptions
 
     /// <summary>
     /// Gets the request id that makes <see cref="QuotaReservation.CommitAsync"/> idempotent: a retried commit with the
-    /// same id never counts twice. At most 128 characters. A new GUID when <see langword="null"/>.
+    /// same id never counts twice. At most 128 characters. When <see langword="null"/>, a new time-ordered GUID
+    /// (version 7), so a store inserts held reservations in key order.
     /// </summary>
     public string? RequestId { get; init; }
 }

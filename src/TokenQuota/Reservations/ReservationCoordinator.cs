@@ -22,7 +22,7 @@ internal sealed class ReservationCoordinator(
 
         var now = timeProvider.GetUtcNow();
         var period = QuotaPeriod.FromInstant(now);
-        var reservation = new NewReservation(options.RequestId ?? Guid.NewGuid().ToString("N"), userId, period, inputTokens, outputTokens, now, now + options.Ttl);
+        var reservation = new NewReservation(options.RequestId ?? Guid.CreateVersion7().ToString("N"), userId, period, inputTokens, outputTokens, now, now + options.Ttl);
         var requestIdInUse = false;
         try
         {
