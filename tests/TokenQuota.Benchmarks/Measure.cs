@@ -38,20 +38,23 @@ internal static class Measure
     /// Measures several figures in interleaved passes (each pass takes one round of every figure) and keeps each
     /// figure's best round, so a burst of load from other processes cannot bias one figure against its baseline.
     /// </summary>
-    public static async Task<Dictionary<string, double>> InterleavedAsync(IReadOnlyList<(string Name, Func<TimeSpan, Task<double>> Round)> figures, int passes)
+    /// <param name="figures">Each figure's name and round.</param>
+    /// <param name="passes">How many rounds each figure gets (it keeps the best).</param>
+    /// <param name="round">The length of one round; <see cref="Round"/> when <see langword="null"/>.</param>
+    public static async Task<Dictionary<string, double>> InterleavedAsync(IReadOnlyList<(string Name, Func<TimeSpan, Task<double>> Round)> figures, int passes, TimeSpan? round = null)
     {
         var best = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var (name, round) in figures)
+        foreach (var (name, figure) in figures)
         {
-            await round(Warmup).ConfigureAwait(false);
+            await figure(Warmup).ConfigureAwait(false);
             best[name] = 0;
         }
 
         for (var pass = 0; pass < passes; pass++)
         {
-            foreach (var (name, round) in figures)
+            foreach (var (name, figure) in figures)
             {
-                best[name] = Math.Max(best[name], await round(Round).ConfigureAwait(false));
+                best[name] = Math.Max(best[name], await figure(round ?? Round).ConfigureAwait(false));
             }
         }
 

@@ -72,6 +72,23 @@ internal static class Probe
             await checker.CheckAsync(user, 10, 10);
         }
 
+        if (name == "pg_record_vs_raw")
+        {
+            await using var raw = await RawPgBaselines.CreateAsync(pg);
+            var ours = Measure.AsyncRound(i => checker.RecordAsync(users[i % Users], 1, 1));
+            var theirs = Measure.AsyncRound(i => raw.UpsertAsync(users[i % Users]));
+            await ours(TimeSpan.FromSeconds(0.5));
+            await theirs(TimeSpan.FromSeconds(0.5));
+            for (var r = 0; r < 5; r++)
+            {
+                var a = await ours(TimeSpan.FromSeconds(seconds));
+                var b = await theirs(TimeSpan.FromSeconds(seconds));
+                Console.WriteLine($"pg_record {a:N0}/s raw_pg_upsert {b:N0}/s ratio {a / b:F2}");
+            }
+
+            return 0;
+        }
+
         Func<TimeSpan, Task<double>> round = name switch
         {
             "pg_check" => Measure.AsyncRound(async i => await checker.CheckAsync(users[i % Users], 10, 10)),
