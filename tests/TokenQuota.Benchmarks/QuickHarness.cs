@@ -120,6 +120,9 @@ internal static class QuickHarness
         Ratio("scale_check", checkScale / check, 1 / 1.5);
         Ratio("scale_record", recordScale / record, 1 / 1.5);
 
+        // Close the SQLite stores first: their background checkpoints must not run during the PostgreSQL figures.
+        await big.DisposeAsync();
+        await db.DisposeAsync();
         await RunPostgreSqlAsync();
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"info harness time = {total.Elapsed.TotalSeconds:F1} s"));
