@@ -157,15 +157,6 @@ internal static class SqliteSql
             window_start  = excluded.window_start;
         """;
 
-    /// <summary>Charges two windows of one user in one statement (the hourly and daily prompt windows).</summary>
-    public const string ChargeTwoRateWindows = """
-        INSERT INTO tokenquota_rate_windows (user_id, window_key, window_start, request_count)
-        VALUES (@userId, @key, @start, 1), (@userId, @key2, @start2, 1)
-        ON CONFLICT (user_id, window_key) DO UPDATE SET
-            request_count = CASE WHEN window_start = excluded.window_start THEN request_count + 1 ELSE 1 END,
-            window_start  = excluded.window_start;
-        """;
-
     public const string BeginImmediate = "BEGIN IMMEDIATE;";
 
     public const string Commit = "COMMIT;";
