@@ -1,14 +1,16 @@
 namespace TokenQuota.Benchmarks;
 
 /// <summary>
-/// <c>dotnet run -c Release --project tests/TokenQuota.Benchmarks -- --probe NAME [SECONDS]</c>: runs one figure of the
-/// quick harness (record, record64, acquire, cycle64) alone for a few seconds, to profile it (e.g. under <c>perf record</c>
-/// with <c>DOTNET_PerfMapEnabled=1</c>).
+/// <c>dotnet run -c Release --project tests/TokenQuota.Benchmarks -- --probe NAME [SECONDS]</c>: runs one figure alone
+/// for a few seconds, to profile it (e.g. under <c>perf record</c> with <c>DOTNET_PerfMapEnabled=1</c>). SQLite: record,
+/// check, acquire, record64, check64, acquire64, cycle64, cycle64_nocheck, reserve64. PostgreSQL (with
+/// <c>TOKENQUOTA_POSTGRES_CONNECTION</c>): pg_record, pg_check, and pg_record_vs_raw (five alternating rounds of the
+/// store's sequential record and the raw upsert).
 /// </summary>
 internal static class Probe
 {
     private const int Users = 1_000;
-    private const int Callers = 64;
+    private const int Months = 12;
 
     public static async Task<int> RunAsync(string name, double seconds)
     {
@@ -17,68 +19,41 @@ internal static class Probe
             return await RunPostgreSqlAsync(name, seconds);
         }
 
-        await using var db = await BenchDatabase.CreateAsync(Users, 12);
-        var users = Enumerable.Range(0, Users).Select(i => BenchDatabase.UserId((int)((i * 7919L) % Users))).ToArray();
-        var checker = db.Checker;
-        var rates = db.Rates;
-        foreach (var user in users)
-        {
-            await checker.CheckAsync(user, 10, 10);
-        }
-
+        await using var db = await BenchDatabase.CreateAsync(Users, Months);
+        var ops = new BenchFigures(db.Checker, db.Rates, BenchFigures.UserIds(Users));
+        await ops.WarmProfilesAsync();
         Func<TimeSpan, Task<double>> round = name switch
         {
-            "record" => Measure.AsyncRound(i => checker.RecordAsync(users[i % Users], 1, 1)),
-            "record64" => Measure.ConcurrentRound(Callers, (c, i) => checker.RecordAsync(users[((i * Callers) + c) % Users], 1, 1)),
-            "acquire" => Measure.AsyncRound(async i => await rates.AcquirePromptAsync(users[i % Users])),
-            "cycle64" => Measure.ConcurrentRound(Callers, async (c, i) =>
-            {
-                var user = users[((i * Callers) + c) % Users];
-                await rates.AcquirePromptAsync(user);
-                await checker.CheckAsync(user, 10, 10);
-                await checker.RecordAsync(user, 10, 10);
-            }),
-            "reserve64" => Measure.ConcurrentRound(Callers, async (c, i) =>
-            {
-                var user = users[((i * Callers) + c) % Users];
-                var reserved = await checker.ReserveAsync(user, 10, 10);
-                await reserved.Reservation!.CommitAsync(10, 10);
-            }),
-            "cycle64_nocheck" => Measure.ConcurrentRound(Callers, async (c, i) =>
-            {
-                var user = users[((i * Callers) + c) % Users];
-                await rates.AcquirePromptAsync(user);
-                await checker.RecordAsync(user, 10, 10);
-            }),
-            "check64" => Measure.ConcurrentRound(Callers, async (c, i) => await checker.CheckAsync(users[((i * Callers) + c) % Users], 10, 10)),
-            "acquire64" => Measure.ConcurrentRound(Callers, async (c, i) => await rates.AcquirePromptAsync(users[((i * Callers) + c) % Users])),
-            _ => throw new ArgumentException($"Unknown probe '{name}': use record, record64, acquire or cycle64.", nameof(name)),
+            "record" => ops.Record(),
+            "check" => ops.Check(),
+            "acquire" => ops.Acquire(),
+            "record64" => ops.Record64(),
+            "check64" => ops.Check64(),
+            "acquire64" => ops.Acquire64(),
+            "cycle64" => ops.Cycle64(),
+            "cycle64_nocheck" => ops.Cycle64WithoutCheck(),
+            "reserve64" => ops.Reserve64(),
+            _ => throw new ArgumentException($"Unknown probe '{name}': use record, check, acquire, record64, check64, acquire64, cycle64, cycle64_nocheck or reserve64.", nameof(name)),
         };
-        await round(TimeSpan.FromSeconds(0.5));
-        Console.WriteLine($"{name} = {await round(TimeSpan.FromSeconds(seconds)):N0}/s");
+        await TimeAsync(name, round, seconds);
         return 0;
     }
 
-    /// <summary>pg_check or pg_record on a throwaway schema of the server named by <c>TOKENQUOTA_POSTGRES_CONNECTION</c>.</summary>
     private static async Task<int> RunPostgreSqlAsync(string name, double seconds)
     {
         var connectionString = Environment.GetEnvironmentVariable("TOKENQUOTA_POSTGRES_CONNECTION")
             ?? throw new InvalidOperationException("Set TOKENQUOTA_POSTGRES_CONNECTION to probe the PostgreSQL figures.");
-        await using var pg = await PgBenchDatabase.CreateAsync(connectionString, Users, 12);
-        var users = Enumerable.Range(0, Users).Select(i => BenchDatabase.UserId((int)((i * 7919L) % Users))).ToArray();
-        var checker = pg.Checker;
-        foreach (var user in users)
-        {
-            await checker.CheckAsync(user, 10, 10);
-        }
-
+        await using var pg = await PgBenchDatabase.CreateAsync(connectionString, Users, Months);
+        var users = BenchFigures.UserIds(Users);
+        var ops = new BenchFigures(pg.Checker, null, users);
+        await ops.WarmProfilesAsync();
         if (name == "pg_record_vs_raw")
         {
             await using var raw = await RawPgBaselines.CreateAsync(pg);
-            var ours = Measure.AsyncRound(i => checker.RecordAsync(users[i % Users], 1, 1));
-            var theirs = Measure.AsyncRound(i => raw.UpsertAsync(users[i % Users]));
-            await ours(TimeSpan.FromSeconds(0.5));
-            await theirs(TimeSpan.FromSeconds(0.5));
+            var ours = ops.Record();
+            var theirs = Measure.AsyncRound(i => raw.UpsertAsync(users[i % users.Length]));
+            await ours(Measure.Warmup);
+            await theirs(Measure.Warmup);
             for (var r = 0; r < 5; r++)
             {
                 var a = await ours(TimeSpan.FromSeconds(seconds));
@@ -91,12 +66,18 @@ internal static class Probe
 
         Func<TimeSpan, Task<double>> round = name switch
         {
-            "pg_check" => Measure.AsyncRound(async i => await checker.CheckAsync(users[i % Users], 10, 10)),
-            "pg_record" => Measure.AsyncRound(i => checker.RecordAsync(users[i % Users], 1, 1)),
-            _ => throw new ArgumentException($"Unknown probe '{name}': use pg_check or pg_record.", nameof(name)),
+            "pg_record" => ops.Record(),
+            "pg_check" => ops.Check(),
+            _ => throw new ArgumentException($"Unknown probe '{name}': use pg_record, pg_check or pg_record_vs_raw.", nameof(name)),
         };
-        await round(TimeSpan.FromSeconds(0.5));
-        Console.WriteLine($"{name} = {await round(TimeSpan.FromSeconds(seconds)):N0}/s");
+        await TimeAsync(name, round, seconds);
         return 0;
+    }
+
+    /// <summary>Warms the figure, then prints its rate over one round of <paramref name="seconds"/>.</summary>
+    private static async Task TimeAsync(string name, Func<TimeSpan, Task<double>> round, double seconds)
+    {
+        await round(Measure.Warmup);
+        Console.WriteLine($"{name} = {await round(TimeSpan.FromSeconds(seconds)):N0}/s");
     }
 }

@@ -14,7 +14,6 @@ internal static class QuickHarness
     private const int Users = 1_000;
     private const int ScaleUsers = 100_000;
     private const int Months = 12;
-    private const int Callers = 64;
 
     /// <summary>
     /// Interleaved passes of the PostgreSQL figures: ten rounds of 0.2 s instead of three of 0.4 s, because a round trip
@@ -44,14 +43,13 @@ internal static class QuickHarness
         await using var db = await BenchDatabase.CreateAsync(Users, Months);
         await using var big = await BenchDatabase.CreateAsync(ScaleUsers, Months);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"info seeded {Users:N0} and {ScaleUsers:N0} users x {Months} months in {seed.Elapsed.TotalSeconds:F1} s"));
-        var users = UserIds(Users);
-        var bigUsers = UserIds(ScaleUsers);
+        var users = BenchFigures.UserIds(Users);
+        var ops = new BenchFigures(db.Checker, db.Rates, users);
+        var bigOps = new BenchFigures(big.Checker, null, BenchFigures.UserIds(ScaleUsers));
 
         // Profile cached: every user's assignment is resolved once before timing, at both scales.
-        foreach (var user in bigUsers)
-        {
-            await big.Checker.CheckAsync(user, 10, 10);
-        }
+        await ops.WarmProfilesAsync();
+        await bigOps.WarmProfilesAsync();
 
         using (var raw = new RawBaselines(db))
         using (var fixedWindow = new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions { PermitLimit = int.MaxValue, Window = TimeSpan.FromHours(1), QueueLimit = 0, AutoReplenishment = false }))
@@ -62,28 +60,17 @@ internal static class QuickHarness
             var figures = await Measure.InterleavedAsync(
                 [
                     ("raw_upsert", Measure.SyncRound(i => raw.Upsert(users[i % Users]))),
-                    ("record", Measure.AsyncRound(i => checker.RecordAsync(users[i % Users], 1, 1))),
-                    ("acquire", Measure.AsyncRound(async i => await rates.AcquirePromptAsync(users[i % Users]))),
-                    ("record_100k", Measure.AsyncRound(i => big.Checker.RecordAsync(bigUsers[i % ScaleUsers], 1, 1))),
+                    ("record", ops.Record()),
+                    ("acquire", ops.Acquire()),
+                    ("record_100k", bigOps.Record()),
                     ("raw_select", Measure.SyncRound(i => raw.Select(users[i % Users]))),
-                    ("check", Measure.AsyncRound(async i => await checker.CheckAsync(users[i % Users], 10, 10))),
-                    ("check_100k", Measure.AsyncRound(async i => await big.Checker.CheckAsync(bigUsers[i % ScaleUsers], 10, 10))),
+                    ("check", ops.Check()),
+                    ("check_100k", bigOps.Check()),
                     ("limiter", Measure.SyncRound(_ => fixedWindow.AttemptAcquire().Dispose())),
                     ("raw_batched", Measure.SyncRound(_ => raw.UpsertBatch(users, ref next), RawBaselines.BatchSize)),
-                    ("record64", Measure.ConcurrentRound(Callers, (c, i) => checker.RecordAsync(users[((i * Callers) + c) % Users], 1, 1))),
-                    ("cycle64", Measure.ConcurrentRound(Callers, async (c, i) =>
-                    {
-                        var user = users[((i * Callers) + c) % Users];
-                        await rates.AcquirePromptAsync(user);
-                        await checker.CheckAsync(user, 10, 10);
-                        await checker.RecordAsync(user, 10, 10);
-                    })),
-                    ("reserve64", Measure.ConcurrentRound(Callers, async (c, i) =>
-                    {
-                        var user = users[((i * Callers) + c) % Users];
-                        var reserved = await checker.ReserveAsync(user, 10, 10);
-                        await reserved.Reservation!.CommitAsync(10, 10);
-                    })),
+                    ("record64", ops.Record64()),
+                    ("cycle64", ops.Cycle64()),
+                    ("reserve64", ops.Reserve64()),
                 ],
                 passes: 3);
             (rawUpsert, record, acquire, rawSelect, check, limiter, rawBatched, record64, cycle64, reserve64, checkScale, recordScale) =
@@ -150,20 +137,16 @@ internal static class QuickHarness
             Console.WriteLine($"info PostgreSQL {version.PostgreSqlVersion} ({version.Host}:{version.Port}), Npgsql {typeof(Npgsql.NpgsqlConnection).Assembly.GetName().Version}");
         }
 
-        var users = UserIds(Users);
-        foreach (var user in users)
-        {
-            await pg.Checker.CheckAsync(user, 10, 10);
-        }
-
-        var checker = pg.Checker;
+        var users = BenchFigures.UserIds(Users);
+        var ops = new BenchFigures(pg.Checker, null, users);
+        await ops.WarmProfilesAsync();
         var figures = await Measure.InterleavedAsync(
             [
                 ("raw_pg_upsert", Measure.AsyncRound(i => raw.UpsertAsync(users[i % Users]))),
-                ("pg_record", Measure.AsyncRound(i => checker.RecordAsync(users[i % Users], 1, 1))),
+                ("pg_record", ops.Record()),
                 ("raw_pg_select", Measure.AsyncRound(i => raw.SelectAsync(users[i % Users]))),
-                ("pg_check", Measure.AsyncRound(async i => await checker.CheckAsync(users[i % Users], 10, 10))),
-                ("pg_record64", Measure.ConcurrentRound(Callers, (c, i) => checker.RecordAsync(users[((i * Callers) + c) % Users], 1, 1))),
+                ("pg_check", ops.Check()),
+                ("pg_record64", ops.Record64()),
             ],
             passes: PostgreSqlPasses,
             round: PostgreSqlRound);
@@ -183,10 +166,6 @@ internal static class QuickHarness
         connection.Open();
         return connection.ServerVersion;
     }
-
-    /// <summary>User ids visited in a scattered order (a stride coprime with the count), so consecutive calls touch distant rows.</summary>
-    private static string[] UserIds(int count) =>
-        Enumerable.Range(0, count).Select(i => BenchDatabase.UserId((int)((i * 7919L) % count))).ToArray();
 
     private static void Rate(string name, double perSecond) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"rate {name} = {perSecond:N0}/s"));
