@@ -8,8 +8,9 @@ namespace TokenQuota.Sqlite;
 /// The store's single writer connection. Concurrent writes are queued and run by one dedicated writer thread that drains up to
 /// <see cref="MaxBatch"/> of them into one <c>BEGIN IMMEDIATE</c> … <c>COMMIT</c> (group commit): each caller's task
 /// completes only after the COMMIT that contains its write, so every write is durable on return, exactly as if it had
-/// committed alone. A multi-statement write runs inside a savepoint, so a write that fails changes nothing and does not
-/// disturb the others of its batch; if the transaction itself fails, every write of the batch fails.
+/// committed alone. A multi-statement write that may fail on its own runs inside a savepoint, so it changes nothing and
+/// does not disturb the others of its batch; one that fails only with its transaction runs without one (see
+/// <see cref="SqliteWriteKind"/>). If the transaction itself fails, every write of the batch fails.
 /// </summary>
 /// <remarks>
 /// When nothing has been queued for <see cref="IdleGap"/> (a sequential caller), the caller runs its write inline on the
@@ -64,14 +65,14 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
     /// <summary>Runs <paramref name="work"/> on the writer connection; the task completes after its COMMIT.</summary>
     /// <param name="state">The work's arguments.</param>
     /// <param name="work">The statements; a static lambda, so nothing is captured.</param>
-    /// <param name="multiStatement">Whether the work runs several statements that must commit together.</param>
-    public ValueTask<T> RunAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, bool multiStatement)
+    /// <param name="kind">How the work is kept atomic (see <see cref="SqliteWriteKind"/>).</param>
+    public ValueTask<T> RunAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, SqliteWriteKind kind)
     {
         if (IsIdle())
         {
             if (++inlineCalls % YieldEvery == 0)
             {
-                return YieldThenRunAsync(state, work, multiStatement);
+                return YieldThenRunAsync(state, work, kind);
             }
 
             if (gate.TryEnter())
@@ -80,7 +81,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
                 {
                     if (Volatile.Read(ref queued) == 0)
                     {
-                        return new ValueTask<T>(RunAlone(state, work, multiStatement));
+                        return new ValueTask<T>(RunAlone(state, work, kind));
                     }
                 }
                 catch (Exception ex)
@@ -99,7 +100,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
             return ValueTask.FromException<T>(new ObjectDisposedException(nameof(SqliteQuotaStore)));
         }
 
-        var request = new SqliteWriteRequest<TState, T>(state, work, multiStatement);
+        var request = new SqliteWriteRequest<TState, T>(state, work, kind);
         Interlocked.Increment(ref queued);
         Volatile.Write(ref lastQueuedAt, Stopwatch.GetTimestamp());
         queue.Enqueue(request);
@@ -139,20 +140,20 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
     private bool IsIdle() =>
         Volatile.Read(ref queued) == 0 && Stopwatch.GetTimestamp() - Volatile.Read(ref lastQueuedAt) > IdleGapTicks;
 
-    private async ValueTask<T> YieldThenRunAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, bool multiStatement)
+    private async ValueTask<T> YieldThenRunAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, SqliteWriteKind kind)
     {
         await Task.Yield();
-        return await RunAsync(state, work, multiStatement).ConfigureAwait(false);
+        return await RunAsync(state, work, kind).ConfigureAwait(false);
     }
 
     /// <summary>Runs one write by itself, under <see cref="gate"/>.</summary>
-    private T RunAlone<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, bool multiStatement)
+    private T RunAlone<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, SqliteWriteKind kind)
     {
         var connection = Connection();
         try
         {
             CheckFile(connection);
-            if (!multiStatement)
+            if (kind == SqliteWriteKind.Statement)
             {
                 var single = work(connection, state);
                 checkpointer.Committed();
@@ -302,7 +303,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
         {
             connection = Connection();
             CheckFile(connection);
-            if (batch.Count == 1 && !batch[0].MultiStatement)
+            if (batch.Count == 1 && batch[0].Kind == SqliteWriteKind.Statement)
             {
                 // Autocommit: one statement is its own transaction.
                 RunOne(connection, batch[0]);
@@ -353,7 +354,15 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
     private static void RunOne(SqlitePreparedCommands connection, SqliteWriteRequest request)
     {
         var inTransaction = connection.InTransaction;
-        if (request.MultiStatement && inTransaction)
+        if (request.Kind == SqliteWriteKind.Transaction && inTransaction)
+        {
+            // No savepoint: the work fails only when the transaction does, so its failure fails the whole batch
+            // (RunBatch rolls back), and nothing of it can be left half-written.
+            request.Execute(connection);
+            return;
+        }
+
+        if (request.Kind == SqliteWriteKind.Savepoint && inTransaction)
         {
             connection.Savepoint();
             try

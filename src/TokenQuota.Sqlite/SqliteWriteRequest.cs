@@ -7,10 +7,10 @@ namespace TokenQuota.Sqlite;
 /// </summary>
 internal abstract class SqliteWriteRequest
 {
-    protected SqliteWriteRequest(bool multiStatement) => MultiStatement = multiStatement;
+    protected SqliteWriteRequest(SqliteWriteKind kind) => Kind = kind;
 
-    /// <summary>Gets whether the work runs several statements, so it needs a transaction (a savepoint inside a batch).</summary>
-    public bool MultiStatement { get; }
+    /// <summary>Gets how the work is kept atomic: alone, in a savepoint, or by its batch's transaction.</summary>
+    public SqliteWriteKind Kind { get; }
 
     /// <summary>Gets the exception the work itself threw (it changed nothing), or <see langword="null"/>.</summary>
     public Exception? Error { get; private set; }
@@ -39,8 +39,8 @@ internal abstract class SqliteWriteRequest
 }
 
 /// <summary>A write of <typeparamref name="TState"/> returning <typeparamref name="T"/>.</summary>
-internal sealed class SqliteWriteRequest<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, bool multiStatement)
-    : SqliteWriteRequest(multiStatement)
+internal sealed class SqliteWriteRequest<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, SqliteWriteKind kind)
+    : SqliteWriteRequest(kind)
 {
     private readonly TaskCompletionSource<T> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private T? result;
