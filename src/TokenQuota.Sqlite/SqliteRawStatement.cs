@@ -38,6 +38,9 @@ internal sealed class SqliteRawStatement : IDisposable
 
     public void Bind(int index, long value) => Check(raw.sqlite3_bind_int64(statement, index, value));
 
+    /// <summary>Binds a value, or SQL NULL when it has none.</summary>
+    public void Bind(int index, long? value) => Check(value is { } v ? raw.sqlite3_bind_int64(statement, index, v) : raw.sqlite3_bind_null(statement, index));
+
     public void Bind(int index, string value) => Check(raw.sqlite3_bind_text16(statement, index, value.AsSpan()));
 
     /// <summary>Steps once: <see langword="true"/> when a row is available, <see langword="false"/> when done.</summary>

@@ -6,9 +6,9 @@ namespace TokenQuota;
 /// <summary>Which rate limits apply to a profile, the windows they map to, and the refusal messages.</summary>
 internal sealed class RateLimitRules(IOptions<TokenQuotaOptions> options)
 {
-    public const string PromptsHourlyKey = "prompts_hourly";
-    public const string PromptsDailyKey = "prompts_daily";
-    public const string ConfigHourlyKey = "config_hourly";
+    public const string PromptsHourlyKey = RateWindowKeys.PromptsHourly;
+    public const string PromptsDailyKey = RateWindowKeys.PromptsDaily;
+    public const string ConfigHourlyKey = RateWindowKeys.ConfigChangesHourly;
     private const long HourSeconds = 3600;
     private const long DaySeconds = 86400;
 
