@@ -13,6 +13,9 @@ internal sealed class SqlitePreparedCommands : IDisposable
     private SqliteCommand? selectAssignment;
     private SqliteRawStatement? selectUsage;
     private SqliteRawStatement? addUsage;
+    private SqliteRawStatement? selectUsageRowId;
+    private SqliteRawStatement? addUsageByRowId;
+    private SqliteUsageRowIds? usageRowIds;
     private SqliteRawStatement? selectRateWindows;
     private SqliteRawStatement? chargeRateWindow;
     private SqliteRawStatement? chargeStoredRateWindow;
@@ -81,9 +84,33 @@ internal sealed class SqlitePreparedCommands : IDisposable
         }
     }
 
-    /// <summary>The atomic insert-or-add; <see langword="false"/> when the overflow guard refused it (no row changed, nothing written).</summary>
+    /// <summary>
+    /// The atomic insert-or-add; <see langword="false"/> when the overflow guard refused it (no row changed, nothing
+    /// written). On the writer, a user's row of the period is updated by its remembered rowid (<see cref="SqliteUsageRowIds"/>),
+    /// found once by key; a row not found that way is inserted or added to by key. Every path is one atomic statement
+    /// that adds in SQL: the lookup reads only where the row is, never the totals.
+    /// </summary>
     public bool AddUsage(string userId, string periodKey, long input, long output, long nowMs)
     {
+        usageRowIds ??= new SqliteUsageRowIds();
+        if (usageRowIds.TryGet(userId, periodKey, out var rowId) || (usageRowIds.HasRoomFor(periodKey) && TryFindUsageRow(userId, periodKey, out rowId)))
+        {
+            var update = Raw(ref addUsageByRowId, SqliteSql.AddUsageByRowId, "?1", "?2", "?3", "?4", "?5", "?6");
+            update.Bind(1, userId);
+            update.Bind(2, periodKey);
+            update.Bind(3, input);
+            update.Bind(4, output);
+            update.Bind(5, nowMs);
+            update.Bind(6, rowId);
+            if (update.Execute() == 1)
+            {
+                return true;
+            }
+
+            // The row is not (or no longer) the user's row of the period, or the guard refused: decide by key.
+            usageRowIds.Forget(userId);
+        }
+
         var statement = Raw(ref addUsage, SqliteSql.AddUsage, "@userId", "@period", "@input", "@output", "@now");
         statement.Bind(1, userId);
         statement.Bind(2, periodKey);
@@ -308,7 +335,7 @@ internal sealed class SqlitePreparedCommands : IDisposable
 
         foreach (var statement in new[]
         {
-            selectConfigVersion, selectUsage, addUsage, selectRateWindows, chargeRateWindow, chargeStoredRateWindow,
+            selectConfigVersion, selectUsage, addUsage, selectUsageRowId, addUsageByRowId, selectRateWindows, chargeRateWindow, chargeStoredRateWindow,
             selectPromptWindows, insertPromptWindows, chargePromptWindows,
             purgeReservations, insertReservation, selectReservation, markReservationCommitted, releaseReservation,
             begin, commit, rollback, savepoint, releaseSavepoint, rollbackToSavepoint,
@@ -318,6 +345,32 @@ internal sealed class SqlitePreparedCommands : IDisposable
         }
 
         Connection.Dispose();
+    }
+
+    /// <summary>Finds the rowid of a user's usage row in a period, and remembers it.</summary>
+    private bool TryFindUsageRow(string userId, string periodKey, out long rowId)
+    {
+        var statement = Raw(ref selectUsageRowId, SqliteSql.SelectUsageRowId, "?1", "?2");
+        statement.Bind(1, userId);
+        statement.Bind(2, periodKey);
+        bool found;
+        try
+        {
+            found = statement.Step();
+            rowId = found ? statement.Int64(0) : 0;
+        }
+        finally
+        {
+            statement.Reset();
+        }
+
+        if (!found)
+        {
+            return false;
+        }
+
+        usageRowIds!.Remember(userId, periodKey, rowId);
+        return true;
     }
 
     /// <summary>Where a prompt window lives in the user's prompt row, or <see langword="null"/> for any other window.</summary>

@@ -115,6 +115,26 @@ internal static class SqliteSql
 
     public const string ReleaseReservation = "DELETE FROM tokenquota_reservations WHERE request_id = @requestId AND state = 'held';";
 
+    /// <summary>The rowid of a user's (?1) usage row in a period (?2), found through the period-first unique index.</summary>
+    public const string SelectUsageRowId = "SELECT id FROM user_token_usage WHERE period = ?2 AND user_id = ?1;";
+
+    /// <summary>
+    /// Adds usage to a row by its rowid (?6), in one statement, if it is still the row of the user (?1) and period (?2)
+    /// and no total would overflow (the same guard as <see cref="AddUsage"/>); otherwise no row changes. ?3 input,
+    /// ?4 output, ?5 the time.
+    /// </summary>
+    public const string AddUsageByRowId = """
+        UPDATE user_token_usage SET
+            input_tokens_used  = input_tokens_used + ?3,
+            output_tokens_used = output_tokens_used + ?4,
+            total_tokens_used  = total_tokens_used + (?3 + ?4),
+            last_usage_at      = ?5
+        WHERE id = ?6 AND user_id = ?1 AND period = ?2
+          AND input_tokens_used <= 9223372036854775807 - ?3
+          AND output_tokens_used <= 9223372036854775807 - ?4
+          AND total_tokens_used <= 9223372036854775807 - (?3 + ?4);
+        """;
+
     /// <summary>
     /// Insert-or-add in one statement. The WHERE guard refuses an addition that would overflow a 64-bit total:
     /// then no row changes (<c>sqlite3_changes</c> is 0) and nothing is written. No <c>RETURNING</c>: SQLite runs a
