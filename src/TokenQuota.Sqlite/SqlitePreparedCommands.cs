@@ -13,7 +13,7 @@ internal sealed class SqlitePreparedCommands : IDisposable
     private SqliteCommand? selectAssignment;
     private SqliteRawStatement? selectUsage;
     private SqliteRawStatement? addUsage;
-    private SqliteRawStatement? selectUsageRowId;
+    private SqliteRawStatement? addUsageReturningRowId;
     private SqliteRawStatement? addUsageByRowId;
     private SqliteUsageRowIds? usageRowIds;
     private SqliteRawStatement? selectRateWindows;
@@ -86,14 +86,14 @@ internal sealed class SqlitePreparedCommands : IDisposable
 
     /// <summary>
     /// The atomic insert-or-add; <see langword="false"/> when the overflow guard refused it (no row changed, nothing
-    /// written). On the writer, a user's row of the period is updated by its remembered rowid (<see cref="SqliteUsageRowIds"/>),
-    /// found once by key; a row not found that way is inserted or added to by key. Every path is one atomic statement
-    /// that adds in SQL: the lookup reads only where the row is, never the totals.
+    /// written). A user's row of the period is updated by its remembered rowid (<see cref="SqliteUsageRowIds"/>); a user
+    /// not remembered is inserted or added to by key, and inside a batch the rowid that statement returns is remembered
+    /// while there is room. Every path is one atomic statement that adds in SQL.
     /// </summary>
     public bool AddUsage(string userId, string periodKey, long input, long output, long nowMs)
     {
         usageRowIds ??= new SqliteUsageRowIds();
-        if (usageRowIds.TryGet(userId, periodKey, out var rowId) || (usageRowIds.HasRoomFor(periodKey) && TryFindUsageRow(userId, periodKey, out rowId)))
+        if (usageRowIds.TryGet(userId, periodKey, out var rowId))
         {
             var update = Raw(ref addUsageByRowId, SqliteSql.AddUsageByRowId, "?1", "?2", "?3", "?4", "?5", "?6");
             update.Bind(1, userId);
@@ -111,13 +111,41 @@ internal sealed class SqlitePreparedCommands : IDisposable
             usageRowIds.Forget(userId);
         }
 
-        var statement = Raw(ref addUsage, SqliteSql.AddUsage, "@userId", "@period", "@input", "@output", "@now");
+        // Learn the rowid inside a group-commit batch, where the statements are what a record costs; a write alone in
+        // autocommit is dominated by its own commit, and there RETURNING cost more than the rowid saved (measured: a
+        // sequential first record of 100,000 users 70-72k/s plain, 64-65k/s learning).
+        var learn = InTransaction && usageRowIds.HasRoomFor(periodKey);
+        var statement = learn
+            ? Raw(ref addUsageReturningRowId, SqliteSql.AddUsageReturningRowId, "@userId", "@period", "@input", "@output", "@now")
+            : Raw(ref addUsage, SqliteSql.AddUsage, "@userId", "@period", "@input", "@output", "@now");
         statement.Bind(1, userId);
         statement.Bind(2, periodKey);
         statement.Bind(3, input);
         statement.Bind(4, output);
         statement.Bind(5, nowMs);
-        return statement.Execute() == 1;
+        if (!learn)
+        {
+            return statement.Execute() == 1;
+        }
+
+        try
+        {
+            if (!statement.Step())
+            {
+                return false;
+            }
+
+            usageRowIds.Remember(userId, periodKey, statement.Int64(0));
+            while (statement.Step())
+            {
+            }
+
+            return true;
+        }
+        finally
+        {
+            statement.Reset();
+        }
     }
 
     /// <summary>
@@ -335,7 +363,7 @@ internal sealed class SqlitePreparedCommands : IDisposable
 
         foreach (var statement in new[]
         {
-            selectConfigVersion, selectUsage, addUsage, selectUsageRowId, addUsageByRowId, selectRateWindows, chargeRateWindow, chargeStoredRateWindow,
+            selectConfigVersion, selectUsage, addUsage, addUsageReturningRowId, addUsageByRowId, selectRateWindows, chargeRateWindow, chargeStoredRateWindow,
             selectPromptWindows, insertPromptWindows, chargePromptWindows,
             purgeReservations, insertReservation, selectReservation, markReservationCommitted, releaseReservation,
             begin, commit, rollback, savepoint, releaseSavepoint, rollbackToSavepoint,
@@ -345,32 +373,6 @@ internal sealed class SqlitePreparedCommands : IDisposable
         }
 
         Connection.Dispose();
-    }
-
-    /// <summary>Finds the rowid of a user's usage row in a period, and remembers it.</summary>
-    private bool TryFindUsageRow(string userId, string periodKey, out long rowId)
-    {
-        var statement = Raw(ref selectUsageRowId, SqliteSql.SelectUsageRowId, "?1", "?2");
-        statement.Bind(1, userId);
-        statement.Bind(2, periodKey);
-        bool found;
-        try
-        {
-            found = statement.Step();
-            rowId = found ? statement.Int64(0) : 0;
-        }
-        finally
-        {
-            statement.Reset();
-        }
-
-        if (!found)
-        {
-            return false;
-        }
-
-        usageRowIds!.Remember(userId, periodKey, rowId);
-        return true;
     }
 
     /// <summary>Where a prompt window lives in the user's prompt row, or <see langword="null"/> for any other window.</summary>

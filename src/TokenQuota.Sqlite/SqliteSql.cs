@@ -115,9 +115,6 @@ internal static class SqliteSql
 
     public const string ReleaseReservation = "DELETE FROM tokenquota_reservations WHERE request_id = @requestId AND state = 'held';";
 
-    /// <summary>The rowid of a user's (?1) usage row in a period (?2), found through the period-first unique index.</summary>
-    public const string SelectUsageRowId = "SELECT id FROM user_token_usage WHERE period = ?2 AND user_id = ?1;";
-
     /// <summary>
     /// Adds usage to a row by its rowid (?6), in one statement, if it is still the row of the user (?1) and period (?2)
     /// and no total would overflow (the same guard as <see cref="AddUsage"/>); otherwise no row changes. ?3 input,
@@ -141,7 +138,16 @@ internal static class SqliteSql
     /// RETURNING clause as a trigger, which makes the statement a multi-write that opens (and frees) a statement
     /// journal inside every group-commit transaction; measured, that halved the concurrent record rate.
     /// </summary>
-    public const string AddUsage = """
+    public const string AddUsage = AddUsageStatement + ";";
+
+    /// <summary>
+    /// <see cref="AddUsage"/> returning the row's rowid (no row when the guard refused), for the writer's first record of
+    /// a user in a period: the rowid lets its later records skip the index (<see cref="AddUsageByRowId"/>). Its
+    /// <c>RETURNING</c> costs a statement journal inside a batch, once per user and period.
+    /// </summary>
+    public const string AddUsageReturningRowId = AddUsageStatement + " RETURNING id;";
+
+    private const string AddUsageStatement = """
         INSERT INTO user_token_usage
             (user_id, period, input_tokens_used, output_tokens_used, total_tokens_used, first_usage_at, last_usage_at)
         VALUES (@userId, @period, @input, @output, @input + @output, @now, @now)
@@ -152,7 +158,7 @@ internal static class SqliteSql
             last_usage_at      = excluded.last_usage_at
         WHERE input_tokens_used <= 9223372036854775807 - excluded.input_tokens_used
           AND output_tokens_used <= 9223372036854775807 - excluded.output_tokens_used
-          AND total_tokens_used <= 9223372036854775807 - excluded.total_tokens_used;
+          AND total_tokens_used <= 9223372036854775807 - excluded.total_tokens_used
         """;
 
     /// <summary>

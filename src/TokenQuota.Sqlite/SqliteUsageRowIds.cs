@@ -3,8 +3,9 @@ namespace TokenQuota.Sqlite;
 /// <summary>
 /// The writer's memory of where each user's usage row of the current period is: its rowid, so a record updates the row
 /// by rowid instead of looking it up through the <c>(period, user_id)</c> index first (measured: 64 concurrent records
-/// 310–320k/s → 355–370k/s). Only a hint: every update by rowid also checks the row's user and period, and anything
-/// that does not match (a row removed or replaced, by any process) falls back to the insert-or-add by key.
+/// 310–340k/s → 355–390k/s). The rowid is the one the user's first insert-or-add of the period returned. Only a hint:
+/// every update by rowid also checks the row's user and period, and anything that does not match (a row removed or
+/// replaced, by any process) falls back to the insert-or-add by key.
 /// </summary>
 /// <remarks>
 /// Holds one period at a time (a record for another period starts it afresh) and at most <see cref="Capacity"/> users;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-
 namespace TokenQuota.Sqlite.Tests;
 
 /// <summary>
@@ -12,11 +10,11 @@ public class UsageRowIdTests : SqliteTestDatabase
     public async Task ARecordWhoseRememberedRowWasReplacedByAnotherUsersRowLandsInItsOwnRow()
     {
         await StartAsync();
-        var checker = BuildServices().GetRequiredService<ITokenQuotaChecker>();
-        var period = QuotaPeriod.Current(Clock).Key;
-        await checker.RecordAsync("alice", 1, 1);
-        await checker.RecordAsync("alice", 2, 2);
+        const string period = "2025-12";
+        using var writer = WriterConnection();
+        InTransaction(writer, c => c.AddUsage("alice", period, 1, 1, 0));
         var aliceRow = Scalar<long>($"SELECT id FROM user_token_usage WHERE user_id = 'alice' AND period = '{period}';");
+        InTransaction(writer, c => c.AddUsage("alice", period, 2, 2, 0));
 
         // Another process moves Alice's row to a new rowid and gives her old rowid to Bob.
         Execute($"""
@@ -24,8 +22,8 @@ public class UsageRowIdTests : SqliteTestDatabase
             INSERT INTO user_token_usage (id, user_id, period, input_tokens_used, output_tokens_used, total_tokens_used, first_usage_at, last_usage_at)
             VALUES ({aliceRow}, 'bob', '{period}', 100, 100, 200, 0, 0), ({aliceRow + 1000}, 'alice', '{period}', 3, 3, 6, 0, 0);
             """);
-        await checker.RecordAsync("alice", 10, 20);
-        await checker.RecordAsync("alice", 5, 5);
+        InTransaction(writer, c => c.AddUsage("alice", period, 10, 20, 0));
+        InTransaction(writer, c => c.AddUsage("alice", period, 5, 5, 0));
 
         Assert.That(
             Rows($"SELECT user_id, input_tokens_used, output_tokens_used, total_tokens_used FROM user_token_usage WHERE period = '{period}' ORDER BY user_id;")
@@ -37,16 +35,45 @@ public class UsageRowIdTests : SqliteTestDatabase
     public async Task ARecordWhoseRememberedRowWasRemovedCreatesTheRowAgain()
     {
         await StartAsync();
-        var checker = BuildServices().GetRequiredService<ITokenQuotaChecker>();
-        await checker.RecordAsync("alice", 1, 1);
-        await checker.RecordAsync("alice", 2, 2);
+        using var writer = WriterConnection();
+        InTransaction(writer, c => c.AddUsage("alice", "2025-12", 1, 1, 0));
+        InTransaction(writer, c => c.AddUsage("alice", "2025-12", 2, 2, 0));
 
         Execute("DELETE FROM user_token_usage WHERE user_id = 'alice';");
-        await checker.RecordAsync("alice", 7, 3);
+        InTransaction(writer, c => c.AddUsage("alice", "2025-12", 7, 3, 0));
 
         Assert.That(
             Rows("SELECT input_tokens_used, output_tokens_used FROM user_token_usage WHERE user_id = 'alice';").Select(r => $"{r["input_tokens_used"]} {r["output_tokens_used"]}"),
             Is.EqualTo(new[] { "7 3" }));
+    }
+
+    [Test]
+    public async Task TheOverflowGuardStillRefusesThroughTheRememberedRow()
+    {
+        await StartAsync();
+        using var writer = WriterConnection();
+        InTransaction(writer, c => c.AddUsage("alice", "2025-12", 1, 1, 0));
+
+        var refused = false;
+        InTransaction(writer, c => refused = !c.AddUsage("alice", "2025-12", long.MaxValue, 0, 0));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused, Is.True);
+            Assert.That(Scalar<long>("SELECT input_tokens_used FROM user_token_usage WHERE user_id = 'alice';"), Is.EqualTo(1));
+        });
+    }
+
+    /// <summary>The store's writer connection with its prepared statements, as the group-commit writer holds it.</summary>
+    private SqlitePreparedCommands WriterConnection() =>
+        new(new SqliteConnectionFactory(new SqliteQuotaStoreOptions { ConnectionString = ConnectionString }).Open(writer: true));
+
+    /// <summary>Runs a write inside a transaction, as a group-commit batch does (where the writer learns rowids).</summary>
+    private static void InTransaction(SqlitePreparedCommands writer, Action<SqlitePreparedCommands> write)
+    {
+        writer.BeginImmediate();
+        write(writer);
+        writer.Commit();
     }
 
     [Test]
