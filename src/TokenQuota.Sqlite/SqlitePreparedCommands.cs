@@ -95,12 +95,7 @@ internal sealed class SqlitePreparedCommands : IDisposable
         usageRowIds ??= new SqliteUsageRowIds();
         if (usageRowIds.TryGet(userId, periodKey, out var rowId))
         {
-            var update = Raw(ref addUsageByRowId, SqliteSql.AddUsageByRowId, "?1", "?2", "?3", "?4", "?5", "?6");
-            update.Bind(1, userId);
-            update.Bind(2, periodKey);
-            update.Bind(3, input);
-            update.Bind(4, output);
-            update.Bind(5, nowMs);
+            var update = BindUsage(Raw(ref addUsageByRowId, SqliteSql.AddUsageByRowId, "?1", "?2", "?3", "?4", "?5", "?6"), userId, periodKey, input, output, nowMs);
             update.Bind(6, rowId);
             if (update.Execute() == 1)
             {
@@ -115,14 +110,15 @@ internal sealed class SqlitePreparedCommands : IDisposable
         // autocommit is dominated by its own commit, and there RETURNING cost more than the rowid saved (measured: a
         // sequential first record of 100,000 users 70-72k/s plain, 64-65k/s learning).
         var learn = InTransaction && usageRowIds.HasRoomFor(periodKey);
-        var statement = learn
-            ? Raw(ref addUsageReturningRowId, SqliteSql.AddUsageReturningRowId, "@userId", "@period", "@input", "@output", "@now")
-            : Raw(ref addUsage, SqliteSql.AddUsage, "@userId", "@period", "@input", "@output", "@now");
-        statement.Bind(1, userId);
-        statement.Bind(2, periodKey);
-        statement.Bind(3, input);
-        statement.Bind(4, output);
-        statement.Bind(5, nowMs);
+        var statement = BindUsage(
+            learn
+                ? Raw(ref addUsageReturningRowId, SqliteSql.AddUsageReturningRowId, "@userId", "@period", "@input", "@output", "@now")
+                : Raw(ref addUsage, SqliteSql.AddUsage, "@userId", "@period", "@input", "@output", "@now"),
+            userId,
+            periodKey,
+            input,
+            output,
+            nowMs);
         if (!learn)
         {
             return statement.Execute() == 1;
@@ -373,6 +369,17 @@ internal sealed class SqlitePreparedCommands : IDisposable
         }
 
         Connection.Dispose();
+    }
+
+    /// <summary>Binds a usage addition's parameters 1–5 (user, period, input, output, time), shared by its statements.</summary>
+    private static SqliteRawStatement BindUsage(SqliteRawStatement statement, string userId, string periodKey, long input, long output, long nowMs)
+    {
+        statement.Bind(1, userId);
+        statement.Bind(2, periodKey);
+        statement.Bind(3, input);
+        statement.Bind(4, output);
+        statement.Bind(5, nowMs);
+        return statement;
     }
 
     /// <summary>Where a prompt window lives in the user's prompt row, or <see langword="null"/> for any other window.</summary>
