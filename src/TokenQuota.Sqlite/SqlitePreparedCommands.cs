@@ -18,7 +18,6 @@ internal sealed class SqlitePreparedCommands : IDisposable
     private SqliteUsageRowIds? usageRowIds;
     private SqliteRawStatement? selectRateWindows;
     private SqliteRawStatement? chargeRateWindow;
-    private SqliteRawStatement? chargeStoredRateWindow;
     private SqliteRawStatement? selectPromptWindows;
     private SqliteRawStatement? insertPromptWindows;
     private SqliteRawStatement? chargePromptWindows;
@@ -145,16 +144,16 @@ internal sealed class SqlitePreparedCommands : IDisposable
     }
 
     /// <summary>
-    /// Reads the stored counts of <paramref name="windows"/> (zero for a window whose stored start differs), which of them
-    /// have a stored row (bit <c>i</c> of <paramref name="storedWindows"/> for window <c>i</c>), and the configuration
-    /// version, in one statement per table. The prompt windows (<see cref="RateWindowKeys.PromptsHourly"/>,
+    /// Reads the stored counts of <paramref name="windows"/> (zero for a window whose stored start differs), whether the
+    /// user's prompt row exists (<paramref name="promptRowStored"/>), and the configuration version, in one statement per
+    /// table. The prompt windows (<see cref="RateWindowKeys.PromptsHourly"/>,
     /// <see cref="RateWindowKeys.PromptsDaily"/>) are read from the user's prompt row; any other window from the table of
     /// windows by key.
     /// </summary>
-    public int[] ReadRateWindowCounts(string userId, IReadOnlyList<RateWindowCharge> windows, out long configurationVersion, out long storedWindows)
+    public int[] ReadRateWindowCounts(string userId, IReadOnlyList<RateWindowCharge> windows, out long configurationVersion, out bool promptRowStored)
     {
         configurationVersion = 0;
-        storedWindows = 0;
+        promptRowStored = false;
         var counts = new int[windows.Count];
         Span<int> others = windows.Count <= 16 ? stackalloc int[windows.Count] : new int[windows.Count];
         var otherCount = 0;
@@ -173,7 +172,7 @@ internal sealed class SqlitePreparedCommands : IDisposable
 
         if (hasPromptWindow)
         {
-            ReadPromptWindowCounts(userId, windows, counts, ref configurationVersion, ref storedWindows);
+            promptRowStored = ReadPromptWindowCounts(userId, windows, counts, ref configurationVersion);
         }
 
         var statement = Raw(ref selectRateWindows, SqliteSql.SelectTwoRateWindows, "?1", "?2", "?3");
@@ -202,7 +201,6 @@ internal sealed class SqlitePreparedCommands : IDisposable
                     }
 
                     var i = which == 0 ? first : second;
-                    storedWindows |= StoredBit(i);
                     if (windows[i].WindowStart == statement.Int64(1))
                     {
                         counts[i] = (int)statement.Int64(2);
@@ -220,34 +218,28 @@ internal sealed class SqlitePreparedCommands : IDisposable
 
     /// <summary>
     /// Charges each window; the caller's transaction makes the charges atomic. The prompt windows of the request are
-    /// charged together by one single-row update of the user's prompt row (created first if it was not read); any other
-    /// window by its own single-row statement: an update by key if it was read as stored
-    /// (<paramref name="storedWindows"/>, from <see cref="ReadRateWindowCounts"/> in the same transaction), else an
-    /// insert-or-update. One row per statement: a multi-row write opens a statement journal inside a transaction.
+    /// charged together by one single-row update of the user's prompt row (created first unless
+    /// <paramref name="promptRowStored"/>, read by <see cref="ReadRateWindowCounts"/> in the same transaction); any other
+    /// window by its own single-row insert-or-update. One row per statement: a multi-row write opens a statement journal
+    /// inside a transaction.
     /// </summary>
-    public void ChargeRateWindows(string userId, IReadOnlyList<RateWindowCharge> windows, long storedWindows)
+    public void ChargeRateWindows(string userId, IReadOnlyList<RateWindowCharge> windows, bool promptRowStored)
     {
         long? hourStart = null;
         long? dayStart = null;
-        var promptRowStored = false;
         for (var i = 0; i < windows.Count; i++)
         {
-            var stored = (storedWindows & StoredBit(i)) != 0;
             switch (PromptSlot(windows[i].Key))
             {
                 case PromptWindowSlot.Hour:
                     hourStart = windows[i].WindowStart;
-                    promptRowStored |= stored;
                     continue;
                 case PromptWindowSlot.Day:
                     dayStart = windows[i].WindowStart;
-                    promptRowStored |= stored;
                     continue;
             }
 
-            var one = stored
-                ? Raw(ref chargeStoredRateWindow, SqliteSql.ChargeStoredRateWindow, "?1", "?2", "?3")
-                : Raw(ref chargeRateWindow, SqliteSql.ChargeRateWindow, "@userId", "@key", "@start");
+            var one = Raw(ref chargeRateWindow, SqliteSql.ChargeRateWindow, "@userId", "@key", "@start");
             one.Bind(1, userId);
             one.Bind(2, windows[i].Key);
             one.Bind(3, windows[i].WindowStart);
@@ -359,7 +351,7 @@ internal sealed class SqlitePreparedCommands : IDisposable
 
         foreach (var statement in new[]
         {
-            selectConfigVersion, selectUsage, addUsage, addUsageReturningRowId, addUsageByRowId, selectRateWindows, chargeRateWindow, chargeStoredRateWindow,
+            selectConfigVersion, selectUsage, addUsage, addUsageReturningRowId, addUsageByRowId, selectRateWindows, chargeRateWindow,
             selectPromptWindows, insertPromptWindows, chargePromptWindows,
             purgeReservations, insertReservation, selectReservation, markReservationCommitted, releaseReservation,
             begin, commit, rollback, savepoint, releaseSavepoint, rollbackToSavepoint,
@@ -390,9 +382,13 @@ internal sealed class SqlitePreparedCommands : IDisposable
         _ => null,
     };
 
-    /// <summary>Reads the user's prompt row into the counts of the request's prompt windows, and the configuration version.</summary>
-    private void ReadPromptWindowCounts(string userId, IReadOnlyList<RateWindowCharge> windows, int[] counts, ref long configurationVersion, ref long storedWindows)
+    /// <summary>
+    /// Reads the user's prompt row into the counts of the request's prompt windows, and the configuration version;
+    /// returns whether the row exists.
+    /// </summary>
+    private bool ReadPromptWindowCounts(string userId, IReadOnlyList<RateWindowCharge> windows, int[] counts, ref long configurationVersion)
     {
+        var stored = false;
         var statement = Raw(ref selectPromptWindows, SqliteSql.SelectPromptWindows, "?1");
         statement.Bind(1, userId);
         try
@@ -405,23 +401,19 @@ internal sealed class SqlitePreparedCommands : IDisposable
                     continue;
                 }
 
+                stored = true;
                 for (var i = 0; i < windows.Count; i++)
                 {
-                    var column = PromptSlot(windows[i].Key) switch
+                    // Columns 1 and 2: the hourly window's start and count; 3 and 4: the daily window's.
+                    int? column = PromptSlot(windows[i].Key) switch
                     {
                         PromptWindowSlot.Hour => 1,
                         PromptWindowSlot.Day => 3,
-                        _ => 0,
+                        _ => null,
                     };
-                    if (column == 0)
+                    if (column is { } start && windows[i].WindowStart == statement.Int64(start))
                     {
-                        continue;
-                    }
-
-                    storedWindows |= StoredBit(i);
-                    if (windows[i].WindowStart == statement.Int64(column))
-                    {
-                        counts[i] = (int)statement.Int64(column + 1);
+                        counts[i] = (int)statement.Int64(start + 1);
                     }
                 }
             }
@@ -430,10 +422,9 @@ internal sealed class SqlitePreparedCommands : IDisposable
         {
             statement.Reset();
         }
-    }
 
-    /// <summary>The bit of window <paramref name="index"/> in a stored-windows mask; windows past the 63rd are never marked stored (they take the insert-or-update).</summary>
-    private static long StoredBit(int index) => index < 63 ? 1L << index : 0;
+        return stored;
+    }
 
     private SqliteRawStatement Raw(ref SqliteRawStatement? field, string sql, params ReadOnlySpan<string> parameterNames) =>
         field ??= new SqliteRawStatement(Connection, sql, parameterNames);

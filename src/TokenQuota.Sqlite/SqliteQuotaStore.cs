@@ -202,7 +202,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
 
     private static RateWindowChargeResult ChargeRateWindows(SqlitePreparedCommands c, string userId, IReadOnlyList<RateWindowCharge> windows)
     {
-        var counts = c.ReadRateWindowCounts(userId, windows, out var version, out var stored);
+        var counts = c.ReadRateWindowCounts(userId, windows, out var version, out var promptRowStored);
         var expected = windows.Count > 0 ? windows[0].ConfigurationVersion : 0;
         if (expected != 0 && expected != version)
         {
@@ -215,7 +215,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
             return new RateWindowChargeResult(false, counts) { ConfigurationVersion = version };
         }
 
-        c.ChargeRateWindows(userId, windows, stored);
+        c.ChargeRateWindows(userId, windows, promptRowStored);
         for (var i = 0; i < counts.Length; i++)
         {
             counts[i]++;

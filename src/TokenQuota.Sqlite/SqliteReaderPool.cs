@@ -51,41 +51,46 @@ internal sealed class SqliteReaderPool(SqliteConnectionFactory factory) : IDispo
     /// <summary>Closes the idle connections (the database file was removed or replaced); the next read opens the path again.</summary>
     public void Clear()
     {
-        while (TryPop() is { } reader)
+        while (true)
         {
+            SqlitePreparedCommands? reader;
+            lock (gate)
+            {
+                reader = PopIdle();
+            }
+
+            if (reader is null)
+            {
+                return;
+            }
+
             reader.Dispose();
         }
     }
 
     private SqlitePreparedCommands Rent()
     {
+        SqlitePreparedCommands? reader;
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
-            if (idleCount > 0)
-            {
-                var reader = idle[--idleCount]!;
-                idle[idleCount] = null;
-                return reader;
-            }
+            reader = PopIdle();
         }
 
-        return new SqlitePreparedCommands(factory.Open(writer: false));
+        return reader ?? new SqlitePreparedCommands(factory.Open(writer: false));
     }
 
-    private SqlitePreparedCommands? TryPop()
+    /// <summary>Takes the most recently returned idle connection, or <see langword="null"/>; called under <see cref="gate"/>.</summary>
+    private SqlitePreparedCommands? PopIdle()
     {
-        lock (gate)
+        if (idleCount == 0)
         {
-            if (idleCount == 0)
-            {
-                return null;
-            }
-
-            var reader = idle[--idleCount];
-            idle[idleCount] = null;
-            return reader;
+            return null;
         }
+
+        var reader = idle[--idleCount];
+        idle[idleCount] = null;
+        return reader;
     }
 
     private void Return(SqlitePreparedCommands reader)

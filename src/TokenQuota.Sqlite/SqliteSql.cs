@@ -162,8 +162,8 @@ internal static class SqliteSql
         """;
 
     /// <summary>
-    /// Two windows of a user (?1) by key (?2, ?3), from the table of windows by key (every window but the prompt windows): 0 for the first key, 1 for the second, 3 for the user's other windows
-    /// (skipped), so no text is read back; and a row 2 carrying the configuration version, read in the same statement.
+    /// Two windows of a user (?1) by key (?2, ?3), from the table of windows by key (every window but the prompt windows):
+    /// 0 for the first key, 1 for the second, 3 for the user's other windows (skipped), so no text is read back; and a row 2 carrying the configuration version, read in the same statement.
     /// The user's windows are read by the primary key's prefix (a user has at most three): measured 1.6 µs against
     /// 4.2 µs for <c>window_key IN (?2, ?3)</c>, which builds an ephemeral table on every run. Numbered parameters,
     /// because they are bound by position.
@@ -205,20 +205,7 @@ internal static class SqliteSql
         WHERE user_id = ?1;
         """;
 
-    /// <summary>
-    /// Charges a window the writer has just read (so its row exists): a plain UPDATE by primary key. Measured on the
-    /// WITHOUT ROWID window table, it costs well under the insert-or-update (which first tries the insert, finds the
-    /// conflict and then seeks again): 64 concurrent acquires 160–185k/s → 210–255k/s. Numbered parameters: ?1 user,
-    /// ?2 key, ?3 the window's start.
-    /// </summary>
-    public const string ChargeStoredRateWindow = """
-        UPDATE tokenquota_keyed_rate_windows SET
-            request_count = CASE WHEN window_start = ?3 THEN request_count + 1 ELSE 1 END,
-            window_start  = ?3
-        WHERE user_id = ?1 AND window_key = ?2;
-        """;
-
-    /// <summary>Charges a window that has no row yet (a user's first attempt); insert-or-update, so it is right whatever is stored.</summary>
+    /// <summary>Charges one window of the table by key (every window but the prompt windows): insert-or-update.</summary>
     public const string ChargeRateWindow = """
         INSERT INTO tokenquota_keyed_rate_windows (user_id, window_key, window_start, request_count)
         VALUES (@userId, @key, @start, 1)
