@@ -22,6 +22,7 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
     private readonly PostgreSqlUsageReader reader;
     private readonly TimeProvider timeProvider;
     private readonly MigrationGate migration = new();
+    private readonly CommittedReservationRetention retention;
 
     /// <summary>Creates the store. Nothing is opened until first use.</summary>
     /// <param name="options">The options; validated here.</param>
@@ -50,6 +51,9 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
         dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         sql = new PostgreSqlStatements(options.Schema);
         usage = new PostgreSqlUsageCommands(options.Schema);
+        retention = new CommittedReservationRetention(
+            this.timeProvider,
+            async (cutoff, limit, ct) => await RunAsync(c => c.ExecuteAsync(Command(sql.PurgeCommittedReservations, new { cutoff, limit }, null, ct)), ct).ConfigureAwait(false));
         writer = new PostgreSqlGroupCommitWriter(dataSource, usage);
         reader = new PostgreSqlUsageReader(dataSource, usage);
     }
@@ -151,7 +155,7 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
         var now = reservation.CreatedAt.ToUnixTimeMilliseconds();
         return await InUserTransactionAsync(reservation.UserId, async (c, t) =>
         {
-            await c.ExecuteAsync(Command(sql.PurgeReservations, new { userId = reservation.UserId, now }, t, cancellationToken)).ConfigureAwait(false);
+            await c.ExecuteAsync(Command(sql.PurgeExpiredHolds, new { userId = reservation.UserId, now }, t, cancellationToken)).ConfigureAwait(false);
             var totals = await usage.ReadUsageAsync(c, reservation.UserId, reservation.Period.Key, now, cancellationToken).ConfigureAwait(false);
             if (!admit(totals))
             {
@@ -181,6 +185,7 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
     /// <inheritdoc />
     public async ValueTask<ReservationCommitOutcome> CommitReservationAsync(string requestId, string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
+        retention.EnsureStarted();
         var nowMs = now.ToUnixTimeMilliseconds();
         return await InUserTransactionAsync(userId, async (c, t) =>
         {
@@ -192,6 +197,7 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
 
             var owner = row?.UserId ?? userId;
             var periodKey = row?.Period ?? period.Key;
+            var wasHeld = row is not null;
             if (inputTokens > 0 || outputTokens > 0)
             {
                 await using var add = usage.CreateAddUsage(c);
@@ -204,7 +210,18 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
 
             await c.ExecuteAsync(Command(
                 sql.MarkReservationCommitted,
-                new { requestId, userId = owner, period = periodKey, input = inputTokens, output = outputTokens, now = nowMs },
+                new
+                {
+                    wasHeld,
+                    heldInput = row?.InputTokens ?? 0,
+                    heldOutput = row?.OutputTokens ?? 0,
+                    requestId,
+                    userId = owner,
+                    period = periodKey,
+                    input = inputTokens,
+                    output = outputTokens,
+                    now = nowMs,
+                },
                 t,
                 cancellationToken)).ConfigureAwait(false);
             return (true, ReservationRow.CommitOutcome(row?.ExpiresAt, nowMs));
@@ -214,6 +231,10 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
     /// <inheritdoc />
     public async ValueTask<bool> ReleaseReservationAsync(string requestId, CancellationToken cancellationToken = default) =>
         await RunAsync(c => c.ExecuteAsync(Command(sql.ReleaseReservation, new { requestId }, null, cancellationToken)), cancellationToken).ConfigureAwait(false) > 0;
+
+    /// <summary>Runs one retention pass now (the background pass runs every <see cref="CommittedReservationRetention.Interval"/>).</summary>
+    /// <returns>The number of committed reservations forgotten.</returns>
+    internal Task<int> PurgeCommittedReservationsAsync() => retention.RunAsync();
 
     /// <inheritdoc />
     public Task<T> ExecuteAdminChangeAsync<T>(Func<IQuotaAdminSession, CancellationToken, Task<T>> change, CancellationToken cancellationToken = default)
@@ -294,6 +315,7 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
     /// <returns>A task that completes when closed.</returns>
     public async ValueTask DisposeAsync()
     {
+        retention.Dispose();
         await writer.DisposeAsync().ConfigureAwait(false);
         await reader.DisposeAsync().ConfigureAwait(false);
         await dataSource.DisposeAsync().ConfigureAwait(false);

@@ -121,24 +121,49 @@ internal sealed class PostgreSqlStatements
                 request_count = CASE WHEN w.window_start = excluded.window_start THEN w.request_count + 1 ELSE 1 END,
                 window_start  = excluded.window_start;
             """);
-        PurgeReservations = S("""
-            DELETE FROM {s}.tokenquota_reservations
-            WHERE user_id = @userId
-              AND ((state = 'held' AND expires_at <= @now) OR (state = 'committed' AND committed_at <= @now - 86400000));
+        PurgeExpiredHolds = S("""
+            WITH expired AS (
+                DELETE FROM {s}.tokenquota_reservations
+                WHERE user_id = @userId AND state = 'held' AND expires_at <= @now
+                RETURNING period, input_tokens, output_tokens),
+            sums AS (SELECT period, SUM(input_tokens) AS input, SUM(output_tokens) AS output FROM expired GROUP BY period)
+            UPDATE {s}.tokenquota_reserved_totals AS t SET input_tokens = t.input_tokens - sums.input, output_tokens = t.output_tokens - sums.output
+            FROM sums WHERE t.user_id = @userId AND t.period = sums.period;
             """);
         InsertReservation = S("""
-            INSERT INTO {s}.tokenquota_reservations (request_id, user_id, period, input_tokens, output_tokens, state, created_at, expires_at)
-            VALUES (@requestId, @userId, @period, @input, @output, 'held', @now, @expiresAt)
-            ON CONFLICT (request_id) DO NOTHING;
+            WITH hold AS (
+                INSERT INTO {s}.tokenquota_reservations (request_id, user_id, period, input_tokens, output_tokens, state, created_at, expires_at)
+                VALUES (@requestId, @userId, @period, @input, @output, 'held', @now, @expiresAt)
+                ON CONFLICT (request_id) DO NOTHING
+                RETURNING user_id, period, input_tokens, output_tokens)
+            INSERT INTO {s}.tokenquota_reserved_totals AS t (user_id, period, input_tokens, output_tokens)
+            SELECT user_id, period, input_tokens, output_tokens FROM hold
+            ON CONFLICT (user_id, period) DO UPDATE SET
+                input_tokens = t.input_tokens + excluded.input_tokens, output_tokens = t.output_tokens + excluded.output_tokens;
             """);
-        SelectReservation = S("SELECT user_id AS UserId, period AS Period, state AS State, expires_at AS ExpiresAt FROM {s}.tokenquota_reservations WHERE request_id = @requestId FOR UPDATE;");
+        SelectReservation = S("SELECT user_id AS UserId, period AS Period, state AS State, expires_at AS ExpiresAt, input_tokens AS InputTokens, output_tokens AS OutputTokens FROM {s}.tokenquota_reservations WHERE request_id = @requestId FOR UPDATE;");
         MarkReservationCommitted = S("""
+            WITH taken_back AS (
+                UPDATE {s}.tokenquota_reserved_totals SET input_tokens = input_tokens - @heldInput, output_tokens = output_tokens - @heldOutput
+                WHERE @wasHeld AND user_id = @userId AND period = @period)
             INSERT INTO {s}.tokenquota_reservations AS r (request_id, user_id, period, input_tokens, output_tokens, state, created_at, expires_at, committed_at)
             VALUES (@requestId, @userId, @period, @input, @output, 'committed', @now, @now, @now)
             ON CONFLICT (request_id) DO UPDATE SET
                 input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, state = 'committed', committed_at = excluded.committed_at;
             """);
-        ReleaseReservation = S("DELETE FROM {s}.tokenquota_reservations WHERE request_id = @requestId AND state = 'held';");
+        ReleaseReservation = S("""
+            WITH released AS (
+                DELETE FROM {s}.tokenquota_reservations WHERE request_id = @requestId AND state = 'held'
+                RETURNING user_id, period, input_tokens, output_tokens)
+            UPDATE {s}.tokenquota_reserved_totals AS t SET input_tokens = t.input_tokens - r.input_tokens, output_tokens = t.output_tokens - r.output_tokens
+            FROM released AS r WHERE t.user_id = r.user_id AND t.period = r.period;
+            """);
+        PurgeCommittedReservations = S("""
+            DELETE FROM {s}.tokenquota_reservations WHERE request_id IN (
+                SELECT request_id FROM {s}.tokenquota_reservations
+                WHERE state = 'committed' AND committed_at <= @cutoff
+                ORDER BY committed_at LIMIT @limit);
+            """);
     }
 
     public string CreateSchema { get; }
@@ -209,7 +234,7 @@ internal sealed class PostgreSqlStatements
 
     public string ChargeRateWindow { get; }
 
-    public string PurgeReservations { get; }
+    public string PurgeExpiredHolds { get; }
 
     public string InsertReservation { get; }
 
@@ -218,6 +243,8 @@ internal sealed class PostgreSqlStatements
     public string MarkReservationCommitted { get; }
 
     public string ReleaseReservation { get; }
+
+    public string PurgeCommittedReservations { get; }
 
     /// <summary>The migration script with the schema and time filled in.</summary>
     public string Migration(string template, long nowMs) =>

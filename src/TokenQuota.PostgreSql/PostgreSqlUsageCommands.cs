@@ -16,12 +16,13 @@ internal sealed class PostgreSqlUsageCommands(string schema)
         SELECT
             COALESCE(u.input_tokens_used, 0),
             COALESCE(u.output_tokens_used, 0),
-            COALESCE(r.reserved_input, 0)::bigint,
-            COALESCE(r.reserved_output, 0)::bigint,
+            (COALESCE(t.input_tokens, 0) - COALESCE(x.expired_input, 0))::bigint,
+            (COALESCE(t.output_tokens, 0) - COALESCE(x.expired_output, 0))::bigint,
             (SELECT value FROM {schema}.tokenquota_state WHERE key = 'config_version')
-        FROM (SELECT SUM(input_tokens) AS reserved_input, SUM(output_tokens) AS reserved_output
+        FROM (SELECT SUM(input_tokens) AS expired_input, SUM(output_tokens) AS expired_output
               FROM {schema}.tokenquota_reservations
-              WHERE user_id = $1 AND period = $2 AND state = 'held' AND expires_at > $3) AS r
+              WHERE user_id = $1 AND state = 'held' AND expires_at <= $3 AND period = $2) AS x
+        LEFT JOIN {schema}.tokenquota_reserved_totals AS t ON t.user_id = $1 AND t.period = $2
         LEFT JOIN {schema}.user_token_usage AS u ON u.user_id = $1 AND u.period = $2;
         """;
 

@@ -21,11 +21,16 @@ internal sealed class SqlitePreparedCommands : IDisposable
     private SqliteRawStatement? selectPromptWindows;
     private SqliteRawStatement? insertPromptWindows;
     private SqliteRawStatement? chargePromptWindows;
-    private SqliteRawStatement? purgeReservations;
+    private SqliteRawStatement? takeBackExpiredHolds;
+    private SqliteRawStatement? deleteExpiredHolds;
     private SqliteRawStatement? insertReservation;
+    private SqliteRawStatement? addReserved;
+    private SqliteRawStatement? takeBackReserved;
     private SqliteRawStatement? selectReservation;
     private SqliteRawStatement? markReservationCommitted;
-    private SqliteRawStatement? releaseReservation;
+    private SqliteRawStatement? takeBackHold;
+    private SqliteRawStatement? deleteHold;
+    private SqliteRawStatement? purgeCommittedReservations;
     private SqliteRawStatement? begin;
     private SqliteRawStatement? commit;
     private SqliteRawStatement? rollback;
@@ -265,14 +270,20 @@ internal sealed class SqlitePreparedCommands : IDisposable
         charge.Execute();
     }
 
-    public void PurgeReservations(string userId, long nowMs)
+    /// <summary>Lazy TTL: forgets the user's expired holds and takes their estimates back from the reserved totals.</summary>
+    public void PurgeExpiredHolds(string userId, long nowMs)
     {
-        var statement = Raw(ref purgeReservations, SqliteSql.PurgeReservations, "@userId", "@now");
-        statement.Bind(1, userId);
-        statement.Bind(2, nowMs);
-        statement.Execute();
+        var takeBack = Raw(ref takeBackExpiredHolds, SqliteSql.TakeBackExpiredHolds, "@userId", "@now");
+        takeBack.Bind(1, userId);
+        takeBack.Bind(2, nowMs);
+        takeBack.Execute();
+        var delete = Raw(ref deleteExpiredHolds, SqliteSql.DeleteExpiredHolds, "@userId", "@now");
+        delete.Bind(1, userId);
+        delete.Bind(2, nowMs);
+        delete.Execute();
     }
 
+    /// <summary>Stores a new hold and adds its estimate to the user's reserved total.</summary>
     public void InsertReservation(NewReservation reservation, long nowMs)
     {
         var statement = Raw(ref insertReservation, SqliteSql.InsertReservation, "@requestId", "@userId", "@period", "@input", "@output", "@now", "@expiresAt");
@@ -284,22 +295,31 @@ internal sealed class SqlitePreparedCommands : IDisposable
         statement.Bind(6, nowMs);
         statement.Bind(7, reservation.ExpiresAt.ToUnixTimeMilliseconds());
         statement.Execute();
+        BindReserved(Raw(ref addReserved, SqliteSql.AddReserved, "?1", "?2", "?3", "?4"), reservation.UserId, reservation.Period.Key, reservation.InputTokens, reservation.OutputTokens)
+            .Execute();
     }
 
-    /// <summary>Reads a reservation's owner, period, state and expiry, or <see langword="null"/> if it is not stored.</summary>
-    public (string UserId, string Period, string State, long ExpiresAt)? ReadReservation(string requestId)
+    /// <summary>Reads a reservation, or <see langword="null"/> if it is not stored.</summary>
+    public StoredReservation? ReadReservation(string requestId)
     {
         var statement = Raw(ref selectReservation, SqliteSql.SelectReservation, "@requestId");
         statement.Bind(1, requestId);
         try
         {
-            return statement.Step() ? (statement.Text(0), statement.Text(1), statement.Text(2), statement.Int64(3)) : null;
+            return statement.Step()
+                ? new StoredReservation(statement.Text(0), statement.Text(1), statement.Text(2) == Storage.ReservationRow.HeldState, statement.Int64(3), statement.Int64(4), statement.Int64(5))
+                : null;
         }
         finally
         {
             statement.Reset();
         }
     }
+
+    /// <summary>Takes a hold's estimate back from its user's reserved total (the hold is being committed or released).</summary>
+    public void TakeBackReserved(StoredReservation hold) =>
+        BindReserved(Raw(ref takeBackReserved, SqliteSql.TakeBackReserved, "?1", "?2", "?3", "?4"), hold.UserId, hold.Period, hold.InputTokens, hold.OutputTokens)
+            .Execute();
 
     public void MarkReservationCommitted(string requestId, string userId, string periodKey, long input, long output, long nowMs)
     {
@@ -313,11 +333,25 @@ internal sealed class SqlitePreparedCommands : IDisposable
         statement.Execute();
     }
 
-    public bool ReleaseReservation(string requestId)
+    /// <summary>Releases a held reservation: takes its estimate back from the reserved total and forgets it.</summary>
+    /// <returns><see langword="true"/> when a held reservation was released.</returns>
+    public bool ReleaseHold(string requestId)
     {
-        var statement = Raw(ref releaseReservation, SqliteSql.ReleaseReservation, "@requestId");
-        statement.Bind(1, requestId);
-        return statement.Execute() > 0;
+        var takeBack = Raw(ref takeBackHold, SqliteSql.TakeBackHold, "?1");
+        takeBack.Bind(1, requestId);
+        takeBack.Execute();
+        var delete = Raw(ref deleteHold, SqliteSql.DeleteHold, "?1");
+        delete.Bind(1, requestId);
+        return delete.Execute() > 0;
+    }
+
+    /// <summary>Retention: forgets up to <paramref name="limit"/> reservations committed at or before <paramref name="cutoffMs"/>.</summary>
+    public int PurgeCommittedReservations(long cutoffMs, int limit)
+    {
+        var statement = Raw(ref purgeCommittedReservations, SqliteSql.PurgeCommittedReservations, "@cutoff", "@limit");
+        statement.Bind(1, cutoffMs);
+        statement.Bind(2, limit);
+        return statement.Execute();
     }
 
     /// <summary>Begins a write transaction immediately (<c>BEGIN IMMEDIATE</c>), never upgraded from a read.</summary>
@@ -353,7 +387,8 @@ internal sealed class SqlitePreparedCommands : IDisposable
         {
             selectConfigVersion, selectUsage, addUsage, addUsageReturningRowId, addUsageByRowId, selectRateWindows, chargeRateWindow,
             selectPromptWindows, insertPromptWindows, chargePromptWindows,
-            purgeReservations, insertReservation, selectReservation, markReservationCommitted, releaseReservation,
+            takeBackExpiredHolds, deleteExpiredHolds, insertReservation, addReserved, takeBackReserved, selectReservation,
+            markReservationCommitted, takeBackHold, deleteHold, purgeCommittedReservations,
             begin, commit, rollback, savepoint, releaseSavepoint, rollbackToSavepoint,
         })
         {
@@ -371,6 +406,16 @@ internal sealed class SqlitePreparedCommands : IDisposable
         statement.Bind(3, input);
         statement.Bind(4, output);
         statement.Bind(5, nowMs);
+        return statement;
+    }
+
+    /// <summary>Binds a reserved-total change's parameters 1–4 (user, period, input, output), shared by its statements.</summary>
+    private static SqliteRawStatement BindReserved(SqliteRawStatement statement, string userId, string periodKey, long input, long output)
+    {
+        statement.Bind(1, userId);
+        statement.Bind(2, periodKey);
+        statement.Bind(3, input);
+        statement.Bind(4, output);
         return statement;
     }
 

@@ -23,6 +23,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     private readonly SqliteReaderPool readers;
     private readonly SqliteGroupCommitWriter writer;
     private readonly MigrationGate migration = new();
+    private readonly CommittedReservationRetention retention;
 
     /// <summary>Creates the store. Nothing is opened until first use.</summary>
     /// <param name="options">The options; validated here.</param>
@@ -37,6 +38,9 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
         connections = new SqliteConnectionFactory(options);
         readers = new SqliteReaderPool(connections);
         writer = new SqliteGroupCommitWriter(connections, readers.Clear);
+        retention = new CommittedReservationRetention(
+            this.timeProvider,
+            (cutoff, limit, ct) => WriteAsync((cutoff, limit), static (c, s) => c.PurgeCommittedReservations(s.cutoff, s.limit), SqliteWriteKind.Statement, ct));
     }
 
     /// <summary>Gets the newest schema version this store knows.</summary>
@@ -104,21 +108,29 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     }
 
     /// <inheritdoc />
-    public ValueTask<ReservationCommitOutcome> CommitReservationAsync(string requestId, string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        WriteAsync(
+    public ValueTask<ReservationCommitOutcome> CommitReservationAsync(string requestId, string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        retention.EnsureStarted();
+        return WriteAsync(
             (requestId, userId, period.Key, inputTokens, outputTokens, now.ToUnixTimeMilliseconds()),
             static (c, s) => CommitReservation(c, s.requestId, s.userId, s.Key, s.inputTokens, s.outputTokens, s.Item6),
             SqliteWriteKind.Savepoint,
             cancellationToken);
+    }
 
     /// <inheritdoc />
     public ValueTask<bool> ReleaseReservationAsync(string requestId, CancellationToken cancellationToken = default) =>
-        WriteAsync(requestId, static (c, id) => c.ReleaseReservation(id), SqliteWriteKind.Statement, cancellationToken);
+        WriteAsync(requestId, static (c, id) => c.ReleaseHold(id), SqliteWriteKind.Transaction, cancellationToken);
+
+    /// <summary>Runs one retention pass now (the background pass runs every <see cref="CommittedReservationRetention.Interval"/>).</summary>
+    /// <returns>The number of committed reservations forgotten.</returns>
+    internal Task<int> PurgeCommittedReservationsAsync() => retention.RunAsync();
 
     /// <summary>Closes the store's long-lived connections once the queued writes have committed.</summary>
     /// <returns>A task that completes when the store is closed.</returns>
     public async ValueTask DisposeAsync()
     {
+        retention.Dispose();
         await writer.DisposeAsync().ConfigureAwait(false);
         readers.Dispose();
         migration.Dispose();
@@ -227,7 +239,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     private static ReservationAttempt Reserve(SqlitePreparedCommands c, NewReservation reservation, Func<TokenUsageTotals, bool> admit)
     {
         var now = reservation.CreatedAt.ToUnixTimeMilliseconds();
-        c.PurgeReservations(reservation.UserId, now);
+        c.PurgeExpiredHolds(reservation.UserId, now);
         var totals = c.ReadUsage(reservation.UserId, reservation.Period.Key, now);
         if (!admit(totals))
         {
@@ -249,7 +261,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     private static ReservationCommitOutcome CommitReservation(SqlitePreparedCommands c, string requestId, string userId, string periodKey, long inputTokens, long outputTokens, long nowMs)
     {
         var row = c.ReadReservation(requestId);
-        if (row?.State == ReservationRow.CommittedState)
+        if (row is { IsHeld: false })
         {
             return ReservationCommitOutcome.AlreadyCommitted;
         }
@@ -259,6 +271,11 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
         if ((inputTokens > 0 || outputTokens > 0) && !c.AddUsage(owner, period, inputTokens, outputTokens, nowMs))
         {
             throw new ArgumentOutOfRangeException(nameof(inputTokens), "Committing this usage would overflow the user's stored monthly total; nothing was written.");
+        }
+
+        if (row is { } hold)
+        {
+            c.TakeBackReserved(hold);
         }
 
         c.MarkReservationCommitted(requestId, owner, period, inputTokens, outputTokens, nowMs);

@@ -75,28 +75,67 @@ internal static class SqliteSql
         """;
 
     /// <summary>
-    /// A user's usage in a period plus the estimates of the live reservations (held, not expired at @now), and the
-    /// configuration version read in the same statement (one snapshot), so a check needs one read. The usage row is
-    /// looked up once, by a join, not once per column (measured 3.2 µs against 4.0 µs on a warm cache).
+    /// A user's usage in a period plus the estimates of the live reservations, and the configuration version read in
+    /// the same statement (one snapshot), so a check needs one read. The live estimates are the user's running reserved
+    /// total less the holds that have expired at @now and are not yet purged (found through the index of held rows by
+    /// expiry), so the read costs the same whatever the number of live holds.
     /// </summary>
     public const string SelectUsage = """
         SELECT
             COALESCE(u.input_tokens_used, 0) AS input_tokens_used,
             COALESCE(u.output_tokens_used, 0) AS output_tokens_used,
-            COALESCE(r.reserved_input, 0) AS reserved_input_tokens,
-            COALESCE(r.reserved_output, 0) AS reserved_output_tokens,
+            COALESCE(t.input_tokens, 0) - COALESCE(x.expired_input, 0) AS reserved_input_tokens,
+            COALESCE(t.output_tokens, 0) - COALESCE(x.expired_output, 0) AS reserved_output_tokens,
             (SELECT value FROM tokenquota_state WHERE key = 'config_version') AS config_version
-        FROM (SELECT SUM(input_tokens) AS reserved_input, SUM(output_tokens) AS reserved_output
+        FROM (SELECT SUM(input_tokens) AS expired_input, SUM(output_tokens) AS expired_output
               FROM tokenquota_reservations
-              WHERE user_id = @userId AND period = @period AND state = 'held' AND expires_at > @now) AS r
+              WHERE user_id = @userId AND period = @period AND state = 'held' AND expires_at <= @now) AS x
+        LEFT JOIN tokenquota_reserved_totals AS t ON t.user_id = @userId AND t.period = @period
         LEFT JOIN user_token_usage AS u ON u.user_id = @userId AND u.period = @period;
         """;
 
-    /// <summary>Lazy TTL: forgets the user's expired holds and the commits older than a day (kept for idempotency).</summary>
-    public const string PurgeReservations = """
-        DELETE FROM tokenquota_reservations
-        WHERE user_id = @userId
-          AND ((state = 'held' AND expires_at <= @now) OR (state = 'committed' AND committed_at <= @now - 86400000));
+    /// <summary>Lazy TTL, first half: takes the user's expired holds back from their periods' reserved totals.</summary>
+    public const string TakeBackExpiredHolds = """
+        UPDATE tokenquota_reserved_totals AS t SET
+            input_tokens = input_tokens - (SELECT SUM(r.input_tokens) FROM tokenquota_reservations AS r
+                WHERE r.user_id = @userId AND r.state = 'held' AND r.expires_at <= @now AND r.period = t.period),
+            output_tokens = output_tokens - (SELECT SUM(r.output_tokens) FROM tokenquota_reservations AS r
+                WHERE r.user_id = @userId AND r.state = 'held' AND r.expires_at <= @now AND r.period = t.period)
+        WHERE t.user_id = @userId
+          AND EXISTS (SELECT 1 FROM tokenquota_reservations AS r
+                      WHERE r.user_id = @userId AND r.state = 'held' AND r.expires_at <= @now AND r.period = t.period);
+        """;
+
+    /// <summary>Lazy TTL, second half: forgets the user's expired holds (after <see cref="TakeBackExpiredHolds"/>).</summary>
+    public const string DeleteExpiredHolds = "DELETE FROM tokenquota_reservations WHERE user_id = @userId AND state = 'held' AND expires_at <= @now;";
+
+    /// <summary>Adds a new hold's estimate (?3 input, ?4 output) to the reserved total of its user (?1) and period (?2).</summary>
+    public const string AddReserved = """
+        INSERT INTO tokenquota_reserved_totals (user_id, period, input_tokens, output_tokens) VALUES (?1, ?2, ?3, ?4)
+        ON CONFLICT (user_id, period) DO UPDATE SET
+            input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens;
+        """;
+
+    /// <summary>Takes a hold's estimate (?3 input, ?4 output) back from the reserved total of its user (?1) and period (?2).</summary>
+    public const string TakeBackReserved = """
+        UPDATE tokenquota_reserved_totals SET input_tokens = input_tokens - ?3, output_tokens = output_tokens - ?4
+        WHERE user_id = ?1 AND period = ?2;
+        """;
+
+    /// <summary>Release, first half: takes the held reservation's (?1) estimate back from its user's reserved total.</summary>
+    public const string TakeBackHold = """
+        UPDATE tokenquota_reserved_totals AS t SET
+            input_tokens = t.input_tokens - r.input_tokens, output_tokens = t.output_tokens - r.output_tokens
+        FROM (SELECT user_id, period, input_tokens, output_tokens FROM tokenquota_reservations WHERE request_id = ?1 AND state = 'held') AS r
+        WHERE t.user_id = r.user_id AND t.period = r.period;
+        """;
+
+    /// <summary>Retention: forgets up to @limit committed reservations committed at or before @cutoff, oldest first.</summary>
+    public const string PurgeCommittedReservations = """
+        DELETE FROM tokenquota_reservations WHERE request_id IN (
+            SELECT request_id FROM tokenquota_reservations
+            WHERE state = 'committed' AND committed_at <= @cutoff
+            ORDER BY committed_at LIMIT @limit);
         """;
 
     public const string InsertReservation = """
@@ -104,7 +143,7 @@ internal static class SqliteSql
         VALUES (@requestId, @userId, @period, @input, @output, 'held', @now, @expiresAt);
         """;
 
-    public const string SelectReservation = "SELECT user_id, period, state, expires_at FROM tokenquota_reservations WHERE request_id = @requestId;";
+    public const string SelectReservation = "SELECT user_id, period, state, expires_at, input_tokens, output_tokens FROM tokenquota_reservations WHERE request_id = @requestId;";
 
     public const string MarkReservationCommitted = """
         INSERT INTO tokenquota_reservations (request_id, user_id, period, input_tokens, output_tokens, state, created_at, expires_at, committed_at)
@@ -113,7 +152,8 @@ internal static class SqliteSql
             input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens, state = 'committed', committed_at = excluded.committed_at;
         """;
 
-    public const string ReleaseReservation = "DELETE FROM tokenquota_reservations WHERE request_id = @requestId AND state = 'held';";
+    /// <summary>Release, second half: forgets the held reservation (?1), after <see cref="TakeBackHold"/>.</summary>
+    public const string DeleteHold = "DELETE FROM tokenquota_reservations WHERE request_id = ?1 AND state = 'held';";
 
     /// <summary>
     /// Adds usage to a row by its rowid (?6), in one statement, if it is still the row of the user (?1) and period (?2)

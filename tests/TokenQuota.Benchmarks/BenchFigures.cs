@@ -63,6 +63,15 @@ internal sealed class BenchFigures(ITokenQuotaChecker checker, IRateLimitPolicy?
         await reserved.Reservation!.CommitAsync(10, 10);
     });
 
+    /// <summary>The prompt cycle the IChatClient middleware runs: acquire, reserve the estimate, commit the actual usage.</summary>
+    public Func<TimeSpan, Task<double>> ReserveCycle64() => Measure.ConcurrentRound(Callers, async (c, i) =>
+    {
+        var user = User64(c, i);
+        await Rates.AcquirePromptAsync(user);
+        var reserved = await checker.ReserveAsync(user, 100, 50);
+        await reserved.Reservation!.CommitAsync(90, 40);
+    });
+
     private string User(int i) => users[i % users.Length];
 
     private string User64(int caller, int i) => users[((i * Callers) + caller) % users.Length];

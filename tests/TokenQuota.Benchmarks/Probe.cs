@@ -33,7 +33,8 @@ internal static class Probe
             "cycle64" => ops.Cycle64(),
             "cycle64_nocheck" => ops.Cycle64WithoutCheck(),
             "reserve64" => ops.Reserve64(),
-            _ => throw new ArgumentException($"Unknown probe '{name}': use record, check, acquire, record64, check64, acquire64, cycle64, cycle64_nocheck or reserve64.", nameof(name)),
+            "rcycle64" => ops.ReserveCycle64(),
+            _ => throw new ArgumentException($"Unknown probe '{name}': use record, check, acquire, record64, check64, acquire64, cycle64, cycle64_nocheck, reserve64 or rcycle64.", nameof(name)),
         };
         await TimeAsync(name, round, seconds);
         return 0;

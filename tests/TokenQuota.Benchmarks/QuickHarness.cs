@@ -38,7 +38,8 @@ internal static class QuickHarness
             return Missed.Count == 0 ? 0 : 1;
         }
 
-        double rawUpsert, rawSelect, rawBatched, limiter, check, record, acquire, record64, cycle64, reserve64, allocCheck, allocRecord, allocAcquire, checkScale, recordScale;
+        double rawUpsert, rawSelect, rawBatched, limiter, check, record, acquire, record64, cycle64, reserve64, rcycle64, allocCheck, allocRecord, allocAcquire, checkScale, recordScale;
+        double historyFresh, history100k, holdsNone, holds1000;
         var seed = Stopwatch.StartNew();
         await using var db = await BenchDatabase.CreateAsync(Users, Months);
         await using var big = await BenchDatabase.CreateAsync(ScaleUsers, Months);
@@ -50,6 +51,13 @@ internal static class QuickHarness
         // Profile cached: every user's assignment is resolved once before timing, at both scales.
         await ops.WarmProfilesAsync();
         await bigOps.WarmProfilesAsync();
+        var history = new HistoryFigures(db.Checker);
+        using (var connection = db.OpenRaw())
+        {
+            HistoryFigures.SeedHistory(connection, string.Empty);
+        }
+
+        await history.SeedHoldsAsync();
 
         using (var raw = new RawBaselines(db))
         using (var fixedWindow = new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions { PermitLimit = int.MaxValue, Window = TimeSpan.FromHours(1), QueueLimit = 0, AutoReplenishment = false }))
@@ -71,11 +79,17 @@ internal static class QuickHarness
                     ("record64", ops.Record64()),
                     ("cycle64", ops.Cycle64()),
                     ("reserve64", ops.Reserve64()),
+                    ("rcycle64", ops.ReserveCycle64()),
+                    ("history_fresh", history.ReserveCommit(HistoryFigures.FreshUser)),
+                    ("history_100k", history.ReserveCommit(HistoryFigures.HistoryUser)),
+                    ("holds_none", history.Check(HistoryFigures.NoHoldsUser)),
+                    ("holds_1000", history.Check(HistoryFigures.HoldsUser)),
                 ],
                 passes: 3);
-            (rawUpsert, record, acquire, rawSelect, check, limiter, rawBatched, record64, cycle64, reserve64, checkScale, recordScale) =
+            (rawUpsert, record, acquire, rawSelect, check, limiter, rawBatched, record64, cycle64, reserve64, rcycle64, checkScale, recordScale) =
                 (figures["raw_upsert"], figures["record"], figures["acquire"], figures["raw_select"], figures["check"], figures["limiter"],
-                 figures["raw_batched"], figures["record64"], figures["cycle64"], figures["reserve64"], figures["check_100k"], figures["record_100k"]);
+                 figures["raw_batched"], figures["record64"], figures["cycle64"], figures["reserve64"], figures["rcycle64"], figures["check_100k"], figures["record_100k"]);
+            (historyFresh, history100k, holdsNone, holds1000) = (figures["history_fresh"], figures["history_100k"], figures["holds_none"], figures["holds_1000"]);
             allocCheck = await Measure.AllocatedPerCallAsync(5_000, async i => await checker.CheckAsync(users[i % Users], 10, 10));
             allocRecord = await Measure.AllocatedPerCallAsync(5_000, i => checker.RecordAsync(users[i % Users], 1, 1));
             allocAcquire = await Measure.AllocatedPerCallAsync(5_000, async i => await rates.AcquirePromptAsync(users[i % Users]));
@@ -91,11 +105,13 @@ internal static class QuickHarness
         Rate("record64", record64);
         Rate("cycle64 (acquire + check + record)", cycle64);
         Rate("cycle64_reserve (reserve + commit, information)", reserve64);
+        Rate("rcycle64 (acquire + reserve + commit)", rcycle64);
         Ratio("record/raw_upsert", record / rawUpsert, 0.8);
         Ratio("check/raw_select", check / rawSelect, 0.5);
         Ratio("acquire/raw_upsert", acquire / rawUpsert, 0.7);
         Ratio("record64/raw_batched", record64 / rawBatched, 0.5);
         Ratio("cycle64/raw_batched", cycle64 / rawBatched, 0.2);
+        Ratio("rcycle64/cycle64", rcycle64 / cycle64, 0.6);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"info acquire/fixed_window_limiter = {acquire / limiter:F4}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"info cycle64_reserve/raw_batched = {reserve64 / rawBatched:F2}"));
         Alloc("check", allocCheck, 1024);
@@ -106,6 +122,7 @@ internal static class QuickHarness
         Rate("record at 100k users", recordScale);
         Ratio("scale_check", checkScale / check, 1 / 1.5);
         Ratio("scale_record", recordScale / record, 1 / 1.5);
+        HistoryRatios(string.Empty, historyFresh, history100k, holdsNone, holds1000);
 
         // Close the SQLite stores first: their background checkpoints must not run during the PostgreSQL figures.
         await big.DisposeAsync();
@@ -140,6 +157,13 @@ internal static class QuickHarness
         var users = BenchFigures.UserIds(Users);
         var ops = new BenchFigures(pg.Checker, null, users);
         await ops.WarmProfilesAsync();
+        var history = new HistoryFigures(pg.Checker);
+        await using (var connection = await pg.OpenRawAsync())
+        {
+            HistoryFigures.SeedHistory(connection, pg.Schema + ".");
+        }
+
+        await history.SeedHoldsAsync();
         var figures = await Measure.InterleavedAsync(
             [
                 ("raw_pg_upsert", Measure.AsyncRound(i => raw.UpsertAsync(users[i % Users]))),
@@ -147,6 +171,10 @@ internal static class QuickHarness
                 ("raw_pg_select", Measure.AsyncRound(i => raw.SelectAsync(users[i % Users]))),
                 ("pg_check", ops.Check()),
                 ("pg_record64", ops.Record64()),
+                ("pg_history_fresh", history.ReserveCommit(HistoryFigures.FreshUser)),
+                ("pg_history_100k", history.ReserveCommit(HistoryFigures.HistoryUser)),
+                ("pg_holds_none", history.Check(HistoryFigures.NoHoldsUser)),
+                ("pg_holds_1000", history.Check(HistoryFigures.HoldsUser)),
             ],
             passes: PostgreSqlPasses,
             round: PostgreSqlRound);
@@ -158,6 +186,18 @@ internal static class QuickHarness
         Ratio("pg_record/raw_pg_upsert", figures["pg_record"] / figures["raw_pg_upsert"], 0.8);
         Ratio("pg_check/raw_pg_select", figures["pg_check"] / figures["raw_pg_select"], 0.5);
         Ratio("pg_record64/raw_pg_upsert", figures["pg_record64"] / figures["raw_pg_upsert"], 3.0);
+        HistoryRatios("pg_", figures["pg_history_fresh"], figures["pg_history_100k"], figures["pg_holds_none"], figures["pg_holds_1000"]);
+    }
+
+    /// <summary>DESIGN §9's flatness targets: 100,000 earlier reservations within 1.2x, 1,000 live holds within 2x.</summary>
+    private static void HistoryRatios(string prefix, double fresh, double withHistory, double noHolds, double withHolds)
+    {
+        Rate(prefix + "reserve+commit, no history", fresh);
+        Rate(prefix + "reserve+commit, 100k earlier reservations", withHistory);
+        Rate(prefix + "check, no live holds", noHolds);
+        Rate(prefix + "check, 1,000 live holds", withHolds);
+        Ratio(prefix + "history_flatness (100k/none)", withHistory / fresh, 1 / 1.2);
+        Ratio(prefix + "holds_flatness (1000/none)", withHolds / noHolds, 1 / 2.0);
     }
 
     private static string SqliteVersion()

@@ -8,6 +8,15 @@ public class MigrationTests : SqliteTestDatabase
 {
     private static readonly string[] SeedProfileNames = ["Enterprise", "Free", "Pro", "Unlimited"];
 
+    /// <summary>Takes a migrated file back to version 4: reservations summed on every read, one index by user.</summary>
+    private const string BackToVersion4 = """
+        DROP TABLE tokenquota_reserved_totals;
+        DROP INDEX idx_tokenquota_reservations_held;
+        DROP INDEX idx_tokenquota_reservations_committed;
+        CREATE INDEX idx_tokenquota_reservations_user ON tokenquota_reservations (user_id, state, period, expires_at);
+        DELETE FROM tokenquota_schema_version WHERE version = 5;
+        """;
+
     [Test]
     [Repeat(3)]
     public async Task TwoProcessesMigratingTheSameFreshFileAtOnceBothSucceed()
@@ -44,6 +53,7 @@ public class MigrationTests : SqliteTestDatabase
         // A file as version 2 left it: the usage key indexed (user_id, period), plus a period-only index.
         await StartAsync();
         SqliteConnection.ClearAllPools();
+        Execute(BackToVersion4);
         Execute("""
             DROP INDEX idx_user_token_usage_period_user;
             DROP INDEX idx_user_token_usage_user;
@@ -91,6 +101,7 @@ public class MigrationTests : SqliteTestDatabase
         var now = Clock.GetUtcNow().ToUnixTimeSeconds();
         var hour = now - (now % 3600);
         var day = now - (now % 86400);
+        Execute(BackToVersion4);
         Execute($"""
             DROP VIEW tokenquota_rate_windows;
             DROP TABLE tokenquota_prompt_windows;
@@ -110,7 +121,7 @@ public class MigrationTests : SqliteTestDatabase
 
         Assert.Multiple(() =>
         {
-            Assert.That(Scalar<long>("SELECT MAX(version) FROM tokenquota_schema_version;"), Is.EqualTo(4));
+            Assert.That(Scalar<long>("SELECT MAX(version) FROM tokenquota_schema_version;"), Is.EqualTo(SqliteQuotaStore.LatestSchemaVersion));
             Assert.That((alice.IsAllowed, alice.Window, alice.Remaining), Is.EqualTo((true, (RateLimitWindow?)RateLimitWindow.PromptsPerHour, (int?)0)), "the hour's third prompt");
             Assert.That((aliceAgain.IsAllowed, aliceAgain.Window), Is.EqualTo((false, (RateLimitWindow?)RateLimitWindow.PromptsPerHour)), "a fourth in the hour is refused");
             Assert.That(bob.IsAllowed, Is.True, "an earlier hour's and day's counts do not count");
@@ -125,6 +136,48 @@ public class MigrationTests : SqliteTestDatabase
                 Rows("SELECT user_id, window_key, request_count FROM tokenquota_rate_windows ORDER BY user_id, window_key;").Select(r => $"{r["user_id"]} {r["window_key"]} {r["request_count"]}"),
                 Is.EqualTo(new[] { "alice config_hourly 1", "alice prompts_daily 5", "alice prompts_hourly 3", "bob prompts_daily 1", "bob prompts_hourly 1" }),
                 "the view shows every window, one row per user and key, as the table did");
+        });
+    }
+
+    [Test]
+    public async Task AVersion4FileKeepsItsLiveHoldsWhenReservationsGetARunningTotal()
+    {
+        // A file as version 4 left it: Alice holds two live reservations this month (100 + 50 input, 10 + 5 output),
+        // one expired hold (which must not count) and one committed reservation; Bob holds one from last month.
+        await StartAsync();
+        SqliteConnection.ClearAllPools();
+        var now = Clock.GetUtcNow();
+        var period = QuotaPeriod.FromInstant(now).Key;
+        var nowMs = now.ToUnixTimeMilliseconds();
+        Execute(BackToVersion4);
+        Execute($"""
+            UPDATE consumption_profiles SET input_tokens_per_month = 1000, output_tokens_per_month = 1000 WHERE name = 'Free';
+            UPDATE tokenquota_state SET value = value + 1 WHERE key = 'config_version';
+            INSERT INTO tokenquota_reservations (request_id, user_id, period, input_tokens, output_tokens, state, created_at, expires_at, committed_at) VALUES
+                ('a1', 'alice', '{period}', 100, 10, 'held', {nowMs}, {nowMs + 60_000}, NULL),
+                ('a2', 'alice', '{period}', 50, 5, 'held', {nowMs}, {nowMs + 60_000}, NULL),
+                ('a3', 'alice', '{period}', 700, 70, 'held', {nowMs - 120_000}, {nowMs - 60_000}, NULL),
+                ('a4', 'alice', '{period}', 30, 3, 'committed', {nowMs}, {nowMs}, {nowMs}),
+                ('b1', 'bob', '2000-01', 40, 4, 'held', {nowMs}, {nowMs + 60_000}, NULL);
+            """);
+
+        var checker = BuildServices().GetRequiredService<ITokenQuotaChecker>();
+        var check = await checker.CheckAsync("alice", 850, 0);
+        var tooMuch = await checker.CheckAsync("alice", 851, 0);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Scalar<long>("SELECT MAX(version) FROM tokenquota_schema_version;"), Is.EqualTo(SqliteQuotaStore.LatestSchemaVersion));
+            Assert.That(
+                Rows("SELECT user_id, period, input_tokens, output_tokens FROM tokenquota_reserved_totals ORDER BY user_id;").Select(r => $"{r["user_id"]} {r["period"]} {r["input_tokens"]} {r["output_tokens"]}"),
+                Is.EqualTo(new[] { $"alice {period} 850 85", "bob 2000-01 40 4" }),
+                "every held row is in its user's total, the expired one too until it is purged");
+            Assert.That(check.IsAllowed, Is.True, "850 more fit: the live holds are 150, the expired hold does not count");
+            Assert.That((check.Input.Used, check.Input.Reserved, check.Output.Reserved), Is.EqualTo((0L, 150L, 15L)));
+            Assert.That(tooMuch.IsAllowed, Is.False, "one token more does not fit");
+            Assert.That(
+                Rows("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'tokenquota_reservations' AND sql IS NOT NULL ORDER BY name;").Select(r => (string)r["name"]!),
+                Is.EqualTo(new[] { "idx_tokenquota_reservations_committed", "idx_tokenquota_reservations_held" }));
         });
     }
 }

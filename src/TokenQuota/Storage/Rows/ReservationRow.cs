@@ -1,6 +1,6 @@
 namespace TokenQuota.Storage;
 
-/// <summary>A stored reservation's identity and state, for store implementations.</summary>
+/// <summary>A stored reservation's identity, state and amounts, for store implementations.</summary>
 public sealed class ReservationRow
 {
     /// <summary>The <see cref="State"/> of a held reservation.</summary>
@@ -20,6 +20,12 @@ public sealed class ReservationRow
 
     /// <summary>Gets or sets the expiry time in Unix milliseconds.</summary>
     public long ExpiresAt { get; set; }
+
+    /// <summary>Gets or sets the input tokens: the estimate while held, the actual amount once committed.</summary>
+    public long InputTokens { get; set; }
+
+    /// <summary>Gets or sets the output tokens: the estimate while held, the actual amount once committed.</summary>
+    public long OutputTokens { get; set; }
 
     /// <summary>
     /// The outcome a store reports once a commit's usage is written: <see cref="ReservationCommitOutcome.Committed"/>
