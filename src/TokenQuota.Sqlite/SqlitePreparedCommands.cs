@@ -66,7 +66,10 @@ internal sealed class SqlitePreparedCommands : IDisposable
     }
 
     /// <summary>Reads usage, live reservations and the configuration version in one statement.</summary>
-    public TokenUsageTotals ReadUsage(string userId, string periodKey, long nowMs)
+    public TokenUsageTotals ReadUsage(string userId, string periodKey, long nowMs) => ReadUsage(userId, periodKey, nowMs, out _);
+
+    /// <summary>Reads as <see cref="ReadUsage(string, string, long)"/> does, and whether the user has expired holds not yet purged.</summary>
+    public TokenUsageTotals ReadUsage(string userId, string periodKey, long nowMs, out bool hasExpiredHolds)
     {
         var statement = Raw(ref selectUsage, SqliteSql.SelectUsage, "@userId", "@period", "@now");
         statement.Bind(1, userId);
@@ -75,6 +78,7 @@ internal sealed class SqlitePreparedCommands : IDisposable
         try
         {
             statement.Step();
+            hasExpiredHolds = statement.Int64(5) > 0;
             return new TokenUsageTotals(statement.Int64(0), statement.Int64(1))
             {
                 ReservedInputTokens = statement.Int64(2),
@@ -284,7 +288,8 @@ internal sealed class SqlitePreparedCommands : IDisposable
     }
 
     /// <summary>Stores a new hold and adds its estimate to the user's reserved total.</summary>
-    public void InsertReservation(NewReservation reservation, long nowMs)
+    /// <returns><see langword="false"/> when the request id is already in use (nothing written).</returns>
+    public bool InsertReservation(NewReservation reservation, long nowMs)
     {
         var statement = Raw(ref insertReservation, SqliteSql.InsertReservation, "@requestId", "@userId", "@period", "@input", "@output", "@now", "@expiresAt");
         statement.Bind(1, reservation.RequestId);
@@ -294,9 +299,14 @@ internal sealed class SqlitePreparedCommands : IDisposable
         statement.Bind(5, reservation.OutputTokens);
         statement.Bind(6, nowMs);
         statement.Bind(7, reservation.ExpiresAt.ToUnixTimeMilliseconds());
-        statement.Execute();
+        if (statement.Execute() == 0)
+        {
+            return false;
+        }
+
         BindReserved(Raw(ref addReserved, SqliteSql.AddReserved, "?1", "?2", "?3", "?4"), reservation.UserId, reservation.Period.Key, reservation.InputTokens, reservation.OutputTokens)
             .Execute();
+        return true;
     }
 
     /// <summary>Reads a reservation, or <see langword="null"/> if it is not stored.</summary>

@@ -104,18 +104,20 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     {
         ArgumentNullException.ThrowIfNull(reservation);
         ArgumentNullException.ThrowIfNull(admit);
-        return WriteAsync((reservation, admit), static (c, s) => Reserve(c, s.reservation, s.admit), SqliteWriteKind.Savepoint, cancellationToken);
+        return RequestIdMustBeFree(
+            WriteAsync((reservation, admit), static (c, s) => Reserve(c, s.reservation, s.admit), SqliteWriteKind.Transaction, cancellationToken),
+            reservation.RequestId);
     }
 
     /// <inheritdoc />
     public ValueTask<ReservationCommitOutcome> CommitReservationAsync(string requestId, string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         retention.EnsureStarted();
-        return WriteAsync(
+        return UsageMustFit(WriteAsync(
             (requestId, userId, period.Key, inputTokens, outputTokens, now.ToUnixTimeMilliseconds()),
             static (c, s) => CommitReservation(c, s.requestId, s.userId, s.Key, s.inputTokens, s.outputTokens, s.Item6),
-            SqliteWriteKind.Savepoint,
-            cancellationToken);
+            SqliteWriteKind.Transaction,
+            cancellationToken));
     }
 
     /// <inheritdoc />
@@ -236,29 +238,27 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
         return new RateWindowChargeResult(true, counts) { ConfigurationVersion = version };
     }
 
-    private static ReservationAttempt Reserve(SqlitePreparedCommands c, NewReservation reservation, Func<TokenUsageTotals, bool> admit)
+    /// <summary>The reservation step; <see langword="null"/> when the request id is already in use (nothing written for it).</summary>
+    private static ReservationAttempt? Reserve(SqlitePreparedCommands c, NewReservation reservation, Func<TokenUsageTotals, bool> admit)
     {
         var now = reservation.CreatedAt.ToUnixTimeMilliseconds();
-        c.PurgeExpiredHolds(reservation.UserId, now);
-        var totals = c.ReadUsage(reservation.UserId, reservation.Period.Key, now);
+        var totals = c.ReadUsage(reservation.UserId, reservation.Period.Key, now, out var hasExpiredHolds);
+        if (hasExpiredHolds)
+        {
+            // The figures read already leave the expired holds out; purging them changes no total anyone sees.
+            c.PurgeExpiredHolds(reservation.UserId, now);
+        }
+
         if (!admit(totals))
         {
             return new ReservationAttempt(false, totals);
         }
 
-        try
-        {
-            c.InsertReservation(reservation, now);
-        }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
-        {
-            throw new InvalidOperationException($"The reservation request id '{reservation.RequestId}' is already in use.", ex);
-        }
-
-        return new ReservationAttempt(true, totals);
+        return c.InsertReservation(reservation, now) ? new ReservationAttempt(true, totals) : null;
     }
 
-    private static ReservationCommitOutcome CommitReservation(SqlitePreparedCommands c, string requestId, string userId, string periodKey, long inputTokens, long outputTokens, long nowMs)
+    /// <summary>The commit step; <see langword="null"/> when the usage would overflow the stored total (nothing written).</summary>
+    private static ReservationCommitOutcome? CommitReservation(SqlitePreparedCommands c, string requestId, string userId, string periodKey, long inputTokens, long outputTokens, long nowMs)
     {
         var row = c.ReadReservation(requestId);
         if (row is { IsHeld: false })
@@ -270,7 +270,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
         var period = row?.Period ?? periodKey;
         if ((inputTokens > 0 || outputTokens > 0) && !c.AddUsage(owner, period, inputTokens, outputTokens, nowMs))
         {
-            throw new ArgumentOutOfRangeException(nameof(inputTokens), "Committing this usage would overflow the user's stored monthly total; nothing was written.");
+            return null;
         }
 
         if (row is { } hold)
@@ -281,6 +281,15 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
         c.MarkReservationCommitted(requestId, owner, period, inputTokens, outputTokens, nowMs);
         return ReservationRow.CommitOutcome(row?.ExpiresAt, nowMs);
     }
+
+    // Reserve and commit refuse by a result, not by throwing on the writer: each refuses before it writes anything, so
+    // inside a group-commit batch neither needs a savepoint.
+    private static async ValueTask<ReservationAttempt> RequestIdMustBeFree(ValueTask<ReservationAttempt?> write, string requestId) =>
+        await write.ConfigureAwait(false) ?? throw new InvalidOperationException($"The reservation request id '{requestId}' is already in use.");
+
+    private static async ValueTask<ReservationCommitOutcome> UsageMustFit(ValueTask<ReservationCommitOutcome?> write) =>
+        await write.ConfigureAwait(false)
+        ?? throw new ArgumentOutOfRangeException("inputTokens", "Committing this usage would overflow the user's stored monthly total; nothing was written.");
 
     /// <summary>Runs a read on a pooled long-lived connection; synchronous (no allocation) once the schema is migrated.</summary>
     private ValueTask<T> ReadAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> read, CancellationToken cancellationToken)

@@ -78,7 +78,8 @@ internal static class SqliteSql
     /// A user's usage in a period plus the estimates of the live reservations, and the configuration version read in
     /// the same statement (one snapshot), so a check needs one read. The live estimates are the user's running reserved
     /// total less the holds that have expired at @now and are not yet purged (found through the index of held rows by
-    /// expiry), so the read costs the same whatever the number of live holds.
+    /// expiry), so the read costs the same whatever the number of live holds. The last column counts those expired
+    /// holds, so a reservation purges them only when there are any.
     /// </summary>
     public const string SelectUsage = """
         SELECT
@@ -86,8 +87,9 @@ internal static class SqliteSql
             COALESCE(u.output_tokens_used, 0) AS output_tokens_used,
             COALESCE(t.input_tokens, 0) - COALESCE(x.expired_input, 0) AS reserved_input_tokens,
             COALESCE(t.output_tokens, 0) - COALESCE(x.expired_output, 0) AS reserved_output_tokens,
-            (SELECT value FROM tokenquota_state WHERE key = 'config_version') AS config_version
-        FROM (SELECT SUM(input_tokens) AS expired_input, SUM(output_tokens) AS expired_output
+            (SELECT value FROM tokenquota_state WHERE key = 'config_version') AS config_version,
+            x.expired_holds
+        FROM (SELECT SUM(input_tokens) AS expired_input, SUM(output_tokens) AS expired_output, COUNT(*) AS expired_holds
               FROM tokenquota_reservations
               WHERE user_id = @userId AND period = @period AND state = 'held' AND expires_at <= @now) AS x
         LEFT JOIN tokenquota_reserved_totals AS t ON t.user_id = @userId AND t.period = @period
@@ -140,7 +142,8 @@ internal static class SqliteSql
 
     public const string InsertReservation = """
         INSERT INTO tokenquota_reservations (request_id, user_id, period, input_tokens, output_tokens, state, created_at, expires_at)
-        VALUES (@requestId, @userId, @period, @input, @output, 'held', @now, @expiresAt);
+        VALUES (@requestId, @userId, @period, @input, @output, 'held', @now, @expiresAt)
+        ON CONFLICT (request_id) DO NOTHING;
         """;
 
     public const string SelectReservation = "SELECT user_id, period, state, expires_at, input_tokens, output_tokens FROM tokenquota_reservations WHERE request_id = @requestId;";
