@@ -87,19 +87,6 @@ public class GroupCommitWriteKindTests : SqliteTestDatabase
         return 0;
     }
 
-    private static async Task<Exception?> Capture<T>(ValueTask<T> write)
-    {
-        try
-        {
-            await write;
-            return null;
-        }
-        catch (Exception ex)
-        {
-            return ex;
-        }
-    }
-
     private long UsageRows(string userPattern) =>
         Scalar<long>($"SELECT COUNT(*) FROM user_token_usage WHERE user_id LIKE '{userPattern}';");
 }

@@ -26,8 +26,8 @@ public class ReservationRefusalTests : SqliteTestDatabase
             .Select(i => Task.Run(async () => await checker.ReserveAsync($"user-{i}", 10, 5, new QuotaReservationOptions { RequestId = i % 6 == 0 ? "taken" : $"req-{i}" })))
             .ToArray();
         var overflow = Task.Run(async () => await store.CommitReservationAsync("overflowing", "full", period, 11, 0, Clock.GetUtcNow()));
-        var outcomes = await Task.WhenAll(reserves.Select(Outcome));
-        var overflowOutcome = await Outcome(overflow);
+        var outcomes = await Task.WhenAll(reserves.Select(Capture));
+        var overflowOutcome = await Capture(overflow);
 
         Assert.Multiple(() =>
         {
@@ -41,18 +41,5 @@ public class ReservationRefusalTests : SqliteTestDatabase
             Assert.That(Scalar<long>("SELECT input_tokens_used FROM user_token_usage WHERE user_id = 'full';"), Is.EqualTo(long.MaxValue - 10), "the overflowing commit wrote nothing");
             Assert.That(Scalar<string>("SELECT state FROM tokenquota_reservations WHERE request_id = 'overflowing';"), Is.EqualTo("held"), "and left its reservation held");
         });
-    }
-
-    private static async Task<Exception?> Outcome<T>(Task<T> call)
-    {
-        try
-        {
-            await call;
-            return null;
-        }
-        catch (Exception ex)
-        {
-            return ex;
-        }
     }
 }

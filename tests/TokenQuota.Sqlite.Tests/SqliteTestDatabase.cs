@@ -27,4 +27,21 @@ public abstract class SqliteTestDatabase : StoreContractTest<SqliteBackend>
 
     /// <summary>Opens a fresh, unpooled raw connection on the database file.</summary>
     protected SqliteConnection OpenRaw() => (SqliteConnection)Backend.OpenRaw();
+
+    /// <summary>Awaits a call and returns the exception it ended with, or <see langword="null"/> when it succeeded.</summary>
+    protected static async Task<Exception?> Capture<T>(ValueTask<T> call)
+    {
+        try
+        {
+            await call;
+            return null;
+        }
+        catch (Exception ex)
+        {
+            return ex;
+        }
+    }
+
+    /// <inheritdoc cref="Capture{T}(ValueTask{T})"/>
+    protected static Task<Exception?> Capture<T>(Task<T> call) => Capture(new ValueTask<T>(call));
 }
