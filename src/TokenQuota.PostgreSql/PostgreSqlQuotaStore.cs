@@ -148,18 +148,27 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
     }
 
     /// <inheritdoc />
+    /// <remarks>Two round trips before the COMMIT: the user's lock, the purge of expired holds and the read in one batch; then the hold.</remarks>
     public async ValueTask<ReservationAttempt> TryReserveAsync(NewReservation reservation, Func<TokenUsageTotals, bool> admit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reservation);
         ArgumentNullException.ThrowIfNull(admit);
         var now = reservation.CreatedAt.ToUnixTimeMilliseconds();
-        return await InUserTransactionAsync(reservation.UserId, async (c, t) =>
+        return await InUserTransactionAsync(reservation.UserId, lockFirst: false, async (c, t) =>
         {
-            await c.ExecuteAsync(Command(sql.PurgeExpiredHolds, new { userId = reservation.UserId, now }, t, cancellationToken)).ConfigureAwait(false);
-            var totals = await usage.ReadUsageAsync(c, reservation.UserId, reservation.Period.Key, now, cancellationToken).ConfigureAwait(false);
+            TokenUsageTotals totals;
+            await using (var read = new NpgsqlBatch(c, t))
+            {
+                read.BatchCommands.Add(UserLock(reservation.UserId));
+                read.BatchCommands.Add(Batched(sql.PurgeExpiredHolds, ("userId", reservation.UserId), ("now", now)));
+                read.BatchCommands.Add(usage.CreateSelectUsage(reservation.UserId, reservation.Period.Key, now));
+                await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                totals = await PostgreSqlUsageCommands.ReadSelectUsageAsync(reader, cancellationToken).ConfigureAwait(false);
+            }
+
             if (!admit(totals))
             {
-                return (false, new ReservationAttempt(false, totals));
+                return (true, new ReservationAttempt(false, totals));
             }
 
             var inserted = await c.ExecuteAsync(Command(
@@ -183,13 +192,34 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
     }
 
     /// <inheritdoc />
+    /// <remarks>Two round trips before the COMMIT: the user's lock and the reservation's row in one batch; then the usage and the commit mark in another.</remarks>
     public async ValueTask<ReservationCommitOutcome> CommitReservationAsync(string requestId, string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         retention.EnsureStarted();
         var nowMs = now.ToUnixTimeMilliseconds();
-        return await InUserTransactionAsync(userId, async (c, t) =>
+        return await InUserTransactionAsync(userId, lockFirst: false, async (c, t) =>
         {
-            var row = await c.QuerySingleOrDefaultAsync<ReservationRow>(Command(sql.SelectReservation, new { requestId }, t, cancellationToken)).ConfigureAwait(false);
+            ReservationRow? row = null;
+            await using (var read = new NpgsqlBatch(c, t))
+            {
+                read.BatchCommands.Add(UserLock(userId));
+                read.BatchCommands.Add(Batched(sql.SelectReservation, ("requestId", requestId)));
+                await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    row = new ReservationRow
+                    {
+                        UserId = reader.GetString(0),
+                        Period = reader.GetString(1),
+                        State = reader.GetString(2),
+                        ExpiresAt = reader.GetInt64(3),
+                        InputTokens = reader.GetInt64(4),
+                        OutputTokens = reader.GetInt64(5),
+                    };
+                }
+            }
+
             if (row?.State == ReservationRow.CommittedState)
             {
                 return (false, ReservationCommitOutcome.AlreadyCommitted);
@@ -197,33 +227,31 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
 
             var owner = row?.UserId ?? userId;
             var periodKey = row?.Period ?? period.Key;
-            var wasHeld = row is not null;
-            if (inputTokens > 0 || outputTokens > 0)
+            await using var write = new NpgsqlBatch(c, t);
+            var add = inputTokens > 0 || outputTokens > 0 ? usage.CreateAddUsage(owner, periodKey, inputTokens, outputTokens, nowMs) : null;
+            if (add is not null)
             {
-                await using var add = usage.CreateAddUsage(c);
-                var added = await PostgreSqlUsageCommands.RunAddUsageAsync(add, owner, periodKey, inputTokens, outputTokens, nowMs, cancellationToken).ConfigureAwait(false);
-                if (!added)
-                {
-                    throw new ArgumentOutOfRangeException(nameof(inputTokens), "Committing this usage would overflow the user's stored monthly total; nothing was written.");
-                }
+                write.BatchCommands.Add(add);
             }
 
-            await c.ExecuteAsync(Command(
+            write.BatchCommands.Add(Batched(
                 sql.MarkReservationCommitted,
-                new
-                {
-                    wasHeld,
-                    heldInput = row?.InputTokens ?? 0,
-                    heldOutput = row?.OutputTokens ?? 0,
-                    requestId,
-                    userId = owner,
-                    period = periodKey,
-                    input = inputTokens,
-                    output = outputTokens,
-                    now = nowMs,
-                },
-                t,
-                cancellationToken)).ConfigureAwait(false);
+                ("wasHeld", row is not null),
+                ("heldInput", row?.InputTokens ?? 0L),
+                ("heldOutput", row?.OutputTokens ?? 0L),
+                ("requestId", requestId),
+                ("userId", owner),
+                ("period", periodKey),
+                ("input", inputTokens),
+                ("output", outputTokens),
+                ("now", nowMs)));
+            await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (add is { RecordsAffected: not 1 })
+            {
+                // Not committed: the transaction rolls back, so the commit mark goes with it.
+                throw new ArgumentOutOfRangeException(nameof(inputTokens), "Committing this usage would overflow the user's stored monthly total; nothing was written.");
+            }
+
             return (true, ReservationRow.CommitOutcome(row?.ExpiresAt, nowMs));
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -328,12 +356,36 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
     private static CommandDefinition Command(string statement, object? parameters, NpgsqlTransaction? transaction, CancellationToken cancellationToken) =>
         new(statement, parameters, transaction, cancellationToken: cancellationToken);
 
-    /// <summary>Runs <paramref name="work"/> in a transaction holding the user's advisory lock; commits when it says so.</summary>
+    private static NpgsqlBatchCommand Batched(string statement, params ReadOnlySpan<(string Name, object Value)> parameters)
+    {
+        var command = new NpgsqlBatchCommand(statement);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter(name, value));
+        }
+
+        return command;
+    }
+
+    /// <summary>Takes the user's advisory lock, as the first command of a batch (every later command reads after it).</summary>
+    private NpgsqlBatchCommand UserLock(string userId) => Batched(sql.LockUser, ("userId", userId));
+
     private Task<T> InUserTransactionAsync<T>(string userId, Func<NpgsqlConnection, NpgsqlTransaction, Task<(bool Commit, T Result)>> work, CancellationToken cancellationToken) =>
+        InUserTransactionAsync(userId, lockFirst: true, work, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction holding the user's advisory lock, taken here or, when
+    /// <paramref name="lockFirst"/> is false, by the first batch of the work (<see cref="UserLock"/>); commits when it says so.
+    /// </summary>
+    private Task<T> InUserTransactionAsync<T>(string userId, bool lockFirst, Func<NpgsqlConnection, NpgsqlTransaction, Task<(bool Commit, T Result)>> work, CancellationToken cancellationToken) =>
         RunAsync(async connection =>
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await connection.ExecuteAsync(Command(sql.LockUser, new { userId }, transaction, cancellationToken)).ConfigureAwait(false);
+            if (lockFirst)
+            {
+                await connection.ExecuteAsync(Command(sql.LockUser, new { userId }, transaction, cancellationToken)).ConfigureAwait(false);
+            }
+
             var (commit, result) = await work(connection, transaction).ConfigureAwait(false);
             if (commit)
             {

@@ -11,6 +11,8 @@ namespace TokenQuota.PostgreSql;
 /// </summary>
 internal sealed class PostgreSqlUsageCommands(string schema)
 {
+    private const int SelectUsageColumns = 5;
+
     /// <summary>The usage read of <c>CheckAsync</c>, with the configuration version from the same snapshot (one round trip per check).</summary>
     private readonly string selectUsage = $"""
         SELECT
@@ -77,7 +79,7 @@ internal sealed class PostgreSqlUsageCommands(string schema)
         return command;
     }
 
-    /// <summary>Runs a command made by <see cref="CreateSelectUsage"/>.</summary>
+    /// <summary>Runs a command made by <see cref="CreateSelectUsage(NpgsqlConnection)"/>.</summary>
     public static async Task<TokenUsageTotals> RunSelectUsageAsync(NpgsqlCommand command, string userId, string periodKey, long nowMs, CancellationToken cancellationToken)
     {
         ((NpgsqlParameter<string>)command.Parameters[0]).TypedValue = userId;
@@ -85,13 +87,53 @@ internal sealed class PostgreSqlUsageCommands(string schema)
         ((NpgsqlParameter<long>)command.Parameters[2]).TypedValue = nowMs;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return new TokenUsageTotals(reader.GetInt64(0), reader.GetInt64(1))
+        return ReadTotals(reader);
+    }
+
+    /// <summary>The usage read as one command of a batch (user, period, now).</summary>
+    public NpgsqlBatchCommand CreateSelectUsage(string userId, string periodKey, long nowMs) =>
+        new(selectUsage)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<string> { TypedValue = userId },
+                new NpgsqlParameter<string> { TypedValue = periodKey },
+                new NpgsqlParameter<long> { TypedValue = nowMs },
+            },
+        };
+
+    /// <summary>Reads the totals of the batch command made by <see cref="CreateSelectUsage(string, string, long)"/>, skipping the results before it.</summary>
+    public static async Task<TokenUsageTotals> ReadSelectUsageAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        while (reader.FieldCount != SelectUsageColumns && await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+        {
+        }
+
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return ReadTotals(reader);
+    }
+
+    /// <summary>The insert-or-add as one command of a batch (user, period, input, output, now); one row affected when written.</summary>
+    public NpgsqlBatchCommand CreateAddUsage(string userId, string periodKey, long input, long output, long nowMs) =>
+        new(addUsage)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<string> { TypedValue = userId },
+                new NpgsqlParameter<string> { TypedValue = periodKey },
+                new NpgsqlParameter<long> { TypedValue = input },
+                new NpgsqlParameter<long> { TypedValue = output },
+                new NpgsqlParameter<long> { TypedValue = nowMs },
+            },
+        };
+
+    private static TokenUsageTotals ReadTotals(NpgsqlDataReader reader) =>
+        new(reader.GetInt64(0), reader.GetInt64(1))
         {
             ReservedInputTokens = reader.GetInt64(2),
             ReservedOutputTokens = reader.GetInt64(3),
             ConfigurationVersion = reader.IsDBNull(4) ? 0 : reader.GetInt64(4),
         };
-    }
 
     /// <summary>Creates the insert-or-add command with its five parameters (user, period, input, output, now), to prepare and keep.</summary>
     public NpgsqlCommand CreateAddUsage(NpgsqlConnection connection)
@@ -105,7 +147,7 @@ internal sealed class PostgreSqlUsageCommands(string schema)
         return command;
     }
 
-    /// <summary>Runs a command made by <see cref="CreateAddUsage"/>; <see langword="false"/> when the overflow guard refused it (no row changed).</summary>
+    /// <summary>Runs a command made by <see cref="CreateAddUsage(NpgsqlConnection)"/>; <see langword="false"/> when the overflow guard refused it (no row changed).</summary>
     public static async Task<bool> RunAddUsageAsync(NpgsqlCommand command, string userId, string periodKey, long input, long output, long nowMs, CancellationToken cancellationToken)
     {
         ((NpgsqlParameter<string>)command.Parameters[0]).TypedValue = userId;
