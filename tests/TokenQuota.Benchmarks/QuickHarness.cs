@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using System.Globalization;
 using System.Threading.RateLimiting;
@@ -124,6 +125,10 @@ internal static class QuickHarness
         Ratio("scale_record", recordScale / record, 1 / 1.5);
         HistoryRatios(string.Empty, historyFresh, history100k, holdsNone, holds1000);
 
+        var sqliteHot = await new HotKeyFigures(db.Checker, db.Rates).RunAllAsync("sqlite");
+        Target("hotkey_sqlite_64_rate", sqliteHot[64].PerSecond >= 30_000, "64 callers on one user >= 30,000 cycles/s");
+        Target("hotkey_sqlite_64_p99", sqliteHot[64].P99 <= 10, "64 callers on one user p99 <= 10 ms");
+
         // Close the SQLite stores first: their background checkpoints must not run during the PostgreSQL figures.
         await big.DisposeAsync();
         await db.DisposeAsync();
@@ -187,6 +192,21 @@ internal static class QuickHarness
         Ratio("pg_check/raw_pg_select", figures["pg_check"] / figures["raw_pg_select"], 0.5);
         Ratio("pg_record64/raw_pg_upsert", figures["pg_record64"] / figures["raw_pg_upsert"], 3.0);
         HistoryRatios("pg_", figures["pg_history_fresh"], figures["pg_history_100k"], figures["pg_holds_none"], figures["pg_holds_1000"]);
+
+        var pgHot = await new HotKeyFigures(pg.Checker, pg.Provider.GetRequiredService<IRateLimitPolicy>()).RunAllAsync("postgresql");
+        Target("hotkey_pg_20_rate", pgHot[20].PerSecond >= 5_000, "20 callers on one user >= 5,000 cycles/s");
+        Target("hotkey_pg_20_p50", pgHot[20].P50 <= 5, "20 callers on one user p50 <= 5 ms");
+        Target("hotkey_pg_20_p99", pgHot[20].P99 <= 20, "20 callers on one user p99 <= 20 ms");
+        Target("hotkey_pg_no_fall", pgHot[64].PerSecond >= 0.95 * pgHot[20].PerSecond, "64 callers on one user at least 0.95x the rate of 20");
+    }
+
+    private static void Target(string name, bool met, string description)
+    {
+        Console.WriteLine($"target {name}: {(met ? "met" : "missed")} ({description})");
+        if (!met)
+        {
+            Missed.Add(name);
+        }
     }
 
     /// <summary>DESIGN §9's flatness targets: 100,000 earlier reservations within 1.2x, 1,000 live holds within 2x.</summary>
