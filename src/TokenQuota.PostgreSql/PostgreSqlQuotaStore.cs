@@ -12,7 +12,7 @@ namespace TokenQuota.PostgreSql;
 /// instances. Connections come from a pooled <see cref="NpgsqlDataSource"/>; after a connection failure the pool is
 /// cleared, so the store recovers by itself when the server comes back.
 /// </summary>
-public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDisposable
+public sealed partial class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDisposable
 {
     private readonly PostgreSqlQuotaStoreOptions options;
     private readonly NpgsqlDataSource dataSource;
@@ -148,123 +148,6 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
     }
 
     /// <inheritdoc />
-    /// <remarks>Two round trips before the COMMIT: the user's lock, the purge of expired holds and the read in one batch; then the hold.</remarks>
-    public async ValueTask<ReservationAttempt> TryReserveAsync(NewReservation reservation, Func<TokenUsageTotals, bool> admit, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(reservation);
-        ArgumentNullException.ThrowIfNull(admit);
-        var now = reservation.CreatedAt.ToUnixTimeMilliseconds();
-        return await InUserTransactionAsync(reservation.UserId, lockFirst: false, async (c, t) =>
-        {
-            TokenUsageTotals totals;
-            await using (var read = new NpgsqlBatch(c, t))
-            {
-                read.BatchCommands.Add(UserLock(reservation.UserId));
-                read.BatchCommands.Add(Batched(sql.PurgeExpiredHolds, ("userId", reservation.UserId), ("now", now)));
-                read.BatchCommands.Add(usage.CreateSelectUsage(reservation.UserId, reservation.Period.Key, now));
-                await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                totals = await PostgreSqlUsageCommands.ReadSelectUsageAsync(reader, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (!admit(totals))
-            {
-                return (true, new ReservationAttempt(false, totals));
-            }
-
-            var inserted = await c.ExecuteAsync(Command(
-                sql.InsertReservation,
-                new
-                {
-                    requestId = reservation.RequestId,
-                    userId = reservation.UserId,
-                    period = reservation.Period.Key,
-                    input = reservation.InputTokens,
-                    output = reservation.OutputTokens,
-                    now,
-                    expiresAt = reservation.ExpiresAt.ToUnixTimeMilliseconds(),
-                },
-                t,
-                cancellationToken)).ConfigureAwait(false);
-            return inserted == 1
-                ? (true, new ReservationAttempt(true, totals))
-                : throw new InvalidOperationException($"The reservation request id '{reservation.RequestId}' is already in use.");
-        }, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    /// <remarks>Two round trips before the COMMIT: the user's lock and the reservation's row in one batch; then the usage and the commit mark in another.</remarks>
-    public async ValueTask<ReservationCommitOutcome> CommitReservationAsync(string requestId, string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        retention.EnsureStarted();
-        var nowMs = now.ToUnixTimeMilliseconds();
-        return await InUserTransactionAsync(userId, lockFirst: false, async (c, t) =>
-        {
-            ReservationRow? row = null;
-            await using (var read = new NpgsqlBatch(c, t))
-            {
-                read.BatchCommands.Add(UserLock(userId));
-                read.BatchCommands.Add(Batched(sql.SelectReservation, ("requestId", requestId)));
-                await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    row = new ReservationRow
-                    {
-                        UserId = reader.GetString(0),
-                        Period = reader.GetString(1),
-                        State = reader.GetString(2),
-                        ExpiresAt = reader.GetInt64(3),
-                        InputTokens = reader.GetInt64(4),
-                        OutputTokens = reader.GetInt64(5),
-                    };
-                }
-            }
-
-            if (row?.State == ReservationRow.CommittedState)
-            {
-                return (false, ReservationCommitOutcome.AlreadyCommitted);
-            }
-
-            var owner = row?.UserId ?? userId;
-            var periodKey = row?.Period ?? period.Key;
-            await using var write = new NpgsqlBatch(c, t);
-            var add = inputTokens > 0 || outputTokens > 0 ? usage.CreateAddUsage(owner, periodKey, inputTokens, outputTokens, nowMs) : null;
-            if (add is not null)
-            {
-                write.BatchCommands.Add(add);
-            }
-
-            write.BatchCommands.Add(Batched(
-                sql.MarkReservationCommitted,
-                ("wasHeld", row is not null),
-                ("heldInput", row?.InputTokens ?? 0L),
-                ("heldOutput", row?.OutputTokens ?? 0L),
-                ("requestId", requestId),
-                ("userId", owner),
-                ("period", periodKey),
-                ("input", inputTokens),
-                ("output", outputTokens),
-                ("now", nowMs)));
-            await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            if (add is { RecordsAffected: not 1 })
-            {
-                // Not committed: the transaction rolls back, so the commit mark goes with it.
-                throw new ArgumentOutOfRangeException(nameof(inputTokens), "Committing this usage would overflow the user's stored monthly total; nothing was written.");
-            }
-
-            return (true, ReservationRow.CommitOutcome(row?.ExpiresAt, nowMs));
-        }, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    public async ValueTask<bool> ReleaseReservationAsync(string requestId, CancellationToken cancellationToken = default) =>
-        await RunAsync(c => c.ExecuteAsync(Command(sql.ReleaseReservation, new { requestId }, null, cancellationToken)), cancellationToken).ConfigureAwait(false) > 0;
-
-    /// <summary>Runs one retention pass now (the background pass runs every <see cref="CommittedReservationRetention.Interval"/>).</summary>
-    /// <returns>The number of committed reservations forgotten.</returns>
-    internal Task<int> PurgeCommittedReservationsAsync() => retention.RunAsync();
-
-    /// <inheritdoc />
     public Task<T> ExecuteAdminChangeAsync<T>(Func<IQuotaAdminSession, CancellationToken, Task<T>> change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
@@ -355,20 +238,6 @@ public sealed class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDispo
 
     private static CommandDefinition Command(string statement, object? parameters, NpgsqlTransaction? transaction, CancellationToken cancellationToken) =>
         new(statement, parameters, transaction, cancellationToken: cancellationToken);
-
-    private static NpgsqlBatchCommand Batched(string statement, params ReadOnlySpan<(string Name, object Value)> parameters)
-    {
-        var command = new NpgsqlBatchCommand(statement);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter(name, value));
-        }
-
-        return command;
-    }
-
-    /// <summary>Takes the user's advisory lock, as the first command of a batch (every later command reads after it).</summary>
-    private NpgsqlBatchCommand UserLock(string userId) => Batched(sql.LockUser, ("userId", userId));
 
     private Task<T> InUserTransactionAsync<T>(string userId, Func<NpgsqlConnection, NpgsqlTransaction, Task<(bool Commit, T Result)>> work, CancellationToken cancellationToken) =>
         InUserTransactionAsync(userId, lockFirst: true, work, cancellationToken);

@@ -5,8 +5,8 @@ namespace TokenQuota.Benchmarks;
 /// <summary>
 /// The figures of DESIGN §9 (cost independent of history) on one store: a user's sequential reserve + commit with no
 /// earlier reservations against a user with <see cref="HistoryReservations"/> earlier ones, and a check of a user with
-/// no live holds against one with <see cref="LiveHolds"/>. Each pair is measured interleaved, so the ratio compares
-/// like with like.
+/// no live holds against one with <see cref="LiveHolds"/>. Both sides of a pair run in the same interleaved passes, so
+/// load from elsewhere falls on both alike.
 /// </summary>
 internal sealed class HistoryFigures(ITokenQuotaChecker checker)
 {
