@@ -147,42 +147,6 @@ internal sealed class CliServices : IAsyncDisposable
         return new SqliteConnectionStringBuilder { DataSource = db }.ConnectionString;
     }
 
-    /// <summary>Reads the schema version straight from the file (0 when the database has no TokenQuota schema yet).</summary>
-    /// <returns>The highest applied migration.</returns>
-    public long ReadSchemaVersion()
-    {
-        if (Provider == StoreProvider.Postgres)
-        {
-            using var pg = new NpgsqlConnection(ConnectionString);
-            pg.Open();
-            using var exists = pg.CreateCommand();
-            exists.CommandText = $"SELECT to_regclass('{schema}.tokenquota_schema_version') IS NOT NULL;";
-            if (exists.ExecuteScalar() is not true)
-            {
-                return 0;
-            }
-
-            using var query = pg.CreateCommand();
-            query.CommandText = $"SELECT COALESCE(MAX(version), 0) FROM {schema}.tokenquota_schema_version;";
-            return Convert.ToInt64(query.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        var builder = new SqliteConnectionStringBuilder(ConnectionString) { Pooling = false };
-        if (IsFile(builder) && !File.Exists(Path.GetFullPath(builder.DataSource)))
-        {
-            return 0;
-        }
-
-        using var connection = new SqliteConnection(builder.ConnectionString);
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT CASE WHEN EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tokenquota_schema_version')
-                        THEN (SELECT COALESCE(MAX(version), 0) FROM tokenquota_schema_version) ELSE 0 END;
-            """;
-        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-    }
-
     public ValueTask DisposeAsync() => provider.DisposeAsync();
 
     private static bool IsFile(SqliteConnectionStringBuilder builder) =>

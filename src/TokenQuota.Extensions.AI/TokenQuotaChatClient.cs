@@ -87,6 +87,68 @@ public sealed class TokenQuotaChatClient : DelegatingChatClient
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        using var activity = ChatClientTracing.Start(options, streaming: false);
+        try
+        {
+            var response = await RespondAsync(messages, options, cancellationToken).ConfigureAwait(false);
+            ChatClientTracing.Completed(activity, response.ModelId);
+            return response;
+        }
+        catch (Exception ex)
+        {
+            ChatClientTracing.Failed(activity, ex, cancellationToken);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="TokenQuotaExceededException">The user's rate limits or token budget refused the call; the inner client was not called.</exception>
+    /// <exception cref="InvalidOperationException">No user id could be resolved for the call.</exception>
+    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        using var activity = ChatClientTracing.Start(options, streaming: true);
+        var ended = false;
+        var updates = StreamAsync(messages, options, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    if (!await updates.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        ChatClientTracing.Completed(activity, null);
+                        ended = true;
+                        break;
+                    }
+                }
+                catch (Exception ex)
+                {
+                    ChatClientTracing.Failed(activity, ex, cancellationToken);
+                    ended = true;
+                    throw;
+                }
+
+                yield return updates.Current;
+            }
+        }
+        finally
+        {
+            if (!ended)
+            {
+                ChatClientTracing.Abandoned(activity);
+            }
+
+            await updates.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<ChatResponse> RespondAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    {
         var list = Materialize(messages);
         var call = await BeginAsync(list, options, cancellationToken).ConfigureAwait(false);
         try
@@ -114,15 +176,11 @@ public sealed class TokenQuotaChatClient : DelegatingChatClient
         }
     }
 
-    /// <inheritdoc />
-    /// <exception cref="TokenQuotaExceededException">The user's rate limits or token budget refused the call; the inner client was not called.</exception>
-    /// <exception cref="InvalidOperationException">No user id could be resolved for the call.</exception>
-    public override async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+    private async IAsyncEnumerable<ChatResponseUpdate> StreamAsync(
         IEnumerable<ChatMessage> messages,
-        ChatOptions? options = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        ChatOptions? options,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(messages);
         var list = Materialize(messages);
         var call = await BeginAsync(list, options, cancellationToken).ConfigureAwait(false);
         var tally = new StreamTally();

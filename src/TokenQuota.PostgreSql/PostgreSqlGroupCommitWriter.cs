@@ -175,6 +175,7 @@ internal sealed class PostgreSqlGroupCommitWriter : IAsyncDisposable
 
             foreach (var write in batch)
             {
+                write.Caller?.SetTag(TokenQuotaTracing.BatchSizeTag, batch.Count);
                 if (failure is null)
                 {
                     write.Complete();

@@ -17,18 +17,23 @@ public sealed partial class PostgreSqlQuotaStore
         return await InUserTransactionAsync(reservation.UserId, lockFirst: false, async (c, t) =>
         {
             TokenUsageTotals totals;
+            int expired;
             await using (var read = new NpgsqlBatch(c, t))
             {
                 read.BatchCommands.Add(UserLock(reservation.UserId));
                 read.BatchCommands.Add(Batched(sql.PurgeExpiredHolds, ("userId", reservation.UserId), ("now", now)));
                 read.BatchCommands.Add(usage.CreateSelectUsage(reservation.UserId, reservation.Period.Key, now));
                 await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                expired = reader.GetInt32(0);
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
                 totals = await PostgreSqlUsageCommands.ReadSelectUsageAsync(reader, cancellationToken).ConfigureAwait(false);
             }
 
             if (!admit(totals))
             {
-                return (true, new ReservationAttempt(false, totals));
+                return (true, new ReservationAttempt(false, totals) { ExpiredHoldsForgotten = expired });
             }
 
             var inserted = await c.ExecuteAsync(Command(
@@ -46,7 +51,7 @@ public sealed partial class PostgreSqlQuotaStore
                 t,
                 cancellationToken)).ConfigureAwait(false);
             return inserted == 1
-                ? (true, new ReservationAttempt(true, totals))
+                ? (true, new ReservationAttempt(true, totals) { ExpiredHoldsForgotten = expired })
                 : throw new InvalidOperationException($"The reservation request id '{reservation.RequestId}' is already in use.");
         }, cancellationToken).ConfigureAwait(false);
     }

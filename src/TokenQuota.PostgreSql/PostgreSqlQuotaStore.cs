@@ -61,6 +61,21 @@ public sealed partial class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable
     /// <summary>Gets the newest schema version this store knows.</summary>
     public static int LatestSchemaVersion => PostgreSqlMigrator.LatestVersion;
 
+    /// <inheritdoc />
+    public string StoreName => "postgresql";
+
+    /// <inheritdoc />
+    public Task<QuotaSchemaVersion> GetSchemaVersionAsync(CancellationToken cancellationToken = default) =>
+        RunAsync(
+            async c =>
+            {
+                var exists = await c.ExecuteScalarAsync<bool>(Command(sql.SchemaVersionTableExists, null, null, cancellationToken)).ConfigureAwait(false);
+                var current = exists ? await c.ExecuteScalarAsync<long>(Command(sql.SelectSchemaVersion, null, null, cancellationToken)).ConfigureAwait(false) : 0;
+                return new QuotaSchemaVersion(current, LatestSchemaVersion);
+            },
+            migrate: false,
+            cancellationToken);
+
     /// <summary>Gets the <c>Max Auto Prepare</c> the store sets when the connection string leaves it unset.</summary>
     internal static int DefaultMaxAutoPrepare => 64;
 

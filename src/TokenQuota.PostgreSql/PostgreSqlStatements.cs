@@ -45,6 +45,7 @@ internal sealed class PostgreSqlStatements
             );
             """);
         SelectSchemaVersion = S("SELECT COALESCE(MAX(version), 0) FROM {s}.tokenquota_schema_version;");
+        SchemaVersionTableExists = S("SELECT to_regclass('{s}.tokenquota_schema_version') IS NOT NULL;");
         InsertSchemaVersion = S("INSERT INTO {s}.tokenquota_schema_version (version, description, applied_at) VALUES (@version, @description, @now);");
         SelectConfigVersion = S("SELECT value FROM {s}.tokenquota_state WHERE key = 'config_version';");
         IncrementConfigVersion = S("UPDATE {s}.tokenquota_state SET value = value + 1 WHERE key = 'config_version';");
@@ -126,9 +127,11 @@ internal sealed class PostgreSqlStatements
                 DELETE FROM {s}.tokenquota_reservations
                 WHERE user_id = @userId AND state = 'held' AND expires_at <= @now
                 RETURNING period, input_tokens, output_tokens),
-            sums AS (SELECT period, SUM(input_tokens) AS input, SUM(output_tokens) AS output FROM expired GROUP BY period)
-            UPDATE {s}.tokenquota_reserved_totals AS t SET input_tokens = t.input_tokens - sums.input, output_tokens = t.output_tokens - sums.output
-            FROM sums WHERE t.user_id = @userId AND t.period = sums.period;
+            sums AS (SELECT period, SUM(input_tokens) AS input, SUM(output_tokens) AS output FROM expired GROUP BY period),
+            taken_back AS (
+                UPDATE {s}.tokenquota_reserved_totals AS t SET input_tokens = t.input_tokens - sums.input, output_tokens = t.output_tokens - sums.output
+                FROM sums WHERE t.user_id = @userId AND t.period = sums.period)
+            SELECT COUNT(*)::integer FROM expired;
             """);
         InsertReservation = S("""
             WITH hold AS (
@@ -171,6 +174,9 @@ internal sealed class PostgreSqlStatements
     public string CreateSchemaVersionTable { get; }
 
     public string SelectSchemaVersion { get; }
+
+    /// <summary>Whether the schema version table exists (read before <see cref="SelectSchemaVersion"/> when nothing may be migrated).</summary>
+    public string SchemaVersionTableExists { get; }
 
     public string InsertSchemaVersion { get; }
 

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace TokenQuota.PostgreSql;
 
 /// <summary>
@@ -17,6 +19,9 @@ internal sealed class PostgreSqlUsageWrite(string userId, string periodKey, long
     public long Output { get; } = output;
 
     public long NowMs { get; } = nowMs;
+
+    /// <summary>Gets the traced TokenQuota operation that queued the write, which learns its batch's size; or <see langword="null"/>.</summary>
+    public Activity? Caller { get; } = TokenQuotaTracing.CurrentOperation();
 
     /// <summary>Gets or sets whether this write was applied (<see langword="false"/>: the overflow guard refused it), known once committed.</summary>
     public bool Written { get; set; }

@@ -32,6 +32,7 @@ internal sealed class SqliteConnectionFactory
     private readonly string pragmas;
     private readonly string writerPragmas;
     private readonly string readerPragmas;
+    private readonly SqliteOpenMode builderMode;
 
     public SqliteConnectionFactory(SqliteQuotaStoreOptions options)
     {
@@ -42,6 +43,7 @@ internal sealed class SqliteConnectionFactory
         };
         connectionString = builder.ToString();
         DataSource = builder.DataSource;
+        builderMode = builder.Mode;
         pragmas = SqliteSql.ConnectionPragmas + ((long)options.BusyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + ";";
         writerPragmas = pragmas + " PRAGMA cache_size = -" + WriterCacheKib.ToString(CultureInfo.InvariantCulture) + "; PRAGMA wal_autocheckpoint = "
             + WriterAutoCheckpointFrames.ToString(CultureInfo.InvariantCulture) + ";";
@@ -49,6 +51,13 @@ internal sealed class SqliteConnectionFactory
     }
 
     public string DataSource { get; }
+
+    /// <summary>Gets whether the database is a file that does not exist yet (the first write would create it).</summary>
+    public bool FileMissing =>
+        builderMode != SqliteOpenMode.Memory
+        && !string.Equals(DataSource, ":memory:", StringComparison.Ordinal)
+        && !DataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase)
+        && !File.Exists(Path.GetFullPath(DataSource));
 
     /// <summary>
     /// Opens a connection synchronously (Microsoft.Data.Sqlite's open is synchronous anyway), for the store's long-lived

@@ -259,6 +259,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
                 // Each caller's continuation runs on the thread pool (RunContinuationsAsynchronously), never here.
                 foreach (var request in batch)
                 {
+                    request.Caller?.SetTag(TokenQuotaTracing.BatchSizeTag, batch.Count);
                     if (failure is null)
                     {
                         request.Complete();

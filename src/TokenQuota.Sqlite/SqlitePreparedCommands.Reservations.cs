@@ -15,7 +15,8 @@ internal sealed partial class SqlitePreparedCommands
     private SqliteRawStatement? purgeCommittedReservations;
 
     /// <summary>Lazy TTL: forgets the user's expired holds and takes their estimates back from the reserved totals.</summary>
-    public void PurgeExpiredHolds(string userId, long nowMs)
+    /// <returns>The number of holds forgotten.</returns>
+    public int PurgeExpiredHolds(string userId, long nowMs)
     {
         var takeBack = Raw(ref takeBackExpiredHolds, SqliteSql.TakeBackExpiredHolds, "@userId", "@now");
         takeBack.Bind(1, userId);
@@ -24,7 +25,7 @@ internal sealed partial class SqlitePreparedCommands
         var delete = Raw(ref deleteExpiredHolds, SqliteSql.DeleteExpiredHolds, "@userId", "@now");
         delete.Bind(1, userId);
         delete.Bind(2, nowMs);
-        delete.Execute();
+        return delete.Execute();
     }
 
     /// <summary>Stores a new hold and adds its estimate to the user's reserved total.</summary>

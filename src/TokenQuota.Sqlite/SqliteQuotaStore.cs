@@ -47,6 +47,23 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     public static int LatestSchemaVersion => SqliteMigrator.LatestVersion;
 
     /// <inheritdoc />
+    public string StoreName => "sqlite";
+
+    /// <inheritdoc />
+    /// <remarks>A database file that does not exist yet is reported as version 0 and is not created.</remarks>
+    public async Task<QuotaSchemaVersion> GetSchemaVersionAsync(CancellationToken cancellationToken = default)
+    {
+        if (connections.FileMissing)
+        {
+            return new QuotaSchemaVersion(0, LatestSchemaVersion);
+        }
+
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var current = await connection.ExecuteScalarAsync<long>(new CommandDefinition(SqliteSql.SelectSchemaVersionIfAny, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return new QuotaSchemaVersion(current, LatestSchemaVersion);
+    }
+
+    /// <inheritdoc />
     public Task MigrateAsync(CancellationToken cancellationToken = default) =>
         migration.RunAsync(
             async ct =>
@@ -243,18 +260,15 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     {
         var now = reservation.CreatedAt.ToUnixTimeMilliseconds();
         var totals = c.ReadUsage(reservation.UserId, reservation.Period.Key, now, out var hasExpiredHolds);
-        if (hasExpiredHolds)
-        {
-            // The figures read already leave the expired holds out; purging them changes no total anyone sees.
-            c.PurgeExpiredHolds(reservation.UserId, now);
-        }
 
+        // The figures read already leave the expired holds out; purging them changes no total anyone sees.
+        var expired = hasExpiredHolds ? c.PurgeExpiredHolds(reservation.UserId, now) : 0;
         if (!admit(totals))
         {
-            return new ReservationAttempt(false, totals);
+            return new ReservationAttempt(false, totals) { ExpiredHoldsForgotten = expired };
         }
 
-        return c.InsertReservation(reservation, now) ? new ReservationAttempt(true, totals) : null;
+        return c.InsertReservation(reservation, now) ? new ReservationAttempt(true, totals) { ExpiredHoldsForgotten = expired } : null;
     }
 
     /// <summary>The commit step; <see langword="null"/> when the usage would overflow the stored total (nothing written).</summary>

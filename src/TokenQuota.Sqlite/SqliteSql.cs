@@ -17,6 +17,12 @@ internal static class SqliteSql
 
     public const string SelectSchemaVersion = "SELECT COALESCE(MAX(version), 0) FROM tokenquota_schema_version;";
 
+    /// <summary>The schema version, or 0 in a database without TokenQuota's schema (read without migrating).</summary>
+    public const string SelectSchemaVersionIfAny = """
+        SELECT CASE WHEN EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tokenquota_schema_version')
+                    THEN (SELECT COALESCE(MAX(version), 0) FROM tokenquota_schema_version) ELSE 0 END;
+        """;
+
     public const string InsertSchemaVersion = "INSERT INTO tokenquota_schema_version (version, description, applied_at) VALUES (@version, @description, @now);";
 
     public const string SelectConfigVersion = "SELECT value FROM tokenquota_state WHERE key = 'config_version';";

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace TokenQuota.Sqlite;
 
 /// <summary>
@@ -7,7 +9,14 @@ namespace TokenQuota.Sqlite;
 /// </summary>
 internal abstract class SqliteWriteRequest
 {
-    protected SqliteWriteRequest(SqliteWriteKind kind) => Kind = kind;
+    protected SqliteWriteRequest(SqliteWriteKind kind)
+    {
+        Kind = kind;
+        Caller = TokenQuotaTracing.CurrentOperation();
+    }
+
+    /// <summary>Gets the traced TokenQuota operation that queued the write, which learns its batch's size; or <see langword="null"/>.</summary>
+    public Activity? Caller { get; }
 
     /// <summary>Gets how the work is kept atomic: alone, in a savepoint, or by its batch's transaction.</summary>
     public SqliteWriteKind Kind { get; }

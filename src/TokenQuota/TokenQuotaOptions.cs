@@ -15,4 +15,10 @@ public sealed class TokenQuotaOptions
     /// Defaults to 100,000; 0 disables the per-user cache.
     /// </summary>
     public int MaxCachedAssignments { get; set; } = 100_000;
+
+    /// <summary>
+    /// Gets or sets whether TokenQuota's spans carry the user id (attribute <c>user.id</c>). Off by default: a user id
+    /// is personal data and an unbounded value, so a host opts in only when its tracing backend may hold it.
+    /// </summary>
+    public bool IncludeUserIdInTraces { get; set; }
 }

@@ -16,9 +16,9 @@ internal static class MigrateCommand
 
         cli.SetAction(command, async run =>
         {
-            var before = run.Services.ReadSchemaVersion();
+            var before = (await run.Services.Store.GetSchemaVersionAsync(run.CancellationToken).ConfigureAwait(false)).Current;
             await run.Services.Store.MigrateAsync(run.CancellationToken).ConfigureAwait(false);
-            var after = run.Services.ReadSchemaVersion();
+            var after = (await run.Services.Store.GetSchemaVersionAsync(run.CancellationToken).ConfigureAwait(false)).Current;
             var profiles = await run.Profiles.ListAsync(run.CancellationToken).ConfigureAwait(false);
             var defaultProfile = profiles.FirstOrDefault(p => p.IsDefault);
             var result = new MigrateResult(run.Services.DataSource, StoreProviders.Name(run.Services.Provider), before, after, profiles.Count, defaultProfile?.Name);

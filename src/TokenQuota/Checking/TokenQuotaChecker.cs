@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace TokenQuota;
@@ -10,9 +11,10 @@ internal sealed class TokenQuotaChecker(
     TimeProvider timeProvider,
     StoreFailureHandler failures,
     TokenQuotaMetrics metrics,
+    TokenQuotaTracing tracing,
     ILogger<TokenQuotaChecker> logger) : ITokenQuotaChecker
 {
-    private readonly ReservationCoordinator reservations = new(store, resolver, timeProvider, failures, metrics, logger);
+    private readonly ReservationCoordinator reservations = new(store, resolver, timeProvider, failures, metrics, tracing, logger);
 
     public ValueTask<QuotaReservationResult> ReserveAsync(string userId, long estimatedInputTokens, long estimatedOutputTokens, QuotaReservationOptions? options = null, CancellationToken cancellationToken = default) =>
         reservations.ReserveAsync(userId, estimatedInputTokens, estimatedOutputTokens, options, cancellationToken);
@@ -24,6 +26,8 @@ internal sealed class TokenQuotaChecker(
         TokenCounts.Validate(outputTokens);
         cancellationToken.ThrowIfCancellationRequested();
         var period = QuotaPeriod.FromInstant(timeProvider.GetUtcNow());
+        using var activity = tracing.Start("tokenquota.check", userId);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             // The usage read also returns the configuration version (one statement, one snapshot) when the store
@@ -31,14 +35,19 @@ internal sealed class TokenQuotaChecker(
             // still seen by the next check.
             var usage = await store.GetUsageAsync(userId, period, cancellationToken).ConfigureAwait(false);
             var profile = await resolver.ResolveAsync(userId, usage.ConfigurationVersion, cancellationToken).ConfigureAwait(false);
+            metrics.StoreCallCompleted("check", tracing.StoreName, started);
             var result = TokenQuotaRules.Judge(period, profile, usage, inputTokens, outputTokens);
             if (result.IsAllowed)
             {
                 metrics.CheckCompleted("allowed");
+                TokenQuotaTracing.Outcome(activity, "allowed");
             }
             else
             {
                 metrics.CheckCompleted("denied");
+                var binding = BindingLimit.Of(result.DeniedDimension!.Value);
+                metrics.Refused(binding);
+                TokenQuotaTracing.Refused(activity, binding);
                 var figures = result.DeniedDimension == TokenDimension.Input ? result.Input : result.Output;
                 TokenQuotaLog.TokenQuotaDenied(logger, userId, period.Key, result.DeniedDimension!.Value, figures.Limit ?? 0, figures.Used, figures.Requested);
             }
@@ -47,8 +56,10 @@ internal sealed class TokenQuotaChecker(
         }
         catch (Exception ex) when (StoreFailureHandler.IsStoreFailure(ex))
         {
+            TokenQuotaTracing.Failed(activity, ex);
             failures.Handle(ex, "check", userId);
             metrics.CheckCompleted("failed_open");
+            TokenQuotaTracing.Outcome(activity, "failed_open");
             return new QuotaCheckResult
             {
                 IsAllowed = true,
@@ -73,9 +84,12 @@ internal sealed class TokenQuotaChecker(
         }
 
         var now = timeProvider.GetUtcNow();
+        using var activity = tracing.Start("tokenquota.record", userId);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var written = await store.AddUsageAsync(userId, QuotaPeriod.FromInstant(now), inputTokens, outputTokens, now, cancellationToken).ConfigureAwait(false);
+            metrics.StoreCallCompleted("record", tracing.StoreName, started);
             if (!written)
             {
                 throw new ArgumentOutOfRangeException(
@@ -84,10 +98,13 @@ internal sealed class TokenQuotaChecker(
             }
 
             metrics.TokensRecorded(inputTokens, outputTokens);
+            TokenQuotaTracing.Outcome(activity, "recorded");
         }
         catch (Exception ex) when (StoreFailureHandler.IsStoreFailure(ex))
         {
+            TokenQuotaTracing.Failed(activity, ex);
             failures.Handle(ex, "record", userId);
+            TokenQuotaTracing.Outcome(activity, "failed_open");
         }
     }
 
@@ -97,10 +114,12 @@ internal sealed class TokenQuotaChecker(
         var period = QuotaPeriod.FromInstant(timeProvider.GetUtcNow());
         ConsumptionProfile? profile;
         TokenUsageTotals usage;
+        var started = Stopwatch.GetTimestamp();
         try
         {
             profile = await resolver.ResolveAsync(userId, cancellationToken).ConfigureAwait(false);
             usage = await store.GetUsageAsync(userId, period, cancellationToken).ConfigureAwait(false);
+            metrics.StoreCallCompleted("status", tracing.StoreName, started);
         }
         catch (Exception ex) when (StoreFailureHandler.IsStoreFailure(ex))
         {

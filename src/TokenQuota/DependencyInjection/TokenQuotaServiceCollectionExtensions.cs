@@ -35,6 +35,9 @@ public static class TokenQuotaServiceCollectionExtensions
             "No TokenQuota store is configured. Chain a store after AddTokenQuotas(), for example services.AddTokenQuotas().UseSqlite(\"Data Source=tokenquota.db\")."));
 
         services.TryAddSingleton(sp => new TokenQuotaMetrics(sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton(sp => new TokenQuotaTracing(
+            sp.GetRequiredService<IQuotaStore>(),
+            sp.GetRequiredService<IOptions<TokenQuotaOptions>>().Value.IncludeUserIdInTraces));
         services.TryAddSingleton(sp => new StoreFailureHandler(
             sp.GetRequiredService<IOptions<TokenQuotaOptions>>().Value.FailureMode,
             Logger<TokenQuotaChecker>(sp),
@@ -49,6 +52,7 @@ public static class TokenQuotaServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<StoreFailureHandler>(),
             sp.GetRequiredService<TokenQuotaMetrics>(),
+            sp.GetRequiredService<TokenQuotaTracing>(),
             Logger<TokenQuotaChecker>(sp)));
         services.TryAddSingleton<IRateLimitPolicy>(sp => new RateLimitPolicy(
             sp.GetRequiredService<IQuotaStore>(),
@@ -57,6 +61,7 @@ public static class TokenQuotaServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<StoreFailureHandler>(),
             sp.GetRequiredService<TokenQuotaMetrics>(),
+            sp.GetRequiredService<TokenQuotaTracing>(),
             Logger<RateLimitPolicy>(sp)));
         services.TryAddSingleton<IConsumptionProfileManager>(sp => new ConsumptionProfileManager(
             sp.GetRequiredService<IQuotaStore>(),

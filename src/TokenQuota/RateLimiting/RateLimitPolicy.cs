@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace TokenQuota;
@@ -10,6 +11,7 @@ internal sealed class RateLimitPolicy(
     TimeProvider timeProvider,
     StoreFailureHandler failures,
     TokenQuotaMetrics metrics,
+    TokenQuotaTracing tracing,
     ILogger<RateLimitPolicy> logger) : IRateLimitPolicy
 {
     private static readonly RateLimitDecision Unlimited = new() { IsAllowed = true, Message = string.Empty };
@@ -39,6 +41,9 @@ internal sealed class RateLimitPolicy(
         }
 
         var now = timeProvider.GetUtcNow();
+        using var activity = tracing.Start("tokenquota.acquire", userId);
+        activity?.SetTag(TokenQuotaTracing.KindTag, kind);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             // When the store reports its configuration version with each charge, the cached profiles are used
@@ -82,10 +87,18 @@ internal sealed class RateLimitPolicy(
                 version = outcome.ConfigurationVersion;
             }
 
+            metrics.StoreCallCompleted("acquire", tracing.StoreName, started);
             var decision = Decide(windows, outcome, now);
             metrics.RateDecision(kind, decision.IsAllowed ? "allowed" : "denied");
-            if (!decision.IsAllowed)
+            if (decision.IsAllowed)
             {
+                TokenQuotaTracing.Outcome(activity, "allowed");
+            }
+            else
+            {
+                var binding = BindingLimit.Of(decision.Window!.Value);
+                metrics.Refused(binding);
+                TokenQuotaTracing.Refused(activity, binding);
                 TokenQuotaLog.RateLimitDenied(logger, userId, decision.Window!.Value, decision.Limit!.Value, decision.RetryAfter);
             }
 
@@ -93,8 +106,10 @@ internal sealed class RateLimitPolicy(
         }
         catch (Exception ex) when (StoreFailureHandler.IsStoreFailure(ex))
         {
+            TokenQuotaTracing.Failed(activity, ex);
             failures.Handle(ex, isPrompt ? "acquire prompt" : "acquire config change", userId);
             metrics.RateDecision(kind, "failed_open");
+            TokenQuotaTracing.Outcome(activity, "failed_open");
             return FailedOpenDecision;
         }
     }

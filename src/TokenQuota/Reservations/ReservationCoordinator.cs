@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace TokenQuota;
@@ -9,6 +10,7 @@ internal sealed class ReservationCoordinator(
     TimeProvider timeProvider,
     StoreFailureHandler failures,
     TokenQuotaMetrics metrics,
+    TokenQuotaTracing tracing,
     ILogger logger)
 {
     public async ValueTask<QuotaReservationResult> ReserveAsync(string userId, long inputTokens, long outputTokens, QuotaReservationOptions? options, CancellationToken cancellationToken)
@@ -24,6 +26,8 @@ internal sealed class ReservationCoordinator(
         var period = QuotaPeriod.FromInstant(now);
         var reservation = new NewReservation(options.RequestId ?? Guid.CreateVersion7().ToString("N"), userId, period, inputTokens, outputTokens, now, now + options.Ttl);
         var requestIdInUse = false;
+        using var activity = tracing.Start("tokenquota.reserve", userId);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var profile = await resolver.ResolveAsync(userId, cancellationToken).ConfigureAwait(false);
@@ -47,22 +51,30 @@ internal sealed class ReservationCoordinator(
                 requestIdInUse = true;
                 throw;
             }
+            metrics.StoreCallCompleted("reserve", tracing.StoreName, started);
+            metrics.ReservationsExpired(attempt.ExpiredHoldsForgotten, tracing.StoreName);
             judged ??= TokenQuotaRules.Judge(period, profile, attempt.Totals, inputTokens, outputTokens);
             if (!attempt.Reserved)
             {
                 metrics.ReservationCompleted("denied");
+                var binding = BindingLimit.Of(judged.DeniedDimension ?? TokenDimension.Input);
+                metrics.Refused(binding);
+                TokenQuotaTracing.Refused(activity, binding);
                 return new QuotaReservationResult { Check = judged with { IsAllowed = false } };
             }
 
             metrics.ReservationCompleted("reserved");
+            TokenQuotaTracing.Outcome(activity, "reserved");
             var held = new QuotaReservation(this, reservation, failedOpen: false);
             held.ReleaseWhenCancelled(cancellationToken);
             return new QuotaReservationResult { Reservation = held, Check = judged };
         }
         catch (Exception ex) when (!requestIdInUse && StoreFailureHandler.IsStoreFailure(ex))
         {
+            TokenQuotaTracing.Failed(activity, ex);
             failures.Handle(ex, "reserve", userId);
             metrics.ReservationCompleted("failed_open");
+            TokenQuotaTracing.Outcome(activity, "failed_open");
             return new QuotaReservationResult
             {
                 Reservation = new QuotaReservation(this, reservation, failedOpen: true),
@@ -81,21 +93,27 @@ internal sealed class ReservationCoordinator(
 
     public async ValueTask<ReservationCommitOutcome> CommitAsync(QuotaReservation reservation, long inputTokens, long outputTokens, CancellationToken cancellationToken)
     {
+        using var activity = tracing.Start("tokenquota.commit", reservation.UserId);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var outcome = await store.CommitReservationAsync(
                 reservation.RequestId, reservation.UserId, reservation.Period, inputTokens, outputTokens, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            metrics.StoreCallCompleted("commit", tracing.StoreName, started);
             if (outcome != ReservationCommitOutcome.AlreadyCommitted)
             {
                 metrics.TokensRecorded(inputTokens, outputTokens);
+                metrics.EstimateJudged(reservation.EstimatedInputTokens, inputTokens, reservation.EstimatedOutputTokens, outputTokens);
             }
 
-            metrics.ReservationCompleted(outcome switch
+            var result = outcome switch
             {
                 ReservationCommitOutcome.Committed => "committed",
                 ReservationCommitOutcome.CommittedAfterExpiry => "committed_after_expiry",
                 _ => "already_committed",
-            });
+            };
+            metrics.ReservationCompleted(result);
+            TokenQuotaTracing.Outcome(activity, result);
             if (outcome == ReservationCommitOutcome.CommittedAfterExpiry)
             {
                 TokenQuotaLog.ReservationCommittedAfterExpiry(logger, reservation.RequestId, reservation.UserId);
@@ -105,22 +123,30 @@ internal sealed class ReservationCoordinator(
         }
         catch (Exception ex) when (StoreFailureHandler.IsStoreFailure(ex))
         {
+            TokenQuotaTracing.Failed(activity, ex);
             failures.Handle(ex, "commit reservation", reservation.UserId);
             metrics.ReservationCompleted("failed_open");
+            TokenQuotaTracing.Outcome(activity, "failed_open");
             return ReservationCommitOutcome.NotRecordedFailedOpen;
         }
     }
 
     public async ValueTask ReleaseAsync(QuotaReservation reservation, CancellationToken cancellationToken)
     {
+        using var activity = tracing.Start("tokenquota.release", reservation.UserId);
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            await store.ReleaseReservationAsync(reservation.RequestId, cancellationToken).ConfigureAwait(false);
+            var released = await store.ReleaseReservationAsync(reservation.RequestId, cancellationToken).ConfigureAwait(false);
+            metrics.StoreCallCompleted("release", tracing.StoreName, started);
             metrics.ReservationCompleted("released");
+            TokenQuotaTracing.Outcome(activity, released ? "released" : "not_held");
         }
         catch (Exception ex) when (StoreFailureHandler.IsStoreFailure(ex))
         {
+            TokenQuotaTracing.Failed(activity, ex);
             failures.Handle(ex, "release reservation", reservation.UserId);
+            TokenQuotaTracing.Outcome(activity, "failed_open");
         }
     }
 

@@ -12,6 +12,20 @@ namespace TokenQuota;
 public interface IQuotaStore
 {
     /// <summary>
+    /// Gets a short, stable, lower-case name of the store (<c>sqlite</c>, <c>postgresql</c>): the <c>tokenquota.store</c>
+    /// attribute of TokenQuota's spans and metrics.
+    /// </summary>
+    string StoreName { get; }
+
+    /// <summary>
+    /// Reads the schema version of the database and the version this store migrates to, <b>without</b> migrating: the
+    /// health check's probe, so it is one cheap read that also proves the database answers.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>Both versions; the database's is 0 when it has no TokenQuota schema yet.</returns>
+    Task<QuotaSchemaVersion> GetSchemaVersionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Creates or upgrades the schema. Idempotent, safe when several processes call it at once, and refuses a database
     /// migrated by a newer version with a <see cref="TokenQuotaStoreException"/>. Stores also run it on first use.
     /// </summary>
