@@ -117,6 +117,8 @@ public sealed class TokenQuotaChatClient : DelegatingChatClient
         {
             while (true)
             {
+                // The consumer resumes the stream from its own context: each step runs under the call's span again.
+                var consumer = ChatClientTracing.Enter(activity);
                 try
                 {
                     if (!await updates.MoveNextAsync().ConfigureAwait(false))
@@ -131,6 +133,10 @@ public sealed class TokenQuotaChatClient : DelegatingChatClient
                     ChatClientTracing.Failed(activity, ex, cancellationToken);
                     ended = true;
                     throw;
+                }
+                finally
+                {
+                    ChatClientTracing.Leave(activity, consumer);
                 }
 
                 yield return updates.Current;

@@ -32,6 +32,27 @@ internal static class ChatClientTracing
         return activity;
     }
 
+    /// <summary>Makes the call's span current for one step of a stream; returns what was current, for <see cref="Leave"/>.</summary>
+    public static Activity? Enter(Activity? activity)
+    {
+        var previous = Activity.Current;
+        if (activity is not null)
+        {
+            Activity.Current = activity;
+        }
+
+        return previous;
+    }
+
+    /// <summary>Gives the consumer back the span that was current before <see cref="Enter"/>.</summary>
+    public static void Leave(Activity? activity, Activity? previous)
+    {
+        if (activity is not null)
+        {
+            Activity.Current = previous;
+        }
+    }
+
     public static void Completed(Activity? activity, string? responseModel)
     {
         activity?.SetTag("gen_ai.response.model", responseModel);
