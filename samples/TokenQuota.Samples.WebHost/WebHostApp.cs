@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using TokenQuota.AspNetCore;
 
 namespace TokenQuota.Samples.WebHost;
@@ -19,6 +20,8 @@ public static class WebHostApp
         var connectionString = builder.Configuration["TokenQuota:ConnectionString"] ?? "Data Source=tokenquota-sample.db";
 
         builder.Services.AddTokenQuotas().UseSqlite(connectionString);
+        builder.Services.AddHealthChecks().AddTokenQuotaHealthChecks();
+        builder.Services.AddSingleton<InProcessMetrics>();
         builder.Services.AddProblemDetails();
         builder.Services.AddAuthorization();
         builder.Services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
@@ -36,6 +39,7 @@ public static class WebHostApp
             });
 
         var app = builder.Build();
+        app.Services.GetRequiredService<InProcessMetrics>();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseAuthentication();
@@ -91,6 +95,15 @@ public static class WebHostApp
             });
             return Results.Json(new { status = "success", users });
         }).RequireAuthorization(p => p.RequireRole("admin"));
+
+        // The quota store's health: readiness (/health, every check) and liveness (/health/live, no check: a store
+        // outage should take the instance out of rotation, not restart it).
+        app.MapHealthChecks("/health");
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+
+        // The admin panel's metrics section: the TokenQuota meter read in this process.
+        app.MapGet("/api/demo/metrics", (InProcessMetrics metrics) => Results.Json(new { status = "success", series = metrics.Snapshot() }))
+            .RequireAuthorization(p => p.RequireRole("admin"));
 
         app.MapPost("/api/chat", (ChatRequest request, CancellationToken ct) => FakeChatModel.CompleteAsync(request, ct))
             .RequireTokenQuota(ctx => FakeChatModel.Estimate(ctx.GetArgument<ChatRequest>(0)));

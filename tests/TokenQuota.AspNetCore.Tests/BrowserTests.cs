@@ -158,12 +158,29 @@ public sealed class BrowserTests
         await Assertions.Expect(user.Locator("#conversation li")).ToHaveCountAsync(2);
         await ShotAsync(user, "06-prompt-refused.png");
 
-        // A user cannot open the admin API.
+        // A user cannot open the admin API, nor the metrics.
         var forbidden = await user.APIRequest.GetAsync($"{baseUrl}/api/v1/auth/admin/consumption-profiles");
         Assert.That(forbidden.Status, Is.EqualTo(403));
+        Assert.That((await user.APIRequest.GetAsync($"{baseUrl}/api/demo/metrics")).Status, Is.EqualTo(403));
         await user.Context.CloseAsync();
 
-        foreach (var name in new[] { "01-admin-panel.png", "02-admin-panel-assigned.png", "03-widget-normal.png", "04-widget-warning.png", "05-widget-blocked.png", "06-prompt-refused.png" })
+        // --- admin: the metrics section shows the refusal by its binding limit, and the store's time per operation ---
+        var metrics = await SignInAsync("admin", "/admin.html");
+        var refusals = metrics.Locator("#metrics-table tbody tr", new() { Has = metrics.GetByRole(AriaRole.Rowheader, new() { Name = "tokenquota.refusals ({refusal})" }) });
+        await Assertions.Expect(refusals).ToHaveCountAsync(1);
+        await Assertions.Expect(refusals.Locator("td").Nth(0)).ToHaveTextAsync("tokenquota.limit.meter=input_tokens, tokenquota.limit.window=month");
+        await Assertions.Expect(refusals.Locator("td").Nth(1)).ToHaveTextAsync("1");
+        await Assertions.Expect(metrics.Locator("#metrics-table")).ToContainTextAsync("tokenquota.store.duration (s)");
+        await ShotAsync(metrics, "07-admin-metrics.png");
+        await metrics.Context.CloseAsync();
+
+        // The readiness endpoint answers for the quota store.
+        using (var http = new HttpClient())
+        {
+            Assert.That(await http.GetStringAsync($"{baseUrl}/health"), Is.EqualTo("Healthy"));
+        }
+
+        foreach (var name in new[] { "01-admin-panel.png", "02-admin-panel-assigned.png", "03-widget-normal.png", "04-widget-warning.png", "05-widget-blocked.png", "06-prompt-refused.png", "07-admin-metrics.png" })
         {
             var path = Path.Combine(screenshots, name);
             Assert.That(new FileInfo(path).Length, Is.GreaterThan(1000), path);

@@ -1,5 +1,6 @@
 // The admin panel: profiles (create, edit, delete, set default, activate/deactivate), users (profile drop-down,
-// bulk assignment) and the audit log, all through the endpoints of MapTokenQuotaEndpoints().
+// bulk assignment) and the audit log, all through the endpoints of MapTokenQuotaEndpoints(); and the sample's own
+// metrics endpoint, which reads the TokenQuota meter in the server process.
 'use strict';
 const base = '/api/v1/auth/admin';
 const auditPageSize = 10;
@@ -198,11 +199,33 @@ async function loadAudit() {
 el('audit-prev').addEventListener('click', () => { auditOffset = Math.max(0, auditOffset - auditPageSize); loadAudit().catch(fail); });
 el('audit-next').addEventListener('click', () => { auditOffset += auditPageSize; loadAudit().catch(fail); });
 
+function figure(n) { return n === null || n === undefined ? '' : Number(n).toLocaleString('en-US', { maximumFractionDigits: 6 }); }
+async function loadMetrics() {
+  const series = (await api.get('/api/demo/metrics')).series;
+  const body = el('metrics-table').querySelector('tbody');
+  body.replaceChildren();
+  for (const s of series) {
+    const row = document.createElement('tr');
+    const name = document.createElement('th');
+    name.scope = 'row';
+    name.textContent = s.unit ? `${s.instrument} (${s.unit})` : s.instrument;
+    row.append(name);
+    cell(row, s.attributes);
+    cell(row, figure(s.count));
+    cell(row, figure(s.sum));
+    cell(row, s.kind === 'histogram' ? figure(s.mean) : '');
+    cell(row, s.kind === 'histogram' ? figure(s.max) : '');
+    body.append(row);
+  }
+}
+el('metrics-refresh').addEventListener('click', () => { loadMetrics().catch(fail); });
+
 async function refreshAll() {
   await loadProfiles();
   await loadUsers();
   auditOffset = 0;
   await loadAudit();
+  await loadMetrics();
 }
 
 (async () => {
