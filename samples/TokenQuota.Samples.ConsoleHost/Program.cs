@@ -1,6 +1,6 @@
 // TokenQuota console demo: several users on the Free, Pro, Unlimited and a tiny "Demo-Tight" profile call a fake LLM,
-// each call wrapped in AcquirePromptAsync → CheckAsync → the call → RecordAsync. Refusals are printed with their
-// messages, and a status table ends the run. Run it again: it reuses the database, with fresh user ids.
+// each call wrapped in AcquirePromptAsync → ReserveAsync → the call → CommitAsync. Refusals are printed with their
+// messages; a status table and the run's estimate accuracy (read from the TokenQuota meter) end the run. Run it again: it reuses the database, with fresh user ids.
 // With --chat-client it runs the Microsoft.Extensions.AI middleware demo instead (ChatClientDemo.cs).
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,9 +8,12 @@ using Microsoft.Extensions.Logging;
 using TokenQuota;
 using TokenQuota.Samples.ConsoleHost;
 
+using var accuracy = new EstimateAccuracyReport();
 if (args.Contains("--chat-client"))
 {
     await ChatClientDemo.RunAsync();
+    Console.WriteLine();
+    accuracy.Print();
     return;
 }
 
@@ -84,6 +87,8 @@ var alice = DemoScript.Users[0].UserId(runId);
 Console.WriteLine($"GetStatusAsync(\"{alice}\") as JSON (the seed's quota-status shape):");
 Console.WriteLine(JsonSerializer.Serialize(await checker.GetStatusAsync(alice), new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine();
+accuracy.Print();
+Console.WriteLine();
 Console.WriteLine("Run it again: the database is reused, the users get new ids, and team-shared keeps adding up.");
 
 static async Task<bool> SendAsync(QuotaGuardedLlm llm, string userId, LlmRequest request)
@@ -92,7 +97,7 @@ static async Task<bool> SendAsync(QuotaGuardedLlm llm, string userId, LlmRequest
     Console.WriteLine($"  > \"{request.Prompt}\"{attachment}");
     var outcome = await llm.SendAsync(userId, request);
     Console.WriteLine(outcome.Response is { } response
-        ? $"    answered: {response.InputTokens:N0} input + {response.OutputTokens:N0} output tokens recorded"
+        ? $"    answered: {response.InputTokens:N0} input + {response.OutputTokens:N0} output tokens committed"
         : $"    REFUSED by {outcome.RefusedBy}: {outcome.Message}");
     return outcome.IsAnswered;
 }

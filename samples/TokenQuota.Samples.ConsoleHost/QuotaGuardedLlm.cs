@@ -10,8 +10,10 @@ internal sealed record PromptOutcome(LlmResponse? Response, string? RefusedBy, s
 }
 
 /// <summary>
-/// The pattern a host wraps around every LLM call:
-/// <c>AcquirePromptAsync</c> (rate limits) → <c>CheckAsync</c> (estimated tokens) → the call → <c>RecordAsync</c> (actual usage).
+/// The pattern a host wraps around every LLM call when the monthly budget is a hard cap:
+/// <c>AcquirePromptAsync</c> (rate limits) → <c>ReserveAsync</c> (holds the estimated tokens) → the call →
+/// <c>CommitAsync</c> (replaces the estimate with the actual usage). <c>CheckAsync</c> → <c>RecordAsync</c> is the same
+/// without the hold (see the README's quick start).
 /// </summary>
 internal sealed class QuotaGuardedLlm(IRateLimitPolicy rateLimits, ITokenQuotaChecker quotas, FakeLlm llm)
 {
@@ -24,19 +26,22 @@ internal sealed class QuotaGuardedLlm(IRateLimitPolicy rateLimits, ITokenQuotaCh
             return new PromptOutcome(null, "rate limit", admission.Message);
         }
 
-        // 2. Monthly token budget: would the estimated tokens still fit? Writes nothing.
+        // 2. Monthly token budget: holds the estimated tokens if they still fit, so concurrent calls judge each other.
         var estimatedInput = FakeLlm.EstimateInputTokens(request);
-        var check = await quotas.CheckAsync(userId, estimatedInput, request.MaxOutputTokens, cancellationToken);
-        if (!check.IsAllowed)
+        var reserved = await quotas.ReserveAsync(userId, estimatedInput, request.MaxOutputTokens, cancellationToken: cancellationToken);
+        if (!reserved.IsAllowed)
         {
-            return new PromptOutcome(null, "token quota", check.Message);
+            return new PromptOutcome(null, "token quota", reserved.Check.Message);
         }
+
+        // Disposing releases the hold if the call fails before the commit.
+        await using var reservation = reserved.Reservation!;
 
         // 3. The call itself.
         var response = await llm.CompleteAsync(request, cancellationToken);
 
-        // 4. Record what the provider reported, not the estimate.
-        await quotas.RecordAsync(userId, response.InputTokens, response.OutputTokens, cancellationToken);
+        // 4. Commit what the provider reported, not the estimate.
+        await reservation.CommitAsync(response.InputTokens, response.OutputTokens, cancellationToken);
         return new PromptOutcome(response, null, string.Empty);
     }
 }
