@@ -9,8 +9,11 @@ internal static class QuotaRejection
 {
     public const string Type = "https://tools.ietf.org/html/rfc6585#section-4";
 
-    /// <summary>The figures of one refusal.</summary>
-    public sealed record Figures(string Message, string LimitName, long? Limit, long? Used, long? Remaining, long? Requested, DateTimeOffset? ResetsAt, TimeSpan RetryAfter);
+    /// <summary>The figures of one refusal; <c>QuotaInfo</c> is the seed's <c>quota_info</c> of a token refusal.</summary>
+    public sealed record Figures(string Message, string LimitName, long? Limit, long? Used, long? Remaining, long? Requested, DateTimeOffset? ResetsAt, TimeSpan RetryAfter)
+    {
+        public IReadOnlyDictionary<string, long?>? QuotaInfo { get; init; }
+    }
 
     public static Figures ForTokens(QuotaCheckResult check, DateTimeOffset now)
     {
@@ -25,7 +28,19 @@ internal static class QuotaRejection
             figures.Remaining,
             figures.Requested,
             resetsAt,
-            resetsAt > now ? resetsAt - now : TimeSpan.Zero);
+            resetsAt > now ? resetsAt - now : TimeSpan.Zero)
+        {
+            // The seed's check_token_quota() shape, with the real figures of both dimensions.
+            QuotaInfo = new Dictionary<string, long?>(StringComparer.Ordinal)
+            {
+                ["input_limit"] = check.Input.Limit,
+                ["output_limit"] = check.Output.Limit,
+                ["input_used"] = check.Input.Used,
+                ["output_used"] = check.Output.Used,
+                ["input_remaining"] = check.Input.Remaining,
+                ["output_remaining"] = check.Output.Remaining,
+            },
+        };
     }
 
     public static Figures ForRate(RateLimitDecision decision)
@@ -70,6 +85,14 @@ internal static class QuotaRejection
         problem.Extensions["requested"] = figures.Requested;
         problem.Extensions["resets_at"] = figures.ResetsAt;
         problem.Extensions["retry_after_seconds"] = retrySeconds;
+
+        // The seed's 429 body was {"error": message, "quota_info": {...}}: clients written against it keep working.
+        problem.Extensions["error"] = figures.Message;
+        if (figures.QuotaInfo is { } quotaInfo)
+        {
+            problem.Extensions["quota_info"] = quotaInfo;
+        }
+
         return problem;
     }
 

@@ -35,15 +35,7 @@ public static class TokenQuotaEndpointRouteBuilderExtensions
         group.WithTags("TokenQuota");
 
         var admin = group.MapGroup("/admin");
-        if (options.AdminPolicy is { } policy)
-        {
-            admin.RequireAuthorization(policy);
-        }
-        else
-        {
-            var role = options.AdminRole;
-            admin.RequireAuthorization(p => p.RequireAuthenticatedUser().RequireRole(role));
-        }
+        admin.AddEndpointFilter(SeedAuthorizationFilter.Admin(options.AdminPolicy, options.AdminRole));
 
         var profiles = admin.MapGroup("/consumption-profiles");
         profiles.MapGet("/", (Delegate)TokenQuotaHandlers.ListProfiles);
@@ -65,7 +57,7 @@ public static class TokenQuotaEndpointRouteBuilderExtensions
         admin.MapGet("/usage/users/{userId}", (Delegate)TokenQuotaHandlers.UserUsageHistory);
         admin.MapGet("/audit-log", (Delegate)TokenQuotaHandlers.AuditLog);
 
-        group.MapGet("/user/quota-status", (Delegate)TokenQuotaHandlers.QuotaStatus).RequireAuthorization(p => p.RequireAuthenticatedUser());
+        group.MapGet("/user/quota-status", (Delegate)TokenQuotaHandlers.QuotaStatus).AddEndpointFilter(SeedAuthorizationFilter.SignedIn());
         return group;
     }
 }

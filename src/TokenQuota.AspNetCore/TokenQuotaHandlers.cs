@@ -235,7 +235,7 @@ internal static class TokenQuotaHandlers
             status = "success",
             message = profile is null
                 ? "Consumption profile unassigned successfully"
-                : $"Consumption profile assigned to {userId} successfully",
+                : $"Consumption profile assigned to {profile.Name} successfully",
             user = new { user_id = userId, consumption_profile_id = profile?.Id, consumption_profile = profile },
         });
     });

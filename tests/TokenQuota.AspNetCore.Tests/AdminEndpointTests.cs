@@ -302,7 +302,7 @@ public sealed class AdminEndpointTests
         using var assign = await host.AsAdmin(HttpMethod.Put, "/api/v1/auth/admin/users/alice/consumption-profile", new { profile_id = id });
         var json = await ApiTestHost.Json(assign);
         Assert.That(assign.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(json.GetProperty("message").GetString(), Is.EqualTo("Consumption profile assigned to alice successfully"));
+        Assert.That(json.GetProperty("message").GetString(), Is.EqualTo("Consumption profile assigned to Starter successfully"), "the seed names the profile");
         Assert.That(json.GetProperty("user").GetProperty("consumption_profile_id").GetInt64(), Is.EqualTo(id));
         Assert.That((await host.Profiles.GetEffectiveProfileAsync("alice"))!.Id, Is.EqualTo(id));
 

@@ -36,8 +36,10 @@ public sealed class AuthorizationTests
         {
             using var anonymous = await host.Client.SendAsync(host.Request(new HttpMethod(method), url, json: new { profile_id = 1, name = "X" }));
             Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), $"{method} {url}");
+            Assert.That((await ApiTestHost.Json(anonymous)).GetProperty("message").GetString(), Is.EqualTo("Authentication required. Please login."), $"{method} {url}: the seed's 401 message");
             using var user = await host.Client.SendAsync(host.Request(new HttpMethod(method), url, "alice", "user", json: new { profile_id = 1, name = "X" }));
             Assert.That(user.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), $"{method} {url}");
+            Assert.That((await ApiTestHost.Json(user)).GetProperty("message").GetString(), Is.EqualTo("Admin privileges required."), $"{method} {url}: the seed's 403 message");
         }
 
         Assert.That(await host.Profiles.ListAsync(), Is.EqualTo(before));
@@ -50,6 +52,7 @@ public sealed class AuthorizationTests
         await using var host = await ApiTestHost.StartAsync();
         using var anonymous = await host.Client.SendAsync(host.Request(HttpMethod.Get, "/api/v1/auth/user/quota-status"));
         Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That((await ApiTestHost.Json(anonymous)).GetProperty("message").GetString(), Is.EqualTo("Authentication required. Please login."));
     }
 
     [Test]

@@ -108,7 +108,7 @@ public sealed class BrowserTests
         await admin.GetByLabel("Name", new() { Exact = true }).FillAsync(string.Empty);
 
         await admin.GetByLabel("Consumption profile of Alice").SelectOptionAsync(new SelectOptionValue { Label = "Tiny" });
-        await Assertions.Expect(admin.Locator("#admin-status")).ToHaveTextAsync("Alice: Consumption profile assigned to alice successfully");
+        await Assertions.Expect(admin.Locator("#admin-status")).ToHaveTextAsync("Alice: Consumption profile assigned to Tiny successfully");
 
         // Bulk assignment: bob to Pro.
         await admin.GetByLabel("Select Bob").CheckAsync();

@@ -114,6 +114,47 @@ public sealed class EnforcementTests
     }
 
     [Test]
+    public async Task A_429_also_carries_the_seeds_error_and_quota_info_for_clients_written_against_it()
+    {
+        await using var host = await StartAsync();
+        await UseTinyProfileAsync(host, "alice", input: 1000, perHour: 2);
+        using (var ok = await host.AsUser("alice", HttpMethod.Post, "/chat-estimated/950"))
+        {
+            Assert.That(ok.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        using var tokens = await host.AsUser("alice", HttpMethod.Post, "/chat-estimated/100");
+        var json = await ApiTestHost.Json(tokens);
+        var info = json.GetProperty("quota_info");
+        Assert.Multiple(() =>
+        {
+            Assert.That(tokens.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
+            Assert.That(json.GetProperty("error").GetString(), Is.EqualTo("Input token quota exceeded. Limit: 1,000/month, Used: 950, Remaining: 50"));
+            Assert.That(info.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "input_limit", "output_limit", "input_used", "output_used", "input_remaining", "output_remaining" }));
+            Assert.That(info.GetProperty("input_limit").GetInt64(), Is.EqualTo(1000));
+            Assert.That(info.GetProperty("input_used").GetInt64(), Is.EqualTo(950));
+            Assert.That(info.GetProperty("input_remaining").GetInt64(), Is.EqualTo(50));
+            Assert.That(info.GetProperty("output_limit").GetInt64(), Is.EqualTo(1000));
+            Assert.That(json.GetProperty("detail").GetString(), Is.EqualTo(json.GetProperty("error").GetString()), "still ProblemDetails");
+        });
+
+        // A rate refusal carries the seed's error too (its quota_info belonged to token checks only).
+        using (var second = await host.AsUser("alice", HttpMethod.Post, "/chat-estimated/1"))
+        {
+            Assert.That(second.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        using var rate = await host.AsUser("alice", HttpMethod.Post, "/chat-estimated/1");
+        var rateJson = await ApiTestHost.Json(rate);
+        Assert.Multiple(() =>
+        {
+            Assert.That(rate.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
+            Assert.That(rateJson.GetProperty("error").GetString(), Does.StartWith("Hourly prompt limit exceeded (2/hour)."));
+            Assert.That(rateJson.TryGetProperty("quota_info", out _), Is.False);
+        });
+    }
+
+    [Test]
     public async Task A_rate_refusal_answers_429_and_releases_the_reserved_tokens()
     {
         await using var host = await StartAsync();
