@@ -21,6 +21,11 @@ internal static class PostgreSqlMigrator
         await connection.ExecuteAsync(new CommandDefinition(sql.LockMigration, cancellationToken: cancellationToken)).ConfigureAwait(false);
         try
         {
+            if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql.SelectIsSeedDatabase, cancellationToken: cancellationToken)).ConfigureAwait(false))
+            {
+                throw new SeedDatabaseException($"{connection.Database}/{schema}");
+            }
+
             await connection.ExecuteAsync(new CommandDefinition(sql.CreateSchema, cancellationToken: cancellationToken)).ConfigureAwait(false);
             await connection.ExecuteAsync(new CommandDefinition(sql.CreateSchemaVersionTable, cancellationToken: cancellationToken)).ConfigureAwait(false);
             var current = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql.SelectSchemaVersion, cancellationToken: cancellationToken)).ConfigureAwait(false);

@@ -37,6 +37,10 @@ internal sealed class PostgreSqlStatements
     {
         this.schema = schema;
         CreateSchema = $"CREATE SCHEMA IF NOT EXISTS {schema};";
+        SelectIsSeedDatabase = S("""
+            SELECT (to_regclass('{s}.consumption_profiles') IS NOT NULL OR to_regclass('{s}.user_token_usage') IS NOT NULL)
+               AND to_regclass('{s}.tokenquota_schema_version') IS NULL;
+            """);
         CreateSchemaVersionTable = S("""
             CREATE TABLE IF NOT EXISTS {s}.tokenquota_schema_version (
                 version     INTEGER NOT NULL PRIMARY KEY,
@@ -170,6 +174,9 @@ internal sealed class PostgreSqlStatements
     }
 
     public string CreateSchema { get; }
+
+    /// <summary>Whether the schema holds the seed's tables but no TokenQuota schema (read before anything is written).</summary>
+    public string SelectIsSeedDatabase { get; }
 
     public string CreateSchemaVersionTable { get; }
 

@@ -17,6 +17,12 @@ internal static class SqliteMigrator
 
     public static async Task MigrateAsync(SqliteConnection connection, DateTimeOffset now, string dataSource, CancellationToken cancellationToken)
     {
+        // Before anything is written: even journal_mode would change the seed's file.
+        if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(SqliteSql.SelectIsSeedDatabase, cancellationToken: cancellationToken)).ConfigureAwait(false))
+        {
+            throw new SeedDatabaseException(dataSource);
+        }
+
         // journal_mode is persistent in the file and cannot change inside a transaction.
         await connection.ExecuteAsync(new CommandDefinition(SqliteSql.EnableWal, cancellationToken: cancellationToken)).ConfigureAwait(false);
 

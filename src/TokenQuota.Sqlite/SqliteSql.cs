@@ -23,6 +23,12 @@ internal static class SqliteSql
                     THEN (SELECT COALESCE(MAX(version), 0) FROM tokenquota_schema_version) ELSE 0 END;
         """;
 
+    /// <summary>1 when the file holds the seed's tables but no TokenQuota schema (read before anything is written).</summary>
+    public const string SelectIsSeedDatabase = """
+        SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name IN ('consumption_profiles', 'user_token_usage'))
+           AND NOT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tokenquota_schema_version');
+        """;
+
     public const string InsertSchemaVersion = "INSERT INTO tokenquota_schema_version (version, description, applied_at) VALUES (@version, @description, @now);";
 
     public const string SelectConfigVersion = "SELECT value FROM tokenquota_state WHERE key = 'config_version';";

@@ -34,4 +34,21 @@ public class PostgreSqlMigrationTests : PostgresTestDatabase
             Assert.Throws<ArgumentOutOfRangeException>(() => services.AddTokenQuotas().UsePostgreSql("Host=x", o => o.CommandTimeout = TimeSpan.Zero));
         });
     }
+
+    [Test]
+    public async Task A_schema_holding_the_seed_tables_is_refused_with_the_import_command_and_nothing_is_created()
+    {
+        await ScalarAsync<int>($"CREATE SCHEMA {Schema}; CREATE TABLE {Schema}.consumption_profiles (id INTEGER PRIMARY KEY, name TEXT); SELECT 1;");
+
+        var refused = await Assert.ThrowsAsync<SeedDatabaseException>(() => BuildServices().GetRequiredService<IQuotaStore>().MigrateAsync());
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(refused!.Message, Does.Contain("tokenquota import-seed").And.Contain(Schema));
+            Assert.That(
+                await ScalarAsync<long>("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = @Schema;", new { Schema }),
+                Is.EqualTo(1),
+                "only the seed's table is there");
+        });
+    }
 }
