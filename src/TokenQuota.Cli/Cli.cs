@@ -60,6 +60,7 @@ internal static class Cli
             StatusCommand.Create(context),
             UsageCommand.Create(context),
             AuditCommand.Create(context),
+            ImportSeedCommand.Create(context),
         };
         root.HelpName = "tokenquota";
         return root;

@@ -30,7 +30,7 @@ internal sealed class PostgreSqlAdminSession(NpgsqlConnection connection, Npgsql
     }
 
     public Task<long> InsertProfileAsync(ConsumptionProfile profile, CancellationToken cancellationToken = default) =>
-        connection.ExecuteScalarAsync<long>(Write(sql.InsertProfile, ProfileParameters(profile), cancellationToken));
+        connection.ExecuteScalarAsync<long>(Write(profile.Id > 0 ? sql.InsertProfileWithId : sql.InsertProfile, ProfileParameters(profile), cancellationToken));
 
     public Task UpdateProfileAsync(ConsumptionProfile profile, CancellationToken cancellationToken = default) =>
         connection.ExecuteAsync(Write(sql.UpdateProfile, ProfileParameters(profile), cancellationToken));
@@ -72,6 +72,17 @@ internal sealed class PostgreSqlAdminSession(NpgsqlConnection connection, Npgsql
             sql.InsertAudit,
             new { occurredAt = entry.OccurredAt.ToUnixTimeMilliseconds(), actor = entry.Actor, action = entry.Action, target = entry.Target, before = entry.Before, after = entry.After },
             cancellationToken));
+    }
+
+    public async Task<bool> MergeUsageAsync(
+        string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset firstUsageAt, DateTimeOffset lastUsageAt,
+        CancellationToken cancellationToken = default)
+    {
+        var parameters = UsageMergeRow.From(userId, period, inputTokens, outputTokens, firstUsageAt, lastUsageAt);
+        // Only a merge that changed a row counts as a write: a repeated import must leave the configuration version alone.
+        var changed = await connection.ExecuteAsync(Read(sql.MergeUsage, parameters, cancellationToken)).ConfigureAwait(false) > 0;
+        HasWrites |= changed;
+        return changed;
     }
 
     private static object ProfileParameters(ConsumptionProfile profile)

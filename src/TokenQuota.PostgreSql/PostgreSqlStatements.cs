@@ -63,6 +63,28 @@ internal sealed class PostgreSqlStatements
                  @InputTokensPerMonth, @OutputTokensPerMonth, @IsDefault, @IsActive, @CreatedAt, @UpdatedAt)
             RETURNING id;
             """);
+        InsertProfileWithId = S("""
+            INSERT INTO {s}.consumption_profiles
+                (id, name, description, prompts_per_hour, prompts_per_day, config_changes_per_hour,
+                 input_tokens_per_month, output_tokens_per_month, is_default, is_active, created_at, updated_at)
+            VALUES (@Id, @Name, @Description, @PromptsPerHour, @PromptsPerDay, @ConfigChangesPerHour,
+                 @InputTokensPerMonth, @OutputTokensPerMonth, @IsDefault, @IsActive, @CreatedAt, @UpdatedAt)
+            RETURNING id;
+            SELECT setval(pg_get_serial_sequence('{s}.consumption_profiles', 'id'), (SELECT MAX(id) FROM {s}.consumption_profiles));
+            """);
+        MergeUsage = S("""
+            INSERT INTO {s}.user_token_usage AS u
+                (user_id, period, input_tokens_used, output_tokens_used, total_tokens_used, first_usage_at, last_usage_at)
+            VALUES (@UserId, @Period, @Input, @Output, @Input + @Output, @First, @Last)
+            ON CONFLICT (user_id, period) DO UPDATE SET
+                input_tokens_used  = GREATEST(u.input_tokens_used, EXCLUDED.input_tokens_used),
+                output_tokens_used = GREATEST(u.output_tokens_used, EXCLUDED.output_tokens_used),
+                total_tokens_used  = GREATEST(u.input_tokens_used, EXCLUDED.input_tokens_used) + GREATEST(u.output_tokens_used, EXCLUDED.output_tokens_used),
+                first_usage_at     = LEAST(u.first_usage_at, EXCLUDED.first_usage_at),
+                last_usage_at      = GREATEST(u.last_usage_at, EXCLUDED.last_usage_at)
+            WHERE u.input_tokens_used < EXCLUDED.input_tokens_used OR u.output_tokens_used < EXCLUDED.output_tokens_used
+               OR u.first_usage_at > EXCLUDED.first_usage_at OR u.last_usage_at < EXCLUDED.last_usage_at;
+            """);
         UpdateProfile = S("""
             UPDATE {s}.consumption_profiles SET
                 name = @Name, description = @Description, prompts_per_hour = @PromptsPerHour, prompts_per_day = @PromptsPerDay,
@@ -179,6 +201,12 @@ internal sealed class PostgreSqlStatements
     public string SelectIsSeedDatabase { get; }
 
     public string CreateSchemaVersionTable { get; }
+
+    /// <summary>Inserts a profile keeping its id, then moves the identity past it so later new ids stay free.</summary>
+    public string InsertProfileWithId { get; }
+
+    /// <summary>Merges a usage row carried over from another installation; no row changes when it adds nothing.</summary>
+    public string MergeUsage { get; }
 
     public string SelectSchemaVersion { get; }
 

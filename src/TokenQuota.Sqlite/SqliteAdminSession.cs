@@ -77,6 +77,17 @@ internal sealed class SqliteAdminSession(SqliteConnection connection, SqliteTran
         }
     }
 
+    public async Task<bool> MergeUsageAsync(
+        string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset firstUsageAt, DateTimeOffset lastUsageAt,
+        CancellationToken cancellationToken = default)
+    {
+        var parameters = UsageMergeRow.From(userId, period, inputTokens, outputTokens, firstUsageAt, lastUsageAt);
+        // Only a merge that changed a row counts as a write: a repeated import must leave the configuration version alone.
+        var changed = await connection.ExecuteAsync(Command(SqliteSql.MergeUsage, parameters, cancellationToken)).ConfigureAwait(false) > 0;
+        HasWrites |= changed;
+        return changed;
+    }
+
     public async Task<IReadOnlyList<string>> GetKnownUnassignedUsersAsync(CancellationToken cancellationToken = default) =>
         (await connection.QueryAsync<string>(Command(SqliteSql.SelectKnownUnassignedUsers, null, cancellationToken)).ConfigureAwait(false)).ToArray();
 

@@ -49,10 +49,10 @@ internal static class SqliteSql
 
     public const string InsertProfile = """
         INSERT INTO consumption_profiles
-            (name, description, prompts_per_hour, prompts_per_day, config_changes_per_hour,
+            (id, name, description, prompts_per_hour, prompts_per_day, config_changes_per_hour,
              input_tokens_per_month, output_tokens_per_month, is_default, is_active, created_at, updated_at)
         VALUES
-            (@Name, @Description, @PromptsPerHour, @PromptsPerDay, @ConfigChangesPerHour,
+            (NULLIF(@Id, 0), @Name, @Description, @PromptsPerHour, @PromptsPerDay, @ConfigChangesPerHour,
              @InputTokensPerMonth, @OutputTokensPerMonth, @IsDefault, @IsActive, @CreatedAt, @UpdatedAt)
         RETURNING id;
         """;
@@ -201,6 +201,21 @@ internal static class SqliteSql
     /// <c>RETURNING</c> costs a statement journal inside a batch, once per user and period.
     /// </summary>
     public const string AddUsageReturningRowId = AddUsageStatement + " RETURNING id;";
+
+    /// <summary>Merges a usage row carried over from another installation (see <c>IQuotaAdminSession.MergeUsageAsync</c>); no row changes when it adds nothing.</summary>
+    public const string MergeUsage = """
+        INSERT INTO user_token_usage
+            (user_id, period, input_tokens_used, output_tokens_used, total_tokens_used, first_usage_at, last_usage_at)
+        VALUES (@UserId, @Period, @Input, @Output, @Input + @Output, @First, @Last)
+        ON CONFLICT (user_id, period) DO UPDATE SET
+            input_tokens_used  = MAX(input_tokens_used, excluded.input_tokens_used),
+            output_tokens_used = MAX(output_tokens_used, excluded.output_tokens_used),
+            total_tokens_used  = MAX(input_tokens_used, excluded.input_tokens_used) + MAX(output_tokens_used, excluded.output_tokens_used),
+            first_usage_at     = MIN(first_usage_at, excluded.first_usage_at),
+            last_usage_at      = MAX(last_usage_at, excluded.last_usage_at)
+        WHERE input_tokens_used < excluded.input_tokens_used OR output_tokens_used < excluded.output_tokens_used
+           OR first_usage_at > excluded.first_usage_at OR last_usage_at < excluded.last_usage_at;
+        """;
 
     private const string AddUsageStatement = """
         INSERT INTO user_token_usage

@@ -13,7 +13,7 @@ public sealed class SeedDatabaseException : TokenQuotaStoreException
         : base(
             $"The database '{database}' holds the tables of the original consumption-profiles feature (consumption_profiles, user_token_usage) " +
             "but no TokenQuota schema, so TokenQuota will not use it; nothing was changed. Point the store at a new database and carry this one over with " +
-            $"'tokenquota import-seed --from {database} --connection <the new database>'.")
+            $"'tokenquota import-seed --from {database} --db <the new database>'.")
     {
         Database = database;
     }

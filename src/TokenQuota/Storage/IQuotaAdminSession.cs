@@ -20,10 +20,15 @@ public interface IQuotaAdminSession
     /// <returns>The profile, or <see langword="null"/>.</returns>
     Task<ConsumptionProfile?> GetProfileAsync(long profileId, CancellationToken cancellationToken = default);
 
-    /// <summary>Inserts a profile (its <see cref="ConsumptionProfile.Id"/> and <see cref="ConsumptionProfile.UserCount"/> are ignored).</summary>
+    /// <summary>
+    /// Inserts a profile (its <see cref="ConsumptionProfile.UserCount"/> is ignored). An <see cref="ConsumptionProfile.Id"/>
+    /// of 0 asks the store for a new id; a positive one, which the caller has checked is free (an import keeping the ids
+    /// of another installation), is kept by the built-in stores, and later new ids continue after it. A store that
+    /// cannot keep it returns the id it chose instead.
+    /// </summary>
     /// <param name="profile">The profile to insert.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The new profile id.</returns>
+    /// <returns>The profile's id.</returns>
     Task<long> InsertProfileAsync(ConsumptionProfile profile, CancellationToken cancellationToken = default);
 
     /// <summary>Overwrites every stored field of the profile with <paramref name="profile"/>'s id.</summary>
@@ -62,6 +67,26 @@ public interface IQuotaAdminSession
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when written.</returns>
     Task SetAssignmentAsync(string userId, long? profileId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Merges a usage row carried over from another installation into the user's usage of <paramref name="period"/>:
+    /// each counter becomes the larger of the stored and the given value, the first use the earlier and the last use the
+    /// later of the two. Taking the larger value, never the sum, makes a repeated import change nothing. The default
+    /// implementation is for a store that cannot merge, and refuses.
+    /// </summary>
+    /// <param name="userId">The user id (validated).</param>
+    /// <param name="period">The calendar month.</param>
+    /// <param name="inputTokens">The input tokens used (non-negative).</param>
+    /// <param name="outputTokens">The output tokens used (non-negative).</param>
+    /// <param name="firstUsageAt">The first use in the period.</param>
+    /// <param name="lastUsageAt">The last use in the period.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><see langword="true"/> when the stored row was inserted or changed.</returns>
+    /// <exception cref="NotSupportedException">The store cannot merge usage.</exception>
+    Task<bool> MergeUsageAsync(
+        string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset firstUsageAt, DateTimeOffset lastUsageAt,
+        CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"The store ({GetType().Name}) cannot merge usage carried over from another installation.");
 
     /// <summary>Appends an entry to the audit log.</summary>
     /// <param name="entry">The entry.</param>

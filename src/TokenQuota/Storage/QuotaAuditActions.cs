@@ -32,4 +32,7 @@ public static class QuotaAuditActions
 
     /// <summary>The assign-Unlimited maintenance step ran.</summary>
     public const string AssignUnlimitedMaintenance = "maintenance.assign_unlimited";
+
+    /// <summary>An installation of the original consumption-profiles feature was imported (<c>tokenquota import-seed</c>).</summary>
+    public const string SeedImported = "maintenance.import_seed";
 }
