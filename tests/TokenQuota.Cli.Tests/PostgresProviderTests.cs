@@ -1,4 +1,5 @@
 using Npgsql;
+using TokenQuota.Testing;
 
 namespace TokenQuota.Cli.Tests;
 
@@ -60,6 +61,47 @@ public class PostgresProviderTests : CliTestBase
         {
             Assert.That(result.ExitCode, Is.EqualTo(1));
             Assert.That(result.Err, Does.Contain("Bad;Schema"));
+        });
+    }
+
+    [Test]
+    public async Task A_seed_installation_is_imported_into_a_postgres_schema_idempotently_and_new_ids_continue_after_the_seeds()
+    {
+        var seedPath = Path.Combine(Folder, "tda_auth.db");
+        SeedDatabase.Create(seedPath)
+            .Profile(5, "pro", 300, 3000, 30, 700_000, 350_000)
+            .Profile(9, "Team", 400, 4000, 40, null, null, isDefault: null)
+            .User("u-alice", "alice", 9)
+            .User("u-carol", "carol", 42)
+            .Usage("u-alice", "2026-12", 1_000, 500, "2026-12-01 10:00:00.000000", "2026-12-02 11:30:00.250000");
+        string[] pg = ["--provider", "postgres", "--db", connectionString, "--schema", schema];
+
+        var first = (await RunOkAsync(["import-seed", "--from", seedPath, "--json", .. pg])).Json();
+        var second = (await RunOkAsync(["import-seed", "--from", seedPath, "--json", .. pg])).Json();
+        await RunOkAsync(["profiles", "create", "--name", "After", .. pg]);
+        var alice = (await RunOkAsync(["status", "u-alice", "--json", .. pg])).Json();
+
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        async Task<object?> ScalarAsync(string sql)
+        {
+            await using var command = new NpgsqlCommand(sql.Replace("{s}", schema, StringComparison.Ordinal), connection);
+            return await command.ExecuteScalarAsync();
+        }
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(first.GetProperty("changed").GetBoolean(), Is.True);
+            Assert.That(second.GetProperty("changed").GetBoolean(), Is.False, second.ToString());
+            Assert.That(await ScalarAsync("SELECT id FROM {s}.consumption_profiles WHERE name = 'pro (5)';"), Is.EqualTo(5L));
+            Assert.That(await ScalarAsync("SELECT id FROM {s}.consumption_profiles WHERE name = 'Team';"), Is.EqualTo(9L));
+            Assert.That(await ScalarAsync("SELECT id FROM {s}.consumption_profiles WHERE name = 'After';"), Is.EqualTo(10L), "the identity moved past the kept ids");
+            Assert.That(await ScalarAsync("SELECT profile_id FROM {s}.tokenquota_assignments WHERE user_id = 'u-alice';"), Is.EqualTo(9L));
+            Assert.That(await ScalarAsync("SELECT COUNT(*) FROM {s}.tokenquota_assignments WHERE user_id = 'u-carol';"), Is.EqualTo(0L));
+            Assert.That(
+                await ScalarAsync("SELECT last_usage_at FROM {s}.user_token_usage WHERE user_id = 'u-alice' AND period = '2026-12';"),
+                Is.EqualTo(new DateTimeOffset(2026, 12, 2, 11, 30, 0, 250, TimeSpan.Zero).ToUnixTimeMilliseconds()));
+            Assert.That(alice.GetProperty("profile_name").GetString(), Is.EqualTo("Team"));
         });
     }
 }
