@@ -125,9 +125,32 @@ public sealed partial class PostgreSqlQuotaStore
     public async ValueTask<bool> ReleaseReservationAsync(string requestId, CancellationToken cancellationToken = default) =>
         await RunAsync(c => c.ExecuteAsync(Command(sql.ReleaseReservation, new { requestId }, null, cancellationToken)), cancellationToken).ConfigureAwait(false) > 0;
 
-    /// <summary>Runs one retention pass now (the background pass runs every <see cref="CommittedReservationRetention.Interval"/>).</summary>
-    /// <returns>The number of committed reservations forgotten.</returns>
+    /// <summary>Runs one retention pass now (the background pass runs every <see cref="ReservationRetention.Interval"/>).</summary>
+    /// <returns>The number of committed reservations forgotten (the pass also sweeps expired holds).</returns>
     internal Task<int> PurgeCommittedReservationsAsync() => retention.RunAsync();
+
+    /// <summary>Told how many expired holds each background sweep batch forgot (wired to the expired-reservations metric).</summary>
+    internal Action<int>? ExpiredHoldsSwept { get; set; }
+
+    /// <summary>
+    /// The background sweep: each user's expired holds are forgotten in that user's own transaction under the user's
+    /// lock, exactly as a reservation of the user does, so it never races one.
+    /// </summary>
+    private async ValueTask<ExpiredHoldsSweep> SweepExpiredHoldsAsync(long nowMs, int limit, CancellationToken cancellationToken)
+    {
+        var users = (await RunAsync(c => c.QueryAsync<string>(Command(sql.SelectUsersWithExpiredHolds, new { now = nowMs, limit }, null, cancellationToken)), cancellationToken).ConfigureAwait(false)).ToArray();
+        var holds = 0;
+        foreach (var userId in users)
+        {
+            holds += await InUserTransactionAsync(userId, async (c, t) =>
+            {
+                var forgotten = await c.ExecuteScalarAsync<int>(Command(sql.PurgeExpiredHolds, new { userId, now = nowMs }, t, cancellationToken)).ConfigureAwait(false);
+                return (true, forgotten);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new ExpiredHoldsSweep(users.Length, holds);
+    }
 
     private static NpgsqlBatchCommand Batched(string statement, params ReadOnlySpan<(string Name, object Value)> parameters)
     {

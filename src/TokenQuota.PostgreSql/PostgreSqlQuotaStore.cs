@@ -22,7 +22,7 @@ public sealed partial class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable
     private readonly PostgreSqlUsageReader reader;
     private readonly TimeProvider timeProvider;
     private readonly MigrationGate migration = new();
-    private readonly CommittedReservationRetention retention;
+    private readonly ReservationRetention retention;
 
     /// <summary>Creates the store. Nothing is opened until first use.</summary>
     /// <param name="options">The options; validated here.</param>
@@ -51,9 +51,11 @@ public sealed partial class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable
         dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         sql = new PostgreSqlStatements(options.Schema);
         usage = new PostgreSqlUsageCommands(options.Schema);
-        retention = new CommittedReservationRetention(
+        retention = new ReservationRetention(
             this.timeProvider,
-            async (cutoff, limit, ct) => await RunAsync(c => c.ExecuteAsync(Command(sql.PurgeCommittedReservations, new { cutoff, limit }, null, ct)), ct).ConfigureAwait(false));
+            async (cutoff, limit, ct) => await RunAsync(c => c.ExecuteAsync(Command(sql.PurgeCommittedReservations, new { cutoff, limit }, null, ct)), ct).ConfigureAwait(false),
+            SweepExpiredHoldsAsync,
+            holds => ExpiredHoldsSwept?.Invoke(holds));
         writer = new PostgreSqlGroupCommitWriter(dataSource, usage);
         reader = new PostgreSqlUsageReader(dataSource, usage);
     }

@@ -187,6 +187,7 @@ internal sealed class PostgreSqlStatements
             UPDATE {s}.tokenquota_reserved_totals AS t SET input_tokens = t.input_tokens - r.input_tokens, output_tokens = t.output_tokens - r.output_tokens
             FROM released AS r WHERE t.user_id = r.user_id AND t.period = r.period;
             """);
+        SelectUsersWithExpiredHolds = S("SELECT DISTINCT user_id FROM {s}.tokenquota_reservations WHERE state = 'held' AND expires_at <= @now LIMIT @limit;");
         PurgeCommittedReservations = S("""
             DELETE FROM {s}.tokenquota_reservations WHERE request_id IN (
                 SELECT request_id FROM {s}.tokenquota_reservations
@@ -286,6 +287,9 @@ internal sealed class PostgreSqlStatements
     public string ReleaseReservation { get; }
 
     public string PurgeCommittedReservations { get; }
+
+    /// <summary>Up to @limit users with holds expired at @now, for the background sweep.</summary>
+    public string SelectUsersWithExpiredHolds { get; }
 
     /// <summary>The migration script with the schema and time filled in.</summary>
     public string Migration(string template, long nowMs) =>

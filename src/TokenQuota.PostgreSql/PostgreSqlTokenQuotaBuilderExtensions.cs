@@ -24,7 +24,13 @@ public static class PostgreSqlTokenQuotaBuilderExtensions
         var options = new PostgreSqlQuotaStoreOptions { ConnectionString = connectionString };
         configure?.Invoke(options);
         options.Validate();
-        builder.Services.Replace(ServiceDescriptor.Singleton<IQuotaStore>(sp => new PostgreSqlQuotaStore(options, sp.GetService<TimeProvider>())));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IQuotaStore>(sp =>
+        {
+            var metrics = sp.GetRequiredService<TokenQuotaMetrics>();
+            var store = new PostgreSqlQuotaStore(options, sp.GetService<TimeProvider>());
+            store.ExpiredHoldsSwept = holds => metrics.ReservationsExpired(holds, store.StoreName);
+            return store;
+        }));
         return builder;
     }
 }

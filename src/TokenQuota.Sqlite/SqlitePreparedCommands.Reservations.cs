@@ -1,3 +1,5 @@
+using TokenQuota.Storage;
+
 namespace TokenQuota.Sqlite;
 
 // The reservation statements of the writer connection: holds, their reserved totals, commits and retention.
@@ -13,6 +15,7 @@ internal sealed partial class SqlitePreparedCommands
     private SqliteRawStatement? takeBackHold;
     private SqliteRawStatement? deleteHold;
     private SqliteRawStatement? purgeCommittedReservations;
+    private SqliteRawStatement? selectUsersWithExpiredHolds;
 
     /// <summary>Lazy TTL: forgets the user's expired holds and takes their estimates back from the reserved totals.</summary>
     /// <returns>The number of holds forgotten.</returns>
@@ -26,6 +29,34 @@ internal sealed partial class SqlitePreparedCommands
         delete.Bind(1, userId);
         delete.Bind(2, nowMs);
         return delete.Execute();
+    }
+
+    /// <summary>The background sweep: forgets the expired holds of up to <paramref name="limit"/> users, as each one's own reservation would.</summary>
+    public ExpiredHoldsSweep SweepExpiredHolds(long nowMs, int limit)
+    {
+        var select = Raw(ref selectUsersWithExpiredHolds, SqliteSql.SelectUsersWithExpiredHolds, "@now", "@limit");
+        select.Bind(1, nowMs);
+        select.Bind(2, limit);
+        var users = new List<string>();
+        try
+        {
+            while (select.Step())
+            {
+                users.Add(select.Text(0));
+            }
+        }
+        finally
+        {
+            select.Reset();
+        }
+
+        var holds = 0;
+        foreach (var userId in users)
+        {
+            holds += PurgeExpiredHolds(userId, nowMs);
+        }
+
+        return new ExpiredHoldsSweep(users.Count, holds);
     }
 
     /// <summary>Stores a new hold and adds its estimate to the user's reserved total.</summary>

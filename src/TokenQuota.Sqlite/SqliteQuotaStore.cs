@@ -23,7 +23,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     private readonly SqliteReaderPool readers;
     private readonly SqliteGroupCommitWriter writer;
     private readonly MigrationGate migration = new();
-    private readonly CommittedReservationRetention retention;
+    private readonly ReservationRetention retention;
 
     /// <summary>Creates the store. Nothing is opened until first use.</summary>
     /// <param name="options">The options; validated here.</param>
@@ -38,9 +38,11 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
         connections = new SqliteConnectionFactory(options);
         readers = new SqliteReaderPool(connections);
         writer = new SqliteGroupCommitWriter(connections, readers.Clear);
-        retention = new CommittedReservationRetention(
+        retention = new ReservationRetention(
             this.timeProvider,
-            (cutoff, limit, ct) => WriteAsync((cutoff, limit), static (c, s) => c.PurgeCommittedReservations(s.cutoff, s.limit), SqliteWriteKind.Statement, ct));
+            (cutoff, limit, ct) => WriteAsync((cutoff, limit), static (c, s) => c.PurgeCommittedReservations(s.cutoff, s.limit), SqliteWriteKind.Statement, ct),
+            (now, limit, ct) => WriteAsync((now, limit), static (c, s) => c.SweepExpiredHolds(s.now, s.limit), SqliteWriteKind.Statement, ct),
+            holds => ExpiredHoldsSwept?.Invoke(holds));
     }
 
     /// <summary>Gets the newest schema version this store knows.</summary>
@@ -141,7 +143,10 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     public ValueTask<bool> ReleaseReservationAsync(string requestId, CancellationToken cancellationToken = default) =>
         WriteAsync(requestId, static (c, id) => c.ReleaseHold(id), SqliteWriteKind.Transaction, cancellationToken);
 
-    /// <summary>Runs one retention pass now (the background pass runs every <see cref="CommittedReservationRetention.Interval"/>).</summary>
+    /// <summary>Told how many expired holds each background sweep batch forgot (wired to the expired-reservations metric).</summary>
+    internal Action<int>? ExpiredHoldsSwept { get; set; }
+
+    /// <summary>Runs one retention pass now (the background pass runs every <see cref="ReservationRetention.Interval"/>).</summary>
     /// <returns>The number of committed reservations forgotten.</returns>
     internal Task<int> PurgeCommittedReservationsAsync() => retention.RunAsync();
 

@@ -120,6 +120,9 @@ internal static class SqliteSql
                       WHERE r.user_id = @userId AND r.state = 'held' AND r.expires_at <= @now AND r.period = t.period);
         """;
 
+    /// <summary>Up to @limit users with holds expired at @now, for the background sweep.</summary>
+    public const string SelectUsersWithExpiredHolds = "SELECT DISTINCT user_id FROM tokenquota_reservations WHERE state = 'held' AND expires_at <= @now LIMIT @limit;";
+
     /// <summary>Lazy TTL, second half: forgets the user's expired holds (after <see cref="TakeBackExpiredHolds"/>).</summary>
     public const string DeleteExpiredHolds = "DELETE FROM tokenquota_reservations WHERE user_id = @userId AND state = 'held' AND expires_at <= @now;";
 

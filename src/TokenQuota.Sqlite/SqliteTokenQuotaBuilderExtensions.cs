@@ -23,7 +23,13 @@ public static class SqliteTokenQuotaBuilderExtensions
         var options = new SqliteQuotaStoreOptions { ConnectionString = connectionString };
         configure?.Invoke(options);
         options.Validate();
-        builder.Services.Replace(ServiceDescriptor.Singleton<IQuotaStore>(sp => new SqliteQuotaStore(options, sp.GetService<TimeProvider>())));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IQuotaStore>(sp =>
+        {
+            var metrics = sp.GetRequiredService<TokenQuotaMetrics>();
+            var store = new SqliteQuotaStore(options, sp.GetService<TimeProvider>());
+            store.ExpiredHoldsSwept = holds => metrics.ReservationsExpired(holds, store.StoreName);
+            return store;
+        }));
         return builder;
     }
 }

@@ -24,7 +24,7 @@ public class ReservationRetentionTests<TBackend> : StoreContractTest<TBackend>
         await recent.Reservation!.CommitAsync(80, 8);
         var held = await s.Checker.ReserveAsync("u", 100, 10, new QuotaReservationOptions { RequestId = "held", Ttl = QuotaReservationOptions.MaxTtl });
 
-        Clock.Advance(CommittedReservationRetention.KeptFor - TimeSpan.FromHours(1) - TimeSpan.FromMilliseconds(1));
+        Clock.Advance(ReservationRetention.KeptFor - TimeSpan.FromHours(1) - TimeSpan.FromMilliseconds(1));
         await PurgeAsync(s.Store);
         var keptTooEarly = Scalar<long>("SELECT COUNT(*) FROM tokenquota_reservations WHERE request_id = 'old';");
         Clock.Advance(TimeSpan.FromMilliseconds(1));
@@ -48,14 +48,14 @@ public class ReservationRetentionTests<TBackend> : StoreContractTest<TBackend>
     public async Task ARetentionPassForgetsEveryOldCommitOfManyUsers()
     {
         var s = await StartAsync();
-        var count = CommittedReservationRetention.BatchSize + 7;
+        var count = ReservationRetention.BatchSize + 7;
         for (var i = 0; i < count; i++)
         {
             var r = await s.Checker.ReserveAsync($"user-{i % 10}", 1, 1);
             await r.Reservation!.CommitAsync(1, 1);
         }
 
-        Clock.Advance(CommittedReservationRetention.KeptFor);
+        Clock.Advance(ReservationRetention.KeptFor);
         await PurgeAsync(s.Store);
 
         Assert.That(Scalar<long>("SELECT COUNT(*) FROM tokenquota_reservations;"), Is.Zero);
@@ -68,9 +68,9 @@ public class ReservationRetentionTests<TBackend> : StoreContractTest<TBackend>
         var r = await s.Checker.ReserveAsync("u", 10, 1);
         await r.Reservation!.CommitAsync(10, 1);
 
-        Clock.Advance(CommittedReservationRetention.KeptFor - CommittedReservationRetention.Interval);
+        Clock.Advance(ReservationRetention.KeptFor - ReservationRetention.Interval);
         var keptBeforeThePeriod = Scalar<long>("SELECT COUNT(*) FROM tokenquota_reservations;");
-        Clock.Advance(CommittedReservationRetention.Interval);
+        Clock.Advance(ReservationRetention.Interval);
         for (var i = 0; i < 500 && Scalar<long>("SELECT COUNT(*) FROM tokenquota_reservations;") > 0; i++)
         {
             await Task.Delay(10);
@@ -123,6 +123,35 @@ public class ReservationRetentionTests<TBackend> : StoreContractTest<TBackend>
         var held = Rows("SELECT user_id, period, SUM(input_tokens) AS i, SUM(output_tokens) AS o FROM tokenquota_reservations WHERE state = 'held' GROUP BY user_id, period HAVING SUM(input_tokens) <> 0 OR SUM(output_tokens) <> 0 ORDER BY user_id, period;")
             .Select(r => $"{r["user_id"]} {r["period"]} {r["i"]} {r["o"]}");
         Assert.That(totals, Is.EqualTo(held));
+    }
+
+    [Test]
+    public async Task ARetentionPassSweepsTheExpiredHoldsOfIdleUsersAndKeepsLiveHoldsAndTheTotalsExact()
+    {
+        var s = await StartAsync();
+        for (var i = 0; i < ReservationRetention.BatchSize + 3; i++)
+        {
+            await s.Checker.ReserveAsync($"idle-{i}", 10, 5, new QuotaReservationOptions { Ttl = TimeSpan.FromMinutes(1) });
+        }
+
+        await s.Checker.ReserveAsync("idle-0", 7, 3, new QuotaReservationOptions { Ttl = TimeSpan.FromMinutes(1) });
+        var live = await s.Checker.ReserveAsync("busy", 20, 10, new QuotaReservationOptions { RequestId = "live", Ttl = TimeSpan.FromMinutes(10) });
+        Clock.Advance(TimeSpan.FromMinutes(2));
+
+        await PurgeAsync(s.Store);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(Rows("SELECT request_id FROM tokenquota_reservations;").Select(r => r["request_id"]), Is.EqualTo(new[] { "live" }));
+            Assert.That(
+                Rows("SELECT user_id, input_tokens, output_tokens FROM tokenquota_reserved_totals WHERE input_tokens <> 0 OR output_tokens <> 0;")
+                    .Select(r => $"{r["user_id"]} {r["input_tokens"]} {r["output_tokens"]}"),
+                Is.EqualTo(new[] { "busy 20 10" }),
+                "every expired estimate was taken back, in batches of users, and the live one kept");
+            Assert.That((await s.Checker.GetStatusAsync("idle-0")).InputTokens.Reserved, Is.Zero);
+            Assert.That((await s.Checker.GetStatusAsync("busy")).InputTokens.Reserved, Is.EqualTo(20));
+        });
+        await live.Reservation!.CommitAsync(20, 10);
     }
 
     private static Task<int> PurgeAsync(IQuotaStore store) => store switch

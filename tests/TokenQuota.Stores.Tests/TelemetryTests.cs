@@ -157,6 +157,27 @@ public class TelemetryTests<TBackend> : StoreContractTest<TBackend>
     }
 
     [Test]
+    public async Task ExpiredHoldsOfAUserWhoNeverReservesAgainAreSweptAndCountedByTheRetentionPass()
+    {
+        var services = await StartMeteredAsync();
+        using var expired = new MetricCollector<long>(services.Provider.GetRequiredService<IMeterFactory>(), TokenQuotaDiagnostics.MeterName, TokenQuotaDiagnostics.ExpiredReservationsInstrument);
+        await services.Checker.ReserveAsync("idle-1", 10, 10, new QuotaReservationOptions { Ttl = TimeSpan.FromMinutes(1) });
+        await services.Checker.ReserveAsync("idle-2", 10, 10, new QuotaReservationOptions { Ttl = TimeSpan.FromMinutes(1) });
+        await services.Checker.ReserveAsync("idle-2", 10, 10, new QuotaReservationOptions { Ttl = TimeSpan.FromMinutes(1) });
+
+        Clock.Advance(TimeSpan.FromMinutes(2));
+        await (services.Store switch
+        {
+            TokenQuota.Sqlite.SqliteQuotaStore sqlite => sqlite.PurgeCommittedReservationsAsync(),
+            TokenQuota.PostgreSql.PostgreSqlQuotaStore postgres => postgres.PurgeCommittedReservationsAsync(),
+            _ => throw new NotSupportedException(),
+        });
+
+        Assert.That(expired.GetMeasurementSnapshot().Sum(m => m.Value), Is.EqualTo(3));
+        Assert.That(expired.GetMeasurementSnapshot().Select(m => m.Tags["tokenquota.store"]), Is.All.EqualTo(StoreName));
+    }
+
+    [Test]
     public async Task TheStoreTimeOfEveryOperationIsRecordedByOperationAndStore()
     {
         var services = await StartMeteredAsync();

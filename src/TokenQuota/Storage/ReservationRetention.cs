@@ -1,17 +1,19 @@
 namespace TokenQuota.Storage;
 
 /// <summary>
-/// Forgets committed reservations once they are older than <see cref="KeptFor"/>, in the background: a timer starts a
-/// pass every <see cref="Interval"/>, and a pass deletes the old rows in batches of <see cref="BatchSize"/> through the
-/// store's index of committed rows by commit time, so no caller's reservation pays for the user's history.
+/// Keeps the reservation table small, in the background: a timer starts a pass every <see cref="Interval"/>. A pass
+/// forgets committed reservations older than <see cref="KeptFor"/>, in batches of <see cref="BatchSize"/> through the
+/// store's index of committed rows by commit time, so no caller's reservation pays for the user's history; then it
+/// sweeps the expired holds of users who have not reserved since (a reservation only forgets its own user's), taking
+/// their estimates back from the reserved totals, <see cref="BatchSize"/> users at a time.
 /// </summary>
 /// <remarks>
 /// A committed row is what makes a retried commit idempotent: it is kept as long as a reservation may live
 /// (<see cref="QuotaReservationOptions.MaxTtl"/>), so a retry that comes while the reservation could still have been
-/// committed is always recognised. A failed pass changes nothing that matters to quotas (old rows only stay longer);
-/// the next pass retries it.
+/// committed is always recognised. Reads already leave expired holds out, so sweeping them changes no figure anyone
+/// sees. A failed pass changes nothing that matters to quotas (old rows only stay longer); the next pass retries it.
 /// </remarks>
-internal sealed class CommittedReservationRetention : IDisposable
+internal sealed class ReservationRetention : IDisposable
 {
     /// <summary>How long a committed reservation is kept after its commit.</summary>
     public static readonly TimeSpan KeptFor = QuotaReservationOptions.MaxTtl;
@@ -24,6 +26,8 @@ internal sealed class CommittedReservationRetention : IDisposable
 
     private readonly TimeProvider timeProvider;
     private readonly Func<long, int, CancellationToken, ValueTask<int>> purgeBatch;
+    private readonly Func<long, int, CancellationToken, ValueTask<ExpiredHoldsSweep>>? sweepBatch;
+    private readonly Action<int>? holdsSwept;
     private readonly CancellationTokenSource stopping = new();
     private readonly SemaphoreSlim oneAtATime = new(1, 1);
     private ITimer? timer;
@@ -31,10 +35,18 @@ internal sealed class CommittedReservationRetention : IDisposable
 
     /// <param name="timeProvider">The store's clock.</param>
     /// <param name="purgeBatch">Deletes up to the given number of rows committed at or before the cutoff (Unix ms); returns how many.</param>
-    public CommittedReservationRetention(TimeProvider timeProvider, Func<long, int, CancellationToken, ValueTask<int>> purgeBatch)
+    /// <param name="sweepBatch">Forgets the holds expired at the given time (Unix ms) of up to the given number of users; <see langword="null"/> for none.</param>
+    /// <param name="holdsSwept">Told how many expired holds each sweep batch forgot (the <c>tokenquota.reservations.expired</c> metric).</param>
+    public ReservationRetention(
+        TimeProvider timeProvider,
+        Func<long, int, CancellationToken, ValueTask<int>> purgeBatch,
+        Func<long, int, CancellationToken, ValueTask<ExpiredHoldsSweep>>? sweepBatch = null,
+        Action<int>? holdsSwept = null)
     {
         this.timeProvider = timeProvider;
         this.purgeBatch = purgeBatch;
+        this.sweepBatch = sweepBatch;
+        this.holdsSwept = holdsSwept;
     }
 
     /// <summary>Starts the periodic passes, once; later calls do nothing.</summary>
@@ -45,7 +57,7 @@ internal sealed class CommittedReservationRetention : IDisposable
             return;
         }
 
-        var created = timeProvider.CreateTimer(static state => ((CommittedReservationRetention)state!).OnTick(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        var created = timeProvider.CreateTimer(static state => ((ReservationRetention)state!).OnTick(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         if (Interlocked.CompareExchange(ref timer, created, null) is null)
         {
             created.Change(Interval, Interval);
@@ -125,7 +137,35 @@ internal sealed class CommittedReservationRetention : IDisposable
             // Old committed rows only stay until the next pass; nothing a quota depends on is lost or half-written.
         }
 
+        await SweepAsync().ConfigureAwait(false);
         return forgotten;
+    }
+
+    private async Task SweepAsync()
+    {
+        if (sweepBatch is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+            ExpiredHoldsSweep swept;
+            do
+            {
+                swept = await sweepBatch(now, BatchSize, stopping.Token).ConfigureAwait(false);
+                if (swept.Holds > 0)
+                {
+                    holdsSwept?.Invoke(swept.Holds);
+                }
+            }
+            while (swept.Users == BatchSize && !stopping.IsCancellationRequested);
+        }
+        catch (Exception)
+        {
+            // Expired holds are already left out of every figure; they only stay until the next pass.
+        }
     }
 
     /// <summary>Stops the passes; a pass in progress ends after its current batch.</summary>
