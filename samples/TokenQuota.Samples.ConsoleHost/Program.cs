@@ -90,6 +90,7 @@ Console.WriteLine();
 accuracy.Print();
 Console.WriteLine();
 Console.WriteLine("Run it again: the database is reused, the users get new ids, and team-shared keeps adding up.");
+Console.WriteLine($"Coming from the original consumption-profiles feature? Carry its database over: tokenquota import-seed --from tda_auth.db --db {databasePath} --dry-run");
 
 static async Task<bool> SendAsync(QuotaGuardedLlm llm, string userId, LlmRequest request)
 {
