@@ -32,4 +32,7 @@ public static class QuotaAuditActions
 
     /// <summary>The assign-Unlimited maintenance step ran.</summary>
     public const string AssignUnlimitedMaintenance = "maintenance.assign_unlimited";
+
+    /// <summary>The run-time rate-limit settings were changed (target <c>rate_limit_settings</c>).</summary>
+    public const string RateLimitSettingsUpdated = "settings.rate_limits";
 }
