@@ -442,6 +442,55 @@ internal static class TokenQuotaHandlers
         });
     });
 
+    // ---- rate-limit settings --------------------------------------------------------------------------------------
+
+    public static Task<IResult> GetRateLimitSettings(HttpContext http) => Run(http, async () =>
+    {
+        var settings = await Manager(http).GetRateLimitSettingsAsync(http.RequestAborted);
+        return ApiResults.Success(new { status = "success", settings });
+    });
+
+    public static Task<IResult> UpdateRateLimitSettings(HttpContext http) => Run(http, async () =>
+    {
+        var body = await RequestBody.ReadAsync(http, Options(http).MaxRequestBodySize);
+        if (body.Error is not null)
+        {
+            return body.Error;
+        }
+
+        if (body.Empty || (body.Root.ValueKind == JsonValueKind.Object && !body.Root.EnumerateObject().Any()))
+        {
+            return ApiResults.Validation("body", "No data provided");
+        }
+
+        if (body.Root.ValueKind != JsonValueKind.Object)
+        {
+            return ApiResults.Validation("body", "The request body must be a JSON object.");
+        }
+
+        var fields = new JsonFields(body.Root);
+        foreach (var property in body.Root.EnumerateObject())
+        {
+            if (RateLimitSettingsFields.Refusal(property.Name) is { } refusal)
+            {
+                fields.Errors[property.Name] = [refusal];
+            }
+        }
+
+        var update = new RateLimitSettingsUpdate
+        {
+            Enabled = fields.Boolean(RateLimitSettingsFields.Enabled),
+            GlobalOverride = fields.Boolean(RateLimitSettingsFields.GlobalOverride),
+        };
+        if (fields.Errors.Count > 0)
+        {
+            return ApiResults.Validation(fields.Errors);
+        }
+
+        var settings = await Manager(http).UpdateRateLimitSettingsAsync(update, Actor(http), http.RequestAborted);
+        return ApiResults.Success(new { status = "success", message = "Rate limit settings updated successfully", settings });
+    });
+
     // ---- user -----------------------------------------------------------------------------------------------------
 
     public static Task<IResult> QuotaStatus(HttpContext http) => Run(http, async () =>

@@ -45,7 +45,7 @@ internal static class Cli
     public static RootCommand CreateRootCommand(CliContext context)
     {
         var root = new RootCommand(
-            "tokenquota: administer TokenQuota consumption profiles, user assignments, quota status, usage and the audit log " +
+            "tokenquota: administer TokenQuota consumption profiles, user assignments, quota status, usage, the audit log and the rate-limit settings " +
             "in a TokenQuota SQLite database or PostgreSQL schema.")
         {
             context.Db,
@@ -61,6 +61,7 @@ internal static class Cli
             UsageCommand.Create(context),
             AuditCommand.Create(context),
             ImportSeedCommand.Create(context),
+            SettingsCommand.Create(context),
         };
         root.HelpName = "tokenquota";
         return root;

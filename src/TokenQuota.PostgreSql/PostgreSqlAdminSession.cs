@@ -65,6 +65,15 @@ internal sealed class PostgreSqlAdminSession(NpgsqlConnection connection, Npgsql
     public async Task<IReadOnlyList<string>> GetKnownUnassignedUsersAsync(CancellationToken cancellationToken = default) =>
         (await connection.QueryAsync<string>(Read(sql.SelectKnownUnassignedUsers, null, cancellationToken)).ConfigureAwait(false)).ToArray();
 
+    public static async Task<StoredRateLimitSettings> ReadRateLimitSettingsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, PostgreSqlStatements sql, CancellationToken cancellationToken) =>
+        (await connection.QuerySingleAsync<RateLimitSettingsRow>(new CommandDefinition(sql.SelectRateLimitSettings, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToStored();
+
+    public Task<StoredRateLimitSettings> GetRateLimitSettingsAsync(CancellationToken cancellationToken = default) =>
+        ReadRateLimitSettingsAsync(connection, transaction, sql, cancellationToken);
+
+    public Task SetRateLimitSettingsAsync(RateLimitSettings settings, CancellationToken cancellationToken = default) =>
+        connection.ExecuteAsync(Write(sql.UpsertRateLimitSettings, RateLimitSettingsRow.Parameters(settings), cancellationToken));
+
     public Task WriteAuditAsync(QuotaAuditEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);

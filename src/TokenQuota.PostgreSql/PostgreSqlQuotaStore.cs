@@ -96,6 +96,10 @@ public sealed partial class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable
         RunAsync(c => PostgreSqlAdminSession.ReadProfilesAsync(c, null, sql, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
+    public Task<StoredRateLimitSettings> GetRateLimitSettingsAsync(CancellationToken cancellationToken = default) =>
+        RunAsync(c => PostgreSqlAdminSession.ReadRateLimitSettingsAsync(c, null, sql, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
     public async ValueTask<long?> GetAssignedProfileIdAsync(string userId, CancellationToken cancellationToken = default) =>
         await RunAsync(c => c.ExecuteScalarAsync<long?>(Command(sql.SelectAssignment, new { userId }, null, cancellationToken)), cancellationToken).ConfigureAwait(false);
 

@@ -1,3 +1,5 @@
+using TokenQuota.Storage;
+
 namespace TokenQuota.PostgreSql;
 
 /// <summary>Every SQL statement of the PostgreSQL store, in one place, with the configured schema filled in.</summary>
@@ -53,6 +55,12 @@ internal sealed class PostgreSqlStatements
         InsertSchemaVersion = S("INSERT INTO {s}.tokenquota_schema_version (version, description, applied_at) VALUES (@version, @description, @now);");
         SelectConfigVersion = S("SELECT value FROM {s}.tokenquota_state WHERE key = 'config_version';");
         IncrementConfigVersion = S("UPDATE {s}.tokenquota_state SET value = value + 1 WHERE key = 'config_version';");
+        SelectRateLimitSettings = S(
+            "SELECT (SELECT value FROM {s}.tokenquota_state WHERE key = '" + RateLimitSettingsRow.EnabledKey + "') AS Enabled, " +
+            "(SELECT value FROM {s}.tokenquota_state WHERE key = '" + RateLimitSettingsRow.GlobalOverrideKey + "') AS GlobalOverride;");
+        UpsertRateLimitSettings = S(
+            "INSERT INTO {s}.tokenquota_state (key, value) VALUES ('" + RateLimitSettingsRow.EnabledKey + "', @enabled), ('" +
+            RateLimitSettingsRow.GlobalOverrideKey + "', @globalOverride) ON CONFLICT (key) DO UPDATE SET value = excluded.value;");
         SelectProfiles = S("SELECT " + ProfileColumns + " FROM {s}.consumption_profiles p;");
         SelectProfile = S("SELECT " + ProfileColumns + " FROM {s}.consumption_profiles p WHERE p.id = @id;");
         InsertProfile = S("""
@@ -219,6 +227,11 @@ internal sealed class PostgreSqlStatements
     public string SelectConfigVersion { get; }
 
     public string IncrementConfigVersion { get; }
+
+    /// <summary>The run-time rate-limit settings, each NULL until first stored.</summary>
+    public string SelectRateLimitSettings { get; }
+
+    public string UpsertRateLimitSettings { get; }
 
     public string SelectProfiles { get; }
 

@@ -91,6 +91,15 @@ internal sealed class SqliteAdminSession(SqliteConnection connection, SqliteTran
     public async Task<IReadOnlyList<string>> GetKnownUnassignedUsersAsync(CancellationToken cancellationToken = default) =>
         (await connection.QueryAsync<string>(Command(SqliteSql.SelectKnownUnassignedUsers, null, cancellationToken)).ConfigureAwait(false)).ToArray();
 
+    public static async Task<StoredRateLimitSettings> ReadRateLimitSettingsAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken) =>
+        (await connection.QuerySingleAsync<RateLimitSettingsRow>(new CommandDefinition(SqliteSql.SelectRateLimitSettings, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToStored();
+
+    public Task<StoredRateLimitSettings> GetRateLimitSettingsAsync(CancellationToken cancellationToken = default) =>
+        ReadRateLimitSettingsAsync(connection, transaction, cancellationToken);
+
+    public Task SetRateLimitSettingsAsync(RateLimitSettings settings, CancellationToken cancellationToken = default) =>
+        connection.ExecuteAsync(Write(SqliteSql.UpsertRateLimitSettings, RateLimitSettingsRow.Parameters(settings), cancellationToken));
+
     public Task WriteAuditAsync(QuotaAuditEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);

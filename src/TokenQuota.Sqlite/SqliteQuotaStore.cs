@@ -87,6 +87,13 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     }
 
     /// <inheritdoc />
+    public async Task<StoredRateLimitSettings> GetRateLimitSettingsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await SqliteAdminSession.ReadRateLimitSettingsAsync(connection, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public ValueTask<long?> GetAssignedProfileIdAsync(string userId, CancellationToken cancellationToken = default) =>
         ReadAsync(userId, static (c, user) => c.ReadAssignedProfileId(user), cancellationToken);
 

@@ -1,3 +1,5 @@
+using TokenQuota.Storage;
+
 namespace TokenQuota.Sqlite;
 
 /// <summary>Every SQL statement of the SQLite store, in one place.</summary>
@@ -34,6 +36,18 @@ internal static class SqliteSql
     public const string SelectConfigVersion = "SELECT value FROM tokenquota_state WHERE key = 'config_version';";
 
     public const string IncrementConfigVersion = "UPDATE tokenquota_state SET value = value + 1 WHERE key = 'config_version';";
+
+    /// <summary>The run-time rate-limit settings, each NULL until first stored.</summary>
+    public const string SelectRateLimitSettings = $"""
+        SELECT (SELECT value FROM tokenquota_state WHERE key = '{RateLimitSettingsRow.EnabledKey}') AS Enabled,
+               (SELECT value FROM tokenquota_state WHERE key = '{RateLimitSettingsRow.GlobalOverrideKey}') AS GlobalOverride;
+        """;
+
+    public const string UpsertRateLimitSettings = $"""
+        INSERT INTO tokenquota_state (key, value)
+        VALUES ('{RateLimitSettingsRow.EnabledKey}', @enabled), ('{RateLimitSettingsRow.GlobalOverrideKey}', @globalOverride)
+        ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+        """;
 
     private const string ProfileColumns = """
         p.id AS Id, p.name AS Name, p.description AS Description, p.prompts_per_hour AS PromptsPerHour,

@@ -6,12 +6,17 @@ namespace TokenQuota;
 /// </summary>
 public sealed class RateLimitOptions
 {
-    /// <summary>Gets or sets whether rate limits are enforced at all. Defaults to <see langword="true"/>.</summary>
+    /// <summary>
+    /// Gets or sets whether rate limits are enforced at all, in a database where no <see cref="RateLimitSettings"/>
+    /// were ever stored. Defaults to <see langword="true"/>. Once an admin changes the settings at run time
+    /// (<see cref="IConsumptionProfileManager.UpdateRateLimitSettingsAsync"/>), the database's value applies instead.
+    /// </summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>
     /// Gets or sets the emergency mode: when <see langword="true"/>, profile rate limits are ignored and the
-    /// system defaults below apply to every user. Defaults to <see langword="false"/>.
+    /// system defaults below apply to every user. Defaults to <see langword="false"/>. Like <see cref="Enabled"/>, this is
+    /// the default for a database where no <see cref="RateLimitSettings"/> were ever stored.
     /// </summary>
     public bool GlobalOverride { get; set; }
 

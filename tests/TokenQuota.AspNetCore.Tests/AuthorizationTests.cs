@@ -25,6 +25,8 @@ public sealed class AuthorizationTests
         ("GET", "/api/v1/auth/admin/usage/periods"),
         ("GET", "/api/v1/auth/admin/usage/users/alice"),
         ("GET", "/api/v1/auth/admin/audit-log"),
+        ("GET", "/api/v1/auth/admin/rate-limit-settings"),
+        ("PUT", "/api/v1/auth/admin/rate-limit-settings"),
     ];
 
     [Test]

@@ -189,6 +189,42 @@ public sealed class BrowserTests
     }
 
     [Test]
+    public async Task Admin_toggles_the_emergency_override_and_the_users_widget_shows_the_system_limits_without_a_restart()
+    {
+        var admin = await SignInAsync("admin", "/admin.html");
+        var enforced = admin.GetByLabel("Rate limits enforced");
+        var emergency = admin.GetByLabel("Emergency override: system defaults for every user");
+        await Assertions.Expect(enforced).ToBeCheckedAsync();
+        await Assertions.Expect(emergency).Not.ToBeCheckedAsync();
+
+        // Bob's own profile: Free (50/hour), or Pro (200/hour) once the other browser test assigned it.
+        var profileLimit = new Regex("^(50|200)$");
+        var user = await SignInAsync("bob", "/index.html");
+        await Assertions.Expect(user.Locator("#rate-hour")).ToHaveTextAsync(profileLimit);
+
+        await emergency.CheckAsync();
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#admin-status")).ToHaveTextAsync("Rate limit settings updated successfully");
+        await Assertions.Expect(admin.Locator("#audit-table tbody tr").First).ToContainTextAsync("settings.rate_limits");
+        await admin.ReloadAsync();
+        await Assertions.Expect(admin.GetByLabel("Emergency override: system defaults for every user")).ToBeCheckedAsync();
+        await ShotAsync(admin, "08-admin-rate-limit-settings.png");
+
+        // The system default prompts per hour (100) replaces bob's profile limit at his next status read.
+        await user.ReloadAsync();
+        await Assertions.Expect(user.Locator("#rate-hour")).ToHaveTextAsync("100");
+
+        // Back to the profiles, so the other tests on this database see the defaults.
+        await admin.GetByLabel("Emergency override: system defaults for every user").UncheckAsync();
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#admin-status")).ToHaveTextAsync("Rate limit settings updated successfully");
+        await user.ReloadAsync();
+        await Assertions.Expect(user.Locator("#rate-hour")).ToHaveTextAsync(profileLimit);
+        await admin.Context.CloseAsync();
+        await user.Context.CloseAsync();
+    }
+
+    [Test]
     public async Task The_pages_work_from_the_keyboard_and_label_every_control()
     {
         var page = await NewPageAsync();

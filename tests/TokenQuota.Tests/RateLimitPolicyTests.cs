@@ -221,7 +221,7 @@ public class RateLimitPolicyTests
     }
 
     [Test]
-    public async Task Disabled_AllowsWithoutTouchingTheStore()
+    public async Task Disabled_AllowsWithoutChargingAnything_ReadingOnlyTheConfiguration()
     {
         WithPro(o => o.RateLimits.Enabled = false);
 
@@ -235,7 +235,94 @@ public class RateLimitPolicyTests
             Assert.That(prompt.Limit, Is.Null);
             Assert.That(config.IsAllowed, Is.True);
         });
-        harness.Store.VerifyNoOtherCalls();
+        harness.VerifyNoWrites();
+        harness.Store.Verify(s => s.GetAssignedProfileIdAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+
+        // The settings are read once for the configuration version, not per attempt.
+        harness.Store.Verify(s => s.GetRateLimitSettingsAsync(It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Test]
+    public async Task StoredSettingsWinOverTheStartUpOptions_DisabledInTheStoreAdmitsEverything()
+    {
+        WithPro();
+        harness.StoredSettings = new StoredRateLimitSettings(Enabled: false, GlobalOverride: null);
+        harness.RateAnswer = _ => new RateWindowChargeResult(false, [5, 5]);
+
+        var decisions = new List<RateLimitDecision>();
+        for (var i = 0; i < 3; i++)
+        {
+            decisions.Add(await harness.RateLimits.AcquirePromptAsync(User));
+        }
+
+        Assert.That(decisions.Select(d => d.IsAllowed), Is.All.True);
+        harness.VerifyNoWrites();
+    }
+
+    [Test]
+    public async Task StoredGlobalOverride_AppliesTheSystemDefaults_WithoutReadingTheAssignment()
+    {
+        WithPro(o => o.RateLimits.DefaultPromptsPerHour = 20);
+        harness.StoredSettings = new StoredRateLimitSettings(Enabled: null, GlobalOverride: true);
+
+        await harness.RateLimits.AcquirePromptAsync(User);
+
+        Assert.That(harness.ChargedWindows.Single().Select(w => w.Limit), Is.EqualTo(new[] { 20, 1000 }));
+        harness.Store.Verify(s => s.GetAssignedProfileIdAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Test]
+    public async Task AChangeOfTheStoredSettings_AppliesAtTheNextConfigurationVersion()
+    {
+        WithPro();
+        await harness.RateLimits.AcquirePromptAsync(User);
+
+        // Another process turns the override on: the settings change and the configuration version moves on.
+        harness.StoredSettings = new StoredRateLimitSettings(Enabled: true, GlobalOverride: true);
+        await harness.RateLimits.AcquirePromptAsync(User);
+        harness.Version++;
+        await harness.RateLimits.AcquirePromptAsync(User);
+        harness.StoredSettings = new StoredRateLimitSettings(Enabled: false, GlobalOverride: true);
+        harness.Version++;
+        var disabled = await harness.RateLimits.AcquirePromptAsync(User);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(harness.ChargedWindows.Select(w => w[0].Limit), Is.EqualTo(new[] { 5, 5, 100 }), "cached until the version changes");
+            Assert.That(disabled.IsAllowed, Is.True);
+            Assert.That(disabled.Limit, Is.Null);
+        });
+    }
+
+    [Test]
+    public async Task WhileEnabledTheCachedVersionIsCharged_WhileDisabledTheVersionIsReadOnEveryAttempt()
+    {
+        // A store that reports its version with each charge and refuses a charge tagged with an older one.
+        WithPro();
+        harness.RateAnswer = windows => windows[0].ConfigurationVersion is var tag && tag != 0 && tag != harness.Version
+            ? new RateWindowChargeResult(false, windows.Select(_ => 0).ToArray()) { ConfigurationVersion = harness.Version }
+            : new RateWindowChargeResult(true, windows.Select(_ => 1).ToArray()) { ConfigurationVersion = harness.Version };
+        var first = await harness.RateLimits.AcquirePromptAsync(User);
+        var cached = await harness.RateLimits.AcquirePromptAsync(User);
+
+        // Another process disables rate limiting: the stale charge is refused, the configuration read again.
+        harness.StoredSettings = new StoredRateLimitSettings(Enabled: false, GlobalOverride: false);
+        harness.Version++;
+        var disabled = await harness.RateLimits.AcquirePromptAsync(User);
+        var stillDisabled = await harness.RateLimits.AcquirePromptAsync(User);
+
+        // And enables it again: with nothing charged while disabled, only the version read can notice.
+        harness.StoredSettings = new StoredRateLimitSettings(Enabled: true, GlobalOverride: false);
+        harness.Version++;
+        var enabled = await harness.RateLimits.AcquirePromptAsync(User);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(new[] { first.Limit, cached.Limit, enabled.Limit }, Is.All.EqualTo(5));
+            Assert.That(new[] { disabled.Limit, stillDisabled.Limit }, Is.All.Null);
+            Assert.That(harness.ChargedWindows, Has.Count.EqualTo(4), "first, cached, the refused stale one, enabled");
+        });
+        harness.Store.Verify(s => s.GetConfigurationVersionAsync(It.IsAny<CancellationToken>()), Times.Exactly(3));
     }
 
     [Test]

@@ -112,12 +112,14 @@ internal sealed class TokenQuotaChecker(
     {
         UserIds.Validate(userId);
         var period = QuotaPeriod.FromInstant(timeProvider.GetUtcNow());
+        ProfileResolver.Snapshot configuration;
         ConsumptionProfile? profile;
         TokenUsageTotals usage;
         var started = Stopwatch.GetTimestamp();
         try
         {
-            profile = await resolver.ResolveAsync(userId, cancellationToken).ConfigureAwait(false);
+            configuration = await resolver.GetSnapshotAsync(knownVersion: 0, cancellationToken).ConfigureAwait(false);
+            profile = await resolver.ResolveAsync(configuration, userId, cancellationToken).ConfigureAwait(false);
             usage = await store.GetUsageAsync(userId, period, cancellationToken).ConfigureAwait(false);
             metrics.StoreCallCompleted("status", tracing.StoreName, started);
         }
@@ -126,7 +128,7 @@ internal sealed class TokenQuotaChecker(
             throw StoreFailureHandler.Wrap(ex, "status");
         }
 
-        var limits = rateLimitRules.LimitsFor(profile);
+        var limits = rateLimitRules.LimitsFor(profile, configuration.Settings);
         return new QuotaStatus
         {
             HasQuota = profile is not null,

@@ -136,4 +136,26 @@ public interface IConsumptionProfileManager
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>One page of entries and the total count of matches.</returns>
     Task<PagedResult<QuotaAuditEntry>> QueryAuditLogAsync(QuotaAuditQuery? query = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads the run-time rate-limit settings from the store: the stored values, or, in a database where none were ever
+    /// stored, this process's <see cref="RateLimitOptions.Enabled"/> and <see cref="RateLimitOptions.GlobalOverride"/>.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The settings in force.</returns>
+    Task<RateLimitSettings> GetRateLimitSettingsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Changes the run-time rate-limit settings that <paramref name="update"/> sets, in one transaction with its audit
+    /// entry (before and after). The first change stores both values, so from then on every process uses the
+    /// database's settings rather than its start-up options. The configuration version moves on, so every process,
+    /// including other processes on the same database, applies the change at its next configuration-version read,
+    /// without a restart. A change to the values already stored writes nothing.
+    /// </summary>
+    /// <param name="update">The values to change.</param>
+    /// <param name="actor">Who makes the change, for the audit log; may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The settings in force after the change.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="update"/> is <see langword="null"/>.</exception>
+    Task<RateLimitSettings> UpdateRateLimitSettingsAsync(RateLimitSettingsUpdate update, string? actor = null, CancellationToken cancellationToken = default);
 }

@@ -4,12 +4,13 @@ using Microsoft.Extensions.Options;
 namespace TokenQuota;
 
 /// <summary>
-/// Resolves the profile that applies to a user, caching the profiles and assignments until the store's configuration
-/// version changes (any administrative change, in any process, increments it).
+/// Resolves the profile that applies to a user, caching the profiles, the rate-limit settings and the assignments until
+/// the store's configuration version changes (any administrative change, in any process, increments it).
 /// </summary>
 internal sealed class ProfileResolver(IQuotaStore store, IOptions<TokenQuotaOptions> options)
 {
     private readonly int maxCachedAssignments = options.Value.MaxCachedAssignments;
+    private readonly RateLimitSettings defaultSettings = RateLimitSettings.From(options.Value.RateLimits);
     private volatile Snapshot? snapshot;
 
     /// <summary>
@@ -35,6 +36,9 @@ internal sealed class ProfileResolver(IQuotaStore store, IOptions<TokenQuotaOpti
         return defaultProfile;
     }
 
+    /// <summary>Gets the rate-limit settings of a database that stores none: the start-up options.</summary>
+    public RateLimitSettings DefaultSettings => defaultSettings;
+
     public ValueTask<ConsumptionProfile?> ResolveAsync(string userId, CancellationToken cancellationToken) =>
         ResolveAsync(userId, knownVersion: 0, cancellationToken);
 
@@ -44,15 +48,33 @@ internal sealed class ProfileResolver(IQuotaStore store, IOptions<TokenQuotaOpti
     /// </summary>
     public async ValueTask<ConsumptionProfile?> ResolveAsync(string userId, long knownVersion, CancellationToken cancellationToken)
     {
+        var current = await GetSnapshotAsync(knownVersion, cancellationToken).ConfigureAwait(false);
+        return await ResolveAsync(current, userId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Gets the cached configuration of <paramref name="knownVersion"/> (0 reads the version from the store first),
+    /// reading the profiles and the rate-limit settings again only when the version differs from the cached one.
+    /// </summary>
+    public async ValueTask<Snapshot> GetSnapshotAsync(long knownVersion, CancellationToken cancellationToken)
+    {
         var version = knownVersion > 0 ? knownVersion : await store.GetConfigurationVersionAsync(cancellationToken).ConfigureAwait(false);
         var current = snapshot;
         if (current is null || current.Version != version)
         {
+            // Read after the version: a change committed in between moves the version on, so the next read reloads.
             var profiles = await store.GetProfilesAsync(cancellationToken).ConfigureAwait(false);
-            current = new Snapshot(version, profiles);
+            var settings = await store.GetRateLimitSettingsAsync(cancellationToken).ConfigureAwait(false);
+            current = new Snapshot(version, profiles, RateLimitSettings.From(settings, defaultSettings));
             snapshot = current;
         }
 
+        return current;
+    }
+
+    /// <summary>Resolves a user's profile in <paramref name="current"/>, reading the assignment once and caching it there.</summary>
+    public async ValueTask<ConsumptionProfile?> ResolveAsync(Snapshot current, string userId, CancellationToken cancellationToken)
+    {
         if (!current.Assignments.TryGetValue(userId, out var assigned))
         {
             assigned = await store.GetAssignedProfileIdAsync(userId, cancellationToken).ConfigureAwait(false);
@@ -65,25 +87,33 @@ internal sealed class ProfileResolver(IQuotaStore store, IOptions<TokenQuotaOpti
         return current.Resolve(assigned);
     }
 
+    /// <summary>Gets the cached configuration, or <see langword="null"/> when nothing is cached.</summary>
+    public Snapshot? Cached => snapshot;
+
     /// <summary>Gets the configuration version of the cached profiles, or 0 when nothing is cached.</summary>
     public long CachedVersion => snapshot?.Version ?? 0;
 
     /// <summary>Drops the cache; the next resolution reads the store again.</summary>
     public void Invalidate() => snapshot = null;
 
-    private sealed class Snapshot
+    /// <summary>The profiles and rate-limit settings of one configuration version, and the assignments read since.</summary>
+    internal sealed class Snapshot
     {
         private readonly Dictionary<long, ConsumptionProfile> byId;
         private readonly ConsumptionProfile? defaultProfile;
 
-        public Snapshot(long version, IReadOnlyList<ConsumptionProfile> profiles)
+        public Snapshot(long version, IReadOnlyList<ConsumptionProfile> profiles, RateLimitSettings settings)
         {
             Version = version;
+            Settings = settings;
             byId = profiles.ToDictionary(p => p.Id);
             defaultProfile = ProfileResolver.Resolve(profiles, assignedProfileId: null);
         }
 
         public long Version { get; }
+
+        /// <summary>Gets the rate-limit settings in force at <see cref="Version"/>: the stored values, else the start-up options.</summary>
+        public RateLimitSettings Settings { get; }
 
         public ConcurrentDictionary<string, long?> Assignments { get; } = new(StringComparer.Ordinal);
 

@@ -17,7 +17,7 @@ internal sealed class RateLimitPolicy(
     private static readonly RateLimitDecision Unlimited = new() { IsAllowed = true, Message = string.Empty };
     private static readonly RateLimitDecision FailedOpenDecision = new() { IsAllowed = true, Message = string.Empty, FailedOpen = true };
 
-    /// <summary>How many times an attempt refused for a stale profile is retried with the store's newer version.</summary>
+    /// <summary>How many times an attempt refused for a stale configuration is retried with the store's newer version.</summary>
     private const int MaxStaleRetries = 8;
 
     /// <summary>Whether the store reports its configuration version with each charge (see <see cref="RateWindowChargeResult.ConfigurationVersion"/>).</summary>
@@ -34,31 +34,38 @@ internal sealed class RateLimitPolicy(
         UserIds.Validate(userId);
         cancellationToken.ThrowIfCancellationRequested();
         var kind = isPrompt ? "prompt" : "config_change";
-        if (!rules.Enabled)
-        {
-            metrics.RateDecision(kind, "allowed");
-            return Unlimited;
-        }
-
         var now = timeProvider.GetUtcNow();
         using var activity = tracing.Start("tokenquota.acquire", userId);
         activity?.SetTag(TokenQuotaTracing.KindTag, kind);
         var started = Stopwatch.GetTimestamp();
         try
         {
-            // When the store reports its configuration version with each charge, the cached profiles are used
-            // without a version read: the charge carries the version they were resolved against, and the store
-            // refuses it (writing nothing) if its version has moved on, so the profile is resolved again and retried.
-            // One writer request per prompt; a change made by any process is still applied to the next attempt.
-            var version = rules.UsesProfiles && storeReportsVersions ? resolver.CachedVersion : 0;
+            // When the store reports its configuration version with each charge, the cached configuration (profiles and
+            // run-time settings) is used without a version read: the charge carries the version it was resolved against,
+            // and the store refuses it (writing nothing) if its version has moved on, so the configuration is read again
+            // and the attempt retried. One writer request per prompt; a change made by any process still applies to the
+            // next attempt. While rate limits are disabled nothing is charged, so the version is read instead: that is
+            // how a process learns that another one enabled them again.
+            var cached = resolver.Cached;
+            var version = storeReportsVersions && cached is { Settings.Enabled: true } ? cached.Version : 0;
             var nowSeconds = now.ToUnixTimeSeconds();
             RateWindowCharge[] windows;
             RateWindowChargeResult outcome;
             for (var attempt = 0; ; attempt++)
             {
-                var profile = rules.UsesProfiles ? await resolver.ResolveAsync(userId, version, cancellationToken).ConfigureAwait(false) : null;
-                var limits = rules.LimitsFor(profile);
-                var tag = storeReportsVersions ? version : 0;
+                var configuration = await resolver.GetSnapshotAsync(version, cancellationToken).ConfigureAwait(false);
+                var settings = configuration.Settings;
+                if (!settings.Enabled)
+                {
+                    metrics.RateDecision(kind, "allowed");
+                    TokenQuotaTracing.Outcome(activity, "allowed");
+                    return Unlimited;
+                }
+
+                // Under the global override every user gets the system defaults, so no assignment is read.
+                var profile = settings.GlobalOverride ? null : await resolver.ResolveAsync(configuration, userId, cancellationToken).ConfigureAwait(false);
+                var limits = rules.LimitsFor(profile, settings);
+                var tag = storeReportsVersions ? configuration.Version : 0;
                 windows = isPrompt
                     ?
                     [
@@ -68,7 +75,7 @@ internal sealed class RateLimitPolicy(
                     : [RateLimitRules.HourlyWindow(RateLimitRules.ConfigHourlyKey, nowSeconds, limits.ConfigChangesPerHour!.Value) with { ConfigurationVersion = tag }];
 
                 outcome = await store.TryChargeRateWindowsAsync(userId, windows, cancellationToken).ConfigureAwait(false);
-                if (outcome.ConfigurationVersion <= 0 || !rules.UsesProfiles)
+                if (outcome.ConfigurationVersion <= 0)
                 {
                     break;
                 }

@@ -12,14 +12,13 @@ internal sealed class RateLimitRules(IOptions<TokenQuotaOptions> options)
     private const long HourSeconds = 3600;
     private const long DaySeconds = 86400;
 
-    private readonly RateLimitOptions settings = options.Value.RateLimits;
+    private readonly RateLimitOptions defaults = options.Value.RateLimits;
 
-    public bool Enabled => settings.Enabled;
-
-    public bool UsesProfiles => !settings.GlobalOverride;
-
-    /// <summary>The limits that actually apply: the profile's, or the system defaults when no profile applies or under the global override.</summary>
-    public QuotaRateLimitsStatus LimitsFor(ConsumptionProfile? profile)
+    /// <summary>
+    /// The limits that actually apply under <paramref name="settings"/> (the run-time settings): none when rate limits
+    /// are disabled; the system defaults when no profile applies or under the global override; else the profile's.
+    /// </summary>
+    public QuotaRateLimitsStatus LimitsFor(ConsumptionProfile? profile, RateLimitSettings settings)
     {
         if (!settings.Enabled)
         {
@@ -29,9 +28,9 @@ internal sealed class RateLimitRules(IOptions<TokenQuotaOptions> options)
         return profile is null || settings.GlobalOverride
             ? new QuotaRateLimitsStatus
             {
-                PromptsPerHour = settings.DefaultPromptsPerHour,
-                PromptsPerDay = settings.DefaultPromptsPerDay,
-                ConfigChangesPerHour = settings.DefaultConfigChangesPerHour,
+                PromptsPerHour = defaults.DefaultPromptsPerHour,
+                PromptsPerDay = defaults.DefaultPromptsPerDay,
+                ConfigChangesPerHour = defaults.DefaultConfigChangesPerHour,
             }
             : new QuotaRateLimitsStatus
             {

@@ -88,6 +88,23 @@ public interface IQuotaAdminSession
         CancellationToken cancellationToken = default) =>
         throw new NotSupportedException($"The store ({GetType().Name}) cannot merge usage carried over from another installation.");
 
+    /// <summary>Reads the stored rate-limit settings inside the transaction (see <see cref="IQuotaStore.GetRateLimitSettingsAsync"/>).</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The stored values; each is <see langword="null"/> until first stored.</returns>
+    Task<StoredRateLimitSettings> GetRateLimitSettingsAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(default(StoredRateLimitSettings));
+
+    /// <summary>
+    /// Stores both rate-limit settings (inserting them when they were never stored). The default implementation is for
+    /// a store that keeps no settings, and refuses.
+    /// </summary>
+    /// <param name="settings">The values to store.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when written.</returns>
+    /// <exception cref="NotSupportedException">The store keeps no rate-limit settings.</exception>
+    Task SetRateLimitSettingsAsync(RateLimitSettings settings, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"The store ({GetType().Name}) keeps no rate-limit settings; set RateLimitOptions at start-up instead.");
+
     /// <summary>Appends an entry to the audit log.</summary>
     /// <param name="entry">The entry.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

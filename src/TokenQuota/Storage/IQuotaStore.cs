@@ -34,12 +34,22 @@ public interface IQuotaStore
     Task MigrateAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Reads the configuration version: a number the store increments in every administrative change (profiles and
-    /// assignments), by any process. The core caches profile resolution until it changes.
+    /// Reads the configuration version: a number the store increments in every administrative change (profiles,
+    /// assignments and rate-limit settings), by any process. The core caches profile resolution until it changes.
     /// </summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The current version.</returns>
     ValueTask<long> GetConfigurationVersionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads the stored run-time rate-limit settings (<see cref="IQuotaAdminSession.SetRateLimitSettingsAsync"/> writes
+    /// them). The core reads them with the profiles, once per configuration version, never per prompt. The default
+    /// implementation is for a store that keeps no settings: nothing is stored, so the start-up options apply.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The stored values; each is <see langword="null"/> until first stored.</returns>
+    Task<StoredRateLimitSettings> GetRateLimitSettingsAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(default(StoredRateLimitSettings));
 
     /// <summary>Reads every profile, each with its count of explicitly assigned users.</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>

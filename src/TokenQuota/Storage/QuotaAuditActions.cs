@@ -35,4 +35,7 @@ public static class QuotaAuditActions
 
     /// <summary>An installation of the original consumption-profiles feature was imported (<c>tokenquota import-seed</c>).</summary>
     public const string SeedImported = "maintenance.import_seed";
+
+    /// <summary>The run-time rate-limit settings were changed (target <c>rate_limit_settings</c>).</summary>
+    public const string RateLimitSettingsUpdated = "settings.rate_limits";
 }

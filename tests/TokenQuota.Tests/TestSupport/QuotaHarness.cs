@@ -23,6 +23,8 @@ internal sealed class QuotaHarness : IDisposable
             .Returns(() => new ValueTask<long>(Version));
         Store.Setup(s => s.GetProfilesAsync(It.IsAny<CancellationToken>()))
             .Returns(() => Task.FromResult<IReadOnlyList<ConsumptionProfile>>(Profiles.ToArray()));
+        Store.Setup(s => s.GetRateLimitSettingsAsync(It.IsAny<CancellationToken>()))
+            .Returns(() => Task.FromResult(StoredSettings));
         Store.Setup(s => s.GetAssignedProfileIdAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
             .Returns((string user, CancellationToken _) => new ValueTask<long?>(Assignments.TryGetValue(user, out var id) ? id : null));
         Store.Setup(s => s.GetUsageAsync(It.IsAny<string>(), It.IsAny<QuotaPeriod>(), It.IsAny<CancellationToken>()))
@@ -63,6 +65,9 @@ internal sealed class QuotaHarness : IDisposable
     public ServiceProvider Services { get; }
 
     public long Version { get; set; } = 1;
+
+    /// <summary>The run-time rate-limit settings the store holds; none by default, so the options apply.</summary>
+    public StoredRateLimitSettings StoredSettings { get; set; }
 
     public List<ConsumptionProfile> Profiles { get; } = [];
 

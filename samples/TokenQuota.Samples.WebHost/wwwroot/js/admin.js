@@ -1,5 +1,5 @@
-// The admin panel: profiles (create, edit, delete, set default, activate/deactivate), users (profile drop-down,
-// bulk assignment) and the audit log, all through the endpoints of MapTokenQuotaEndpoints(); and the sample's own
+// The admin panel: the run-time rate-limit settings, profiles (create, edit, delete, set default,
+// activate/deactivate), users (profile drop-down, bulk assignment) and the audit log, all through the endpoints of MapTokenQuotaEndpoints(); and the sample's own
 // metrics endpoint, which reads the TokenQuota meter in the server process.
 'use strict';
 const base = '/api/v1/auth/admin';
@@ -31,6 +31,23 @@ function button(label, className, onClick, accessibleName) {
   return b;
 }
 function cell(row, text) { const td = document.createElement('td'); td.textContent = text; row.append(td); return td; }
+
+async function loadSettings() {
+  const { settings } = await api.get(`${base}/rate-limit-settings`);
+  el('settings-enabled').checked = settings.rate_limit_enabled;
+  el('settings-override').checked = settings.rate_limit_global_override;
+}
+el('settings-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  try {
+    const result = await api.put(`${base}/rate-limit-settings`, {
+      rate_limit_enabled: el('settings-enabled').checked,
+      rate_limit_global_override: el('settings-override').checked,
+    });
+    say(result.message);
+    await refreshAll();
+  } catch (e) { fail(e); }
+});
 
 async function loadProfiles() {
   profiles = (await api.get(`${base}/consumption-profiles`)).profiles;
@@ -221,6 +238,7 @@ async function loadMetrics() {
 el('metrics-refresh').addEventListener('click', () => { loadMetrics().catch(fail); });
 
 async function refreshAll() {
+  await loadSettings();
   await loadProfiles();
   await loadUsers();
   auditOffset = 0;
