@@ -19,7 +19,7 @@ public static class WebHostApp
         configure?.Invoke(builder);
         var connectionString = builder.Configuration["TokenQuota:ConnectionString"] ?? "Data Source=tokenquota-sample.db";
 
-        builder.Services.AddTokenQuotas().UseSqlite(connectionString);
+        builder.Services.AddTokenQuotas().UseSqlite(connectionString).UseUserDirectory<DemoUserDirectory>();
         builder.Services.AddHealthChecks().AddTokenQuotaHealthChecks();
         builder.Services.AddSingleton<InProcessMetrics>();
         builder.Services.AddProblemDetails();

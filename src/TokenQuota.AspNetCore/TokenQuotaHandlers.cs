@@ -12,6 +12,7 @@ namespace TokenQuota.AspNetCore;
 internal static class TokenQuotaHandlers
 {
     private const string NotFoundMessage = "Consumption profile not found";
+    private const string UserNotFoundMessage = "User not found";
     private const int MaxBulkUsers = 10_000;
 
     // ---- profiles -------------------------------------------------------------------------------------------------
@@ -518,7 +519,7 @@ internal static class TokenQuotaHandlers
 
     internal static TimeProvider Time(HttpContext http) => http.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System;
 
-    /// <summary>Runs a handler and maps the library's exceptions: validation 400, not found 404, conflict 409, refusal 400, store 503.</summary>
+    /// <summary>Runs a handler and maps the library's exceptions: validation 400, not found (profile or user) 404, conflict 409, refusal 400, store 503.</summary>
     private static async Task<IResult> Run(HttpContext http, Func<Task<IResult>> handler)
     {
         try
@@ -532,6 +533,10 @@ internal static class TokenQuotaHandlers
         catch (ConsumptionProfileNotFoundException)
         {
             return ApiResults.Error(StatusCodes.Status404NotFound, NotFoundMessage);
+        }
+        catch (UnknownUserException ex)
+        {
+            return UnknownUser(ex);
         }
         catch (ConsumptionProfileConflictException ex)
         {
@@ -564,6 +569,17 @@ internal static class TokenQuotaHandlers
             return Results.Empty;
         }
     }
+
+    /// <summary>
+    /// 404 ProblemDetails for users the host's directory does not know. One user gets the seed's exact
+    /// <c>User not found</c> as its detail and <c>message</c>; a bulk refusal names every unknown id.
+    /// </summary>
+    private static IResult UnknownUser(UnknownUserException ex) =>
+        ApiResults.Problem(
+            StatusCodes.Status404NotFound,
+            UserNotFoundMessage,
+            ex.UserIds.Count == 1 ? UserNotFoundMessage : ex.Message,
+            new Dictionary<string, object?> { ["user_id"] = ex.UserId, ["user_ids"] = ex.UserIds });
 
     private static bool TryPaging(HttpContext http, out int offset, out int limit, out IResult error)
     {

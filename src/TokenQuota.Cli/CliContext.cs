@@ -51,17 +51,28 @@ internal sealed class CliContext(TextWriter stdout, TextWriter stderr)
     /// <param name="command">The command.</param>
     /// <param name="body">What the command does, given the services and the parse result.</param>
     /// <param name="creating">Whether the command may create the database (only <c>migrate</c>).</param>
-    public void SetAction(Command command, Func<CommandRun, Task> body, bool creating = false) =>
-        command.SetAction((parseResult, cancellationToken) => RunAsync(parseResult, body, creating, cancellationToken));
+    /// <param name="users">The command's <c>--users-file</c>/<c>--users-sql</c>: given, the run has a user directory.</param>
+    public void SetAction(Command command, Func<CommandRun, Task> body, bool creating = false, UserDirectoryOptions? users = null) =>
+        command.SetAction((parseResult, cancellationToken) => RunAsync(parseResult, body, creating, users, cancellationToken));
 
-    private async Task<int> RunAsync(ParseResult parseResult, Func<CommandRun, Task> body, bool creating, CancellationToken cancellationToken)
+    private async Task<int> RunAsync(ParseResult parseResult, Func<CommandRun, Task> body, bool creating, UserDirectoryOptions? users, CancellationToken cancellationToken)
     {
         try
         {
             var services = CliServices.Create(
-                parseResult.GetValue(Db) ?? DefaultDatabase, parseResult.GetValue(Provider), parseResult.GetValue(Schema) ?? "tokenquota", creating);
+                parseResult.GetValue(Db) ?? DefaultDatabase,
+                parseResult.GetValue(Provider),
+                parseResult.GetValue(Schema) ?? "tokenquota",
+                creating,
+                users is null ? null : (provider, connectionString) => users.Create(parseResult, provider, connectionString));
             await using (services.ConfigureAwait(false))
             {
+                // Read the host's users before the command changes anything: a bad file or query fails the run first.
+                if (services.UserDirectory is { } directory)
+                {
+                    await directory.LoadAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 var run = new CommandRun(services, parseResult, parseResult.GetValue(Json), Out, cancellationToken);
                 await body(run).ConfigureAwait(false);
                 return ExitCodes.Success;

@@ -15,9 +15,10 @@ internal sealed class CliServices : IAsyncDisposable
 
     private readonly string? schema;
 
-    private CliServices(ServiceProvider provider, StoreProvider store, string connectionString, string dataSource, string? schema = null)
+    private CliServices(ServiceProvider provider, StoreProvider store, string connectionString, string dataSource, CliUserDirectory? users, string? schema = null)
     {
         this.provider = provider;
+        UserDirectory = users;
         this.schema = schema;
         Provider = store;
         ConnectionString = connectionString;
@@ -32,6 +33,9 @@ internal sealed class CliServices : IAsyncDisposable
 
     /// <summary>Gets the database file (or other data source) the connection string names.</summary>
     public string DataSource { get; }
+
+    /// <summary>Gets the host's users read from <c>--users-file</c>/<c>--users-sql</c>, or <see langword="null"/> without them.</summary>
+    public CliUserDirectory? UserDirectory { get; }
 
     public IConsumptionProfileManager Profiles => provider.GetRequiredService<IConsumptionProfileManager>();
 
@@ -49,13 +53,14 @@ internal sealed class CliServices : IAsyncDisposable
     /// <param name="store">The value of <c>--provider</c>.</param>
     /// <param name="schema">The value of <c>--schema</c> (PostgreSQL only).</param>
     /// <param name="creating">Whether the command may create the database file.</param>
+    /// <param name="users">Creates the run's user directory from the provider and connection string, or returns <see langword="null"/>.</param>
     /// <returns>The services; dispose them when done.</returns>
     /// <exception cref="CliUsageException">The value names no usable database.</exception>
-    public static CliServices Create(string db, StoreProvider store, string schema, bool creating)
+    public static CliServices Create(string db, StoreProvider store, string schema, bool creating, Func<StoreProvider, string, CliUserDirectory?>? users = null)
     {
         if (store == StoreProvider.Postgres)
         {
-            return CreatePostgres(db, schema);
+            return CreatePostgres(db, schema, users);
         }
 
         var connectionString = ToConnectionString(db);
@@ -80,11 +85,20 @@ internal sealed class CliServices : IAsyncDisposable
         }
 
         var services = new ServiceCollection();
-        services.AddTokenQuotas().UseSqlite(connectionString);
-        return new CliServices(services.BuildServiceProvider(), StoreProvider.Sqlite, connectionString, dataSource);
+        var directory = users?.Invoke(StoreProvider.Sqlite, connectionString);
+        UseDirectory(services.AddTokenQuotas().UseSqlite(connectionString), directory);
+        return new CliServices(services.BuildServiceProvider(), StoreProvider.Sqlite, connectionString, dataSource, directory);
     }
 
-    private static CliServices CreatePostgres(string db, string schema)
+    private static void UseDirectory(ITokenQuotaBuilder builder, CliUserDirectory? directory)
+    {
+        if (directory is not null)
+        {
+            builder.UseUserDirectory(directory);
+        }
+    }
+
+    private static CliServices CreatePostgres(string db, string schema, Func<StoreProvider, string, CliUserDirectory?>? users)
     {
         if (string.IsNullOrWhiteSpace(db) || db == CliContext.DefaultDatabase || !db.Contains('=', StringComparison.Ordinal))
         {
@@ -102,16 +116,17 @@ internal sealed class CliServices : IAsyncDisposable
         }
 
         var services = new ServiceCollection();
+        var directory = users?.Invoke(StoreProvider.Postgres, db);
         try
         {
-            services.AddTokenQuotas().UsePostgreSql(db, o => o.Schema = schema);
+            UseDirectory(services.AddTokenQuotas().UsePostgreSql(db, o => o.Schema = schema), directory);
         }
         catch (ArgumentException ex)
         {
             throw new CliUsageException(ex.Message);
         }
 
-        return new CliServices(services.BuildServiceProvider(), StoreProvider.Postgres, db, $"{builder.Host}/{builder.Database} (schema {schema})", schema);
+        return new CliServices(services.BuildServiceProvider(), StoreProvider.Postgres, db, $"{builder.Host}/{builder.Database} (schema {schema})", directory, schema);
     }
 
     /// <summary>

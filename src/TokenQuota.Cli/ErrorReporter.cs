@@ -25,6 +25,10 @@ internal static class ErrorReporter
 
                 return ExitCodes.Refused;
 
+            case UnknownUserException unknown:
+                stderr.WriteLine($"error: {Sentence(unknown.Message)} Only the users of --users-file/--users-sql can be assigned a profile. Nothing was changed.");
+                return ExitCodes.Refused;
+
             case ConsumptionProfileConflictException or ConsumptionProfileNotFoundException:
                 stderr.WriteLine($"error: {Sentence(exception.Message)} Nothing was changed.");
                 return ExitCodes.Refused;

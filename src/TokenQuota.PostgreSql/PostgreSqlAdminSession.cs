@@ -62,6 +62,14 @@ internal sealed class PostgreSqlAdminSession(NpgsqlConnection connection, Npgsql
             : connection.ExecuteAsync(Write(sql.DeleteAssignments, new { userIds = ids }, cancellationToken));
     }
 
+    /// <summary>One query over an array parameter, not a round trip per id.</summary>
+    public async Task<IReadOnlyList<string>> GetUnassignedAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+        var ids = userIds as string[] ?? [.. userIds];
+        return (await connection.QueryAsync<string>(Read(sql.SelectUnassigned, new { userIds = ids }, cancellationToken)).ConfigureAwait(false)).ToArray();
+    }
+
     public async Task<IReadOnlyList<string>> GetKnownUnassignedUsersAsync(CancellationToken cancellationToken = default) =>
         (await connection.QueryAsync<string>(Read(sql.SelectKnownUnassignedUsers, null, cancellationToken)).ConfigureAwait(false)).ToArray();
 

@@ -119,6 +119,10 @@ internal sealed class PostgreSqlStatements
             INSERT INTO {s}.tokenquota_audit_log (occurred_at, actor, action, target, before_json, after_json)
             VALUES (@occurredAt, @actor, @action, @target, @before, @after);
             """);
+        SelectUnassigned = S("""
+            SELECT u FROM unnest(@userIds::text[]) AS u
+            WHERE NOT EXISTS (SELECT 1 FROM {s}.tokenquota_assignments a WHERE a.user_id = u);
+            """);
         SelectKnownUnassignedUsers = S("""
             SELECT user_id FROM {s}.user_token_usage
             UNION
@@ -258,6 +262,8 @@ internal sealed class PostgreSqlStatements
     public string DeleteAssignments { get; }
 
     public string InsertAudit { get; }
+
+    public string SelectUnassigned { get; }
 
     public string SelectKnownUnassignedUsers { get; }
 

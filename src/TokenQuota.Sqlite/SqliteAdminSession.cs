@@ -88,6 +88,30 @@ internal sealed class SqliteAdminSession(SqliteConnection connection, SqliteTran
         return changed;
     }
 
+    public async Task<IReadOnlyList<string>> GetUnassignedAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+
+        // One prepared command, re-bound per user, as in SetAssignmentsAsync: a directory of 100,000 users stays cheap.
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = SqliteSql.SelectAssignment;
+        var user = command.Parameters.Add("@userId", SqliteType.Text);
+        command.Prepare();
+        var unassigned = new List<string>();
+        foreach (var userId in userIds)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            user.Value = userId;
+            if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is null or DBNull)
+            {
+                unassigned.Add(userId);
+            }
+        }
+
+        return unassigned;
+    }
+
     public async Task<IReadOnlyList<string>> GetKnownUnassignedUsersAsync(CancellationToken cancellationToken = default) =>
         (await connection.QueryAsync<string>(Command(SqliteSql.SelectKnownUnassignedUsers, null, cancellationToken)).ConfigureAwait(false)).ToArray();
 

@@ -44,18 +44,21 @@ public sealed class ApiTestHost : IAsyncDisposable
         Action<TokenQuotaAspNetCoreOptions>? options = null,
         bool rateLimiter = false,
         Action<WebApplication>? map = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        Action<ITokenQuotaBuilder>? quotas = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "tokenquota-aspnetcore-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
-        var quotas = builder.Services.AddTokenQuotas().UseSqlite($"Data Source={Path.Combine(folder, "quota.db")}");
+        var tokenQuotas = builder.Services.AddTokenQuotas().UseSqlite($"Data Source={Path.Combine(folder, "quota.db")}");
         if (options is not null)
         {
-            quotas.ConfigureAspNetCore(options);
+            tokenQuotas.ConfigureAspNetCore(options);
         }
+
+        quotas?.Invoke(tokenQuotas);
 
         builder.Services.AddAuthentication(HeaderAuthHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, HeaderAuthHandler>(HeaderAuthHandler.SchemeName, null);

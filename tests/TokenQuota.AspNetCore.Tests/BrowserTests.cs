@@ -248,6 +248,26 @@ public sealed class BrowserTests
         await page.Context.CloseAsync();
     }
 
+    [Test]
+    public async Task The_sample_refuses_a_profile_for_a_user_it_does_not_have()
+    {
+        var admin = await SignInAsync("admin", "/admin.html");
+        var api = admin.Context.APIRequest;
+
+        var unknown = await api.PutAsync($"{baseUrl}/api/v1/auth/admin/users/mallory/consumption-profile", new() { DataObject = new { profile_id = 1 } });
+        var body = await unknown.JsonAsync();
+        var mallory = await api.GetAsync($"{baseUrl}/api/v1/auth/admin/users/mallory/consumption-profile");
+        var effective = (await mallory.JsonAsync())!.Value.GetProperty("user").GetProperty("effective_profile").GetProperty("name").GetString();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(unknown.Status, Is.EqualTo(404));
+            Assert.That(body!.Value.GetProperty("message").GetString(), Is.EqualTo("User not found"));
+            Assert.That(effective, Is.EqualTo("Free"), "nothing was assigned");
+        });
+        await admin.Context.CloseAsync();
+    }
+
     private async Task<IPage> NewPageAsync()
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en-US", ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });

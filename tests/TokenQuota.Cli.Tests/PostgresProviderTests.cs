@@ -53,6 +53,33 @@ public class PostgresProviderTests : CliTestBase
     }
 
     [Test]
+    public async Task UsersSqlReadsTheHostsTableReadOnlyAndAssignUnlimitedCoversIt()
+    {
+        string[] pg = ["--provider", "postgres", "--db", connectionString, "--schema", schema];
+        await RunOkAsync(["migrate", .. pg]);
+        await ExecuteAsync($"CREATE TABLE {schema}.host_users (id text, uid uuid); INSERT INTO {schema}.host_users VALUES ('h1', gen_random_uuid()), ('h2', gen_random_uuid());");
+
+        var refused = await RunAsync(["assign", "ghost", "Pro", "--users-sql", $"SELECT id FROM {schema}.host_users", .. pg]);
+        var write = await RunAsync(["assign-unlimited", "--users-sql", $"DELETE FROM {schema}.host_users RETURNING id", .. pg]);
+        var uuid = await RunAsync(["assign-unlimited", "--users-sql", $"SELECT uid FROM {schema}.host_users", .. pg]);
+        var summary = (await RunOkAsync(["assign-unlimited", "--users-sql", $"SELECT id FROM {schema}.host_users", "--json", .. pg])).Json();
+        var status = (await RunOkAsync(["status", "h2", "--json", .. pg])).Json();
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(refused.ExitCode, Is.EqualTo(2), refused.ToString);
+            Assert.That(refused.Err, Does.Contain("User not found"));
+            Assert.That(write.ExitCode, Is.EqualTo(1), write.ToString);
+            Assert.That(write.Err, Does.Contain("--users-sql failed").And.Contain("read-only transaction"));
+            Assert.That(uuid.Err, Does.Contain("is a Guid, not text").And.Contain("id::text"));
+            Assert.That(summary.GetProperty("directory_user_count").GetInt32(), Is.EqualTo(2));
+            Assert.That(summary.GetProperty("users_assigned").GetInt32(), Is.EqualTo(2));
+            Assert.That(status.GetProperty("profile_name").GetString(), Is.EqualTo("Unlimited"));
+            Assert.That(await CountAsync($"SELECT COUNT(*) FROM {schema}.host_users;"), Is.EqualTo(2), "the DELETE was refused");
+        });
+    }
+
+    [Test]
     public async Task AnInvalidSchemaNameIsAUsageError()
     {
         var result = await RunAsync("migrate", "--provider", "postgres", "--db", connectionString, "--schema", "Bad;Schema");
@@ -103,5 +130,21 @@ public class PostgresProviderTests : CliTestBase
                 Is.EqualTo(new DateTimeOffset(2026, 12, 2, 11, 30, 0, 250, TimeSpan.Zero).ToUnixTimeMilliseconds()));
             Assert.That(alice.GetProperty("profile_name").GetString(), Is.EqualTo("Team"));
         });
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task<long> CountAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

@@ -8,6 +8,9 @@ internal static class AssignCommands
 {
     private const string ProfileOrNoneDescription = "The profile, by id or name, or 'none' to remove the assignment (the user gets the default profile).";
 
+    private const string KnownUsersFileDescription =
+        "A text file of the host's user ids, one per line: a profile is assigned only to a user listed here (or by --users-sql).";
+
     public static Command CreateAssign(CliContext cli)
     {
         var user = new Argument<string>("user") { Description = "The user id (1 to 128 characters)." };
@@ -17,6 +20,8 @@ internal static class AssignCommands
             user,
             profileArgument,
         };
+        var users = new UserDirectoryOptions(KnownUsersFileDescription);
+        users.AddTo(command);
         cli.SetAction(command, async run =>
         {
             var userId = CommonOptions.ValidUserId(run.Get(user));
@@ -25,7 +30,7 @@ internal static class AssignCommands
             run.Write(new AssignResult(userId, id, profile?.Name), output => output.WriteLine(id is null
                 ? $"User '{userId}' has no assignment now; the default profile applies."
                 : $"Assigned user '{userId}' to profile {ProfileReference.Describe(id, profile)}."));
-        });
+        }, users: users);
         return command;
     }
 
@@ -43,6 +48,8 @@ internal static class AssignCommands
             file,
             profileArgument,
         };
+        var users = new UserDirectoryOptions(KnownUsersFileDescription);
+        users.AddTo(command);
         cli.SetAction(command, async run =>
         {
             var ids = await UserIdFile.ReadAsync(run.Get(file)!, "--file", run.CancellationToken).ConfigureAwait(false);
@@ -51,33 +58,24 @@ internal static class AssignCommands
             run.Write(new AssignManyResult(assigned, id, profile?.Name), output => output.WriteLine(id is null
                 ? $"Removed the assignment of {Format.Users(assigned)}; the default profile applies to them."
                 : $"Assigned {Format.Users(assigned)} to profile {ProfileReference.Describe(id, profile)}."));
-        });
+        }, users: users);
         return command;
     }
 
     public static Command CreateAssignUnlimited(CliContext cli)
     {
-        var usersFile = new Option<string>("--users-file")
-        {
-            Description = "A text file of more user ids to cover (for example every user of the host), one per line.",
-            HelpName = "ids.txt",
-        };
+        var users = new UserDirectoryOptions("A text file of the host's user ids, one per line: each without an assignment gets Unlimited too.");
         var command = new Command(
             "assign-unlimited",
             "The seed's assign_unlimited_profiles step: assign the Unlimited profile to every known user without an assignment " +
-            "(and to the users of --users-file without one), make Unlimited the default, and print a summary per profile. Idempotent.")
-        {
-            usersFile,
-        };
+            "(the store's users, and the host's users of --users-file and --users-sql), make Unlimited the default, and print " +
+            "a summary per profile. Idempotent.");
+        users.AddTo(command);
         cli.SetAction(command, async run =>
         {
-            var extra = run.Get(usersFile) is { } path
-                ? await UserIdFile.ReadAsync(path, "--users-file", run.CancellationToken).ConfigureAwait(false)
-                : null;
-            var summary = await run.Profiles.AssignUnlimitedToExistingUsersAsync(
-                extra is null ? null : [.. extra], CliContext.Actor, run.CancellationToken).ConfigureAwait(false);
+            var summary = await run.Profiles.AssignUnlimitedToExistingUsersAsync(null, CliContext.Actor, run.CancellationToken).ConfigureAwait(false);
             run.Write(summary, output => WriteSummary(output, summary));
-        });
+        }, users: users);
         return command;
     }
 
@@ -90,6 +88,11 @@ internal static class AssignCommands
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"Assigned the Unlimited profile (id {summary.UnlimitedProfileId}) to {Format.Users(summary.UsersAssigned)} without an assignment; {unlimited?.Name ?? "Unlimited"} is the default profile."));
+        if (summary.DirectoryUserCount is { } listed)
+        {
+            output.WriteLine($"The host's users read from --users-file/--users-sql: {Format.Number(listed)}; each has a profile now.");
+        }
+
         output.WriteLine();
         output.WriteLine("Profile assignment summary:");
         var table = new TableWriter("PROFILE", "USERS>", "PROMPTS/H>", "PROMPTS/DAY>", "INPUT TOKENS/MONTH>", "OUTPUT TOKENS/MONTH>");

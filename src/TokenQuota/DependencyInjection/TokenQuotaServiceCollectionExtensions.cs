@@ -12,7 +12,7 @@ public static class TokenQuotaServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="ITokenQuotaChecker"/>, <see cref="IRateLimitPolicy"/>, <see cref="IConsumptionProfileManager"/>
-    /// and <see cref="IUsageReports"/>.
+    /// and <see cref="IUsageReports"/>. An <see cref="IUserDirectory"/> is optional (<c>.UseUserDirectory&lt;T&gt;()</c>).
     /// Chain a store, for example <c>.UseSqlite("Data Source=tokenquota.db")</c>. Services are added with <c>TryAdd</c>,
     /// so a host's own registrations (including <see cref="TimeProvider"/>) win; logging and metrics are optional.
     /// </summary>
@@ -66,7 +66,8 @@ public static class TokenQuotaServiceCollectionExtensions
         services.TryAddSingleton<IConsumptionProfileManager>(sp => new ConsumptionProfileManager(
             sp.GetRequiredService<IQuotaStore>(),
             sp.GetRequiredService<ProfileResolver>(),
-            Logger<ConsumptionProfileManager>(sp)));
+            Logger<ConsumptionProfileManager>(sp),
+            sp.GetService<IUserDirectory>()));
         services.TryAddSingleton<IUsageReports>(sp => new UsageReports(sp.GetRequiredService<IQuotaStore>()));
 
         return new TokenQuotaBuilder(services);

@@ -7,7 +7,8 @@ namespace TokenQuota;
 /// The rules of profile administration, applied inside one store transaction per operation so that a refused
 /// operation changes nothing and every change is written together with its audit entry.
 /// </summary>
-internal sealed class ConsumptionProfileManager(IQuotaStore store, ProfileResolver resolver, ILogger<ConsumptionProfileManager> logger)
+internal sealed class ConsumptionProfileManager(
+    IQuotaStore store, ProfileResolver resolver, ILogger<ConsumptionProfileManager> logger, IUserDirectory? directory = null)
     : IConsumptionProfileManager
 {
     public async Task<IReadOnlyList<ConsumptionProfile>> ListAsync(CancellationToken cancellationToken = default)
@@ -198,10 +199,17 @@ internal sealed class ConsumptionProfileManager(IQuotaStore store, ProfileResolv
             return next;
         }, cancellationToken);
 
-    public Task AssignAsync(string userId, long? profileId, string? actor = null, CancellationToken cancellationToken = default)
+    public async Task AssignAsync(string userId, long? profileId, string? actor = null, CancellationToken cancellationToken = default)
     {
         UserIds.Validate(userId);
-        return Change("assign profile", async (session, ct) =>
+
+        // Before the transaction: the host's directory is never called while the store holds its write lock.
+        if (directory is not null && profileId is not null && !await directory.ExistsAsync(userId, cancellationToken).ConfigureAwait(false))
+        {
+            throw new UnknownUserException(userId);
+        }
+
+        await Change("assign profile", async (session, ct) =>
         {
             await RequireAssignableAsync(session, profileId, ct).ConfigureAwait(false);
             var before = await session.GetAssignmentAsync(userId, ct).ConfigureAwait(false);
@@ -214,20 +222,29 @@ internal sealed class ConsumptionProfileManager(IQuotaStore store, ProfileResolv
             var action = profileId is null ? QuotaAuditActions.UserUnassigned : QuotaAuditActions.UserAssigned;
             await Audit(session, actor, action, "user:" + userId, AssignmentJson(before), AssignmentJson(profileId), ct).ConfigureAwait(false);
             return true;
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<int> AssignManyAsync(IReadOnlyCollection<string> userIds, long? profileId, string? actor = null, CancellationToken cancellationToken = default)
+    public async Task<int> AssignManyAsync(IReadOnlyCollection<string> userIds, long? profileId, string? actor = null, CancellationToken cancellationToken = default)
     {
         var ids = ValidateUserIdList(userIds, nameof(userIds));
-        return Change<int>("assign profiles", async (session, ct) =>
+        if (directory is not null && profileId is not null)
+        {
+            var unknown = await directory.FindUnknownAsync(ids, cancellationToken).ConfigureAwait(false);
+            if (unknown.Count > 0)
+            {
+                throw new UnknownUserException(unknown);
+            }
+        }
+
+        return await Change<int>("assign profiles", async (session, ct) =>
         {
             await RequireAssignableAsync(session, profileId, ct).ConfigureAwait(false);
             await session.SetAssignmentsAsync(ids, profileId, ct).ConfigureAwait(false);
             var after = JsonSerializer.Serialize(new { profile_id = profileId, user_count = ids.Length, user_ids = ids });
             await Audit(session, actor, QuotaAuditActions.UsersBulkAssigned, "users", null, after, ct).ConfigureAwait(false);
             return ids.Length;
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<PagedResult<UserAssignment>> ListAssignmentsAsync(long profileId, int offset = 0, int limit = 100, CancellationToken cancellationToken = default)
@@ -237,12 +254,21 @@ internal sealed class ConsumptionProfileManager(IQuotaStore store, ProfileResolv
         return await Guard("list assignments", () => store.ListAssignmentsAsync(profileId, offset, limit, cancellationToken)).ConfigureAwait(false);
     }
 
-    public Task<AssignUnlimitedSummary> AssignUnlimitedToExistingUsersAsync(IReadOnlyCollection<string>? additionalUserIds = null, string? actor = null, CancellationToken cancellationToken = default)
+    public async Task<AssignUnlimitedSummary> AssignUnlimitedToExistingUsersAsync(IReadOnlyCollection<string>? additionalUserIds = null, string? actor = null, CancellationToken cancellationToken = default)
     {
         var extra = additionalUserIds is null || additionalUserIds.Count == 0
             ? []
             : ValidateUserIdList(additionalUserIds, nameof(additionalUserIds));
-        return Change("assign Unlimited to existing users", async (session, ct) =>
+        int? directoryUserCount = null;
+        if (directory is not null)
+        {
+            var listed = await ReadDirectoryAsync(directory, cancellationToken).ConfigureAwait(false);
+            directoryUserCount = listed.Count;
+            listed.UnionWith(extra);
+            extra = [.. listed];
+        }
+
+        return await Change("assign Unlimited to existing users", async (session, ct) =>
         {
             var profiles = await session.GetProfilesAsync(ct).ConfigureAwait(false);
             var unlimited = profiles.FirstOrDefault(p => string.Equals(p.Name, UnlimitedProfileName, StringComparison.OrdinalIgnoreCase))
@@ -255,12 +281,10 @@ internal sealed class ConsumptionProfileManager(IQuotaStore store, ProfileResolv
             }
 
             var users = new HashSet<string>(await session.GetKnownUnassignedUsersAsync(ct).ConfigureAwait(false), StringComparer.Ordinal);
-            foreach (var userId in extra)
+            var others = extra.Where(id => !users.Contains(id)).ToArray();
+            if (others.Length > 0)
             {
-                if (!users.Contains(userId) && await session.GetAssignmentAsync(userId, ct).ConfigureAwait(false) is null)
-                {
-                    users.Add(userId);
-                }
+                users.UnionWith(await session.GetUnassignedAsync(others, ct).ConfigureAwait(false));
             }
 
             var assigned = users.Order(StringComparer.Ordinal).ToArray();
@@ -284,8 +308,8 @@ internal sealed class ConsumptionProfileManager(IQuotaStore store, ProfileResolv
 
             var summary = (await session.GetProfilesAsync(ct).ConfigureAwait(false))
                 .OrderByDescending(p => p.IsDefault).ThenBy(p => p.Name, StringComparer.OrdinalIgnoreCase).ThenBy(p => p.Id).ToArray();
-            return new AssignUnlimitedSummary(unlimited.Id, assigned.Length, summary);
-        }, cancellationToken);
+            return new AssignUnlimitedSummary(unlimited.Id, assigned.Length, summary) { DirectoryUserCount = directoryUserCount };
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public Task<PagedResult<QuotaAuditEntry>> QueryAuditLogAsync(QuotaAuditQuery? query = null, CancellationToken cancellationToken = default)
@@ -342,6 +366,28 @@ internal sealed class ConsumptionProfileManager(IQuotaStore store, ProfileResolv
     private const string RateLimitSettingsTarget = "rate_limit_settings";
 
     private const string UnlimitedProfileName = "Unlimited";
+
+    /// <summary>Reads every id the directory lists, once each; an invalid id is the host's bug and is named.</summary>
+    private static async Task<HashSet<string>> ReadDirectoryAsync(IUserDirectory directory, CancellationToken cancellationToken)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var userId in directory.ListUserIdsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                UserIds.Validate(userId, nameof(userId));
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InvalidOperationException(
+                    $"The user directory {directory.GetType().Name} listed an invalid user id ('{userId}'): {ex.Message}", ex);
+            }
+
+            ids.Add(userId);
+        }
+
+        return ids;
+    }
 
     private static string[] ValidateUserIdList(IReadOnlyCollection<string> userIds, string paramName)
     {

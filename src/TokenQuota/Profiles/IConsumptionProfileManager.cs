@@ -62,13 +62,18 @@ public interface IConsumptionProfileManager
     /// <exception cref="ConsumptionProfileOperationRefusedException">The profile is inactive.</exception>
     Task<ConsumptionProfile> SetDefaultAsync(long profileId, string? actor = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Assigns a user to an existing, active profile, or with <see langword="null"/> returns the user to the default.</summary>
+    /// <summary>
+    /// Assigns a user to an existing, active profile, or with <see langword="null"/> returns the user to the default.
+    /// With an <see cref="IUserDirectory"/> registered, the user must exist in it to be assigned a profile; removing an
+    /// assignment is allowed for any id, so the assignment of a user the host has deleted can still be cleaned up.
+    /// </summary>
     /// <param name="userId">The user id, 1–128 characters.</param>
     /// <param name="profileId">The profile to assign, or <see langword="null"/>.</param>
     /// <param name="actor">Who makes the change, for the audit log; may be <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the assignment is stored.</returns>
     /// <exception cref="ArgumentException">The user id is invalid.</exception>
+    /// <exception cref="UnknownUserException">A profile was to be assigned and the registered directory does not know the user.</exception>
     /// <exception cref="ConsumptionProfileNotFoundException">No profile has that id.</exception>
     /// <exception cref="ConsumptionProfileOperationRefusedException">The profile is inactive.</exception>
     Task AssignAsync(string userId, long? profileId, string? actor = null, CancellationToken cancellationToken = default);
@@ -98,7 +103,9 @@ public interface IConsumptionProfileManager
 
     /// <summary>
     /// Assigns many users to an active profile (or, with <see langword="null"/>, returns them to the default) in one
-    /// transaction: all or nothing. Every id is validated first; duplicates are refused.
+    /// transaction: all or nothing. Every id is validated first; duplicates are refused. With an
+    /// <see cref="IUserDirectory"/> registered, assigning a profile is refused, and nothing written, when any id names
+    /// no user; removing assignments is allowed for any id.
     /// </summary>
     /// <param name="userIds">The user ids: at least one, distinct, each 1–128 characters.</param>
     /// <param name="profileId">The profile to assign, or <see langword="null"/>.</param>
@@ -106,6 +113,7 @@ public interface IConsumptionProfileManager
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>How many users were assigned.</returns>
     /// <exception cref="ArgumentException">The list is empty, holds a duplicate or an invalid id (named in the message).</exception>
+    /// <exception cref="UnknownUserException">A profile was to be assigned and the registered directory does not know some ids (all named).</exception>
     /// <exception cref="ConsumptionProfileNotFoundException">No profile has that id.</exception>
     /// <exception cref="ConsumptionProfileOperationRefusedException">The profile is inactive.</exception>
     Task<int> AssignManyAsync(IReadOnlyCollection<string> userIds, long? profileId, string? actor = null, CancellationToken cancellationToken = default);
@@ -122,13 +130,16 @@ public interface IConsumptionProfileManager
     /// <summary>
     /// The seed's <c>assign_unlimited_profiles</c> maintenance step, idempotent: assigns the profile named Unlimited to
     /// every user the store knows (with usage or rate-limit history) who has no explicit assignment, plus the given
-    /// user ids that have none, and makes Unlimited the default, all in one transaction.
+    /// user ids and, when an <see cref="IUserDirectory"/> is registered, every user it lists, that have none; then it
+    /// makes Unlimited the default, all in one transaction. With a directory this is the seed's step exactly: every
+    /// existing user without a profile.
     /// </summary>
     /// <param name="additionalUserIds">More user ids to cover, for example every user of the host; may be <see langword="null"/>.</param>
     /// <param name="actor">Who runs the step, for the audit log; may be <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A per-profile summary.</returns>
     /// <exception cref="ConsumptionProfileOperationRefusedException">No active profile is named Unlimited.</exception>
+    /// <exception cref="InvalidOperationException">The registered directory listed an invalid user id.</exception>
     Task<AssignUnlimitedSummary> AssignUnlimitedToExistingUsersAsync(IReadOnlyCollection<string>? additionalUserIds = null, string? actor = null, CancellationToken cancellationToken = default);
 
     /// <summary>Reads the audit log, newest first, filtered and paged.</summary>

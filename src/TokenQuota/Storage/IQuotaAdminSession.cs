@@ -129,6 +129,28 @@ public interface IQuotaAdminSession
     }
 
     /// <summary>
+    /// Reads which of <paramref name="userIds"/> have no explicit assignment. The default calls
+    /// <see cref="GetAssignmentAsync"/> for each; a store with costly round trips overrides it with one query.
+    /// </summary>
+    /// <param name="userIds">The user ids (validated, distinct).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The ids without an assignment, in any order.</returns>
+    async Task<IReadOnlyList<string>> GetUnassignedAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+        var unassigned = new List<string>();
+        foreach (var userId in userIds)
+        {
+            if (await GetAssignmentAsync(userId, cancellationToken).ConfigureAwait(false) is null)
+            {
+                unassigned.Add(userId);
+            }
+        }
+
+        return unassigned;
+    }
+
+    /// <summary>
     /// Reads the ids of the users the store knows (with usage or rate-limit history) that have no explicit assignment.
     /// </summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
