@@ -135,18 +135,20 @@ public class ReservationRetentionTests<TBackend> : StoreContractTest<TBackend>
         }
 
         await s.Checker.ReserveAsync("idle-0", 7, 3, new QuotaReservationOptions { Ttl = TimeSpan.FromMinutes(1) });
+        Clock.Advance(ReservationRetention.KeptFor + TimeSpan.FromMinutes(1));
         var live = await s.Checker.ReserveAsync("busy", 20, 10, new QuotaReservationOptions { RequestId = "live", Ttl = TimeSpan.FromMinutes(10) });
+        await s.Checker.ReserveAsync("recently-expired", 1, 1, new QuotaReservationOptions { RequestId = "recent", Ttl = TimeSpan.FromMinutes(1) });
         Clock.Advance(TimeSpan.FromMinutes(2));
 
         await PurgeAsync(s.Store);
 
         Assert.Multiple(async () =>
         {
-            Assert.That(Rows("SELECT request_id FROM tokenquota_reservations;").Select(r => r["request_id"]), Is.EqualTo(new[] { "live" }));
+            Assert.That(Rows("SELECT request_id FROM tokenquota_reservations;").Select(r => r["request_id"]), Is.EquivalentTo(new[] { "live", "recent" }), "a hold expired less than the retention period ago is kept");
             Assert.That(
                 Rows("SELECT user_id, input_tokens, output_tokens FROM tokenquota_reserved_totals WHERE input_tokens <> 0 OR output_tokens <> 0;")
                     .Select(r => $"{r["user_id"]} {r["input_tokens"]} {r["output_tokens"]}"),
-                Is.EqualTo(new[] { "busy 20 10" }),
+                Is.EquivalentTo(new[] { "busy 20 10", "recently-expired 1 1" }),
                 "every expired estimate was taken back, in batches of users, and the live one kept");
             Assert.That((await s.Checker.GetStatusAsync("idle-0")).InputTokens.Reserved, Is.Zero);
             Assert.That((await s.Checker.GetStatusAsync("busy")).InputTokens.Reserved, Is.EqualTo(20));

@@ -172,6 +172,15 @@ public class TelemetryTests<TBackend> : StoreContractTest<TBackend>
             TokenQuota.PostgreSql.PostgreSqlQuotaStore postgres => postgres.PurgeCommittedReservationsAsync(),
             _ => throw new NotSupportedException(),
         });
+        Assert.That(expired.GetMeasurementSnapshot(), Is.Empty, "an expired hold is kept for the retention period, for a late commit");
+
+        Clock.Advance(TokenQuota.Storage.ReservationRetention.KeptFor);
+        await (services.Store switch
+        {
+            TokenQuota.Sqlite.SqliteQuotaStore sqlite => sqlite.PurgeCommittedReservationsAsync(),
+            TokenQuota.PostgreSql.PostgreSqlQuotaStore postgres => postgres.PurgeCommittedReservationsAsync(),
+            _ => throw new NotSupportedException(),
+        });
 
         Assert.That(expired.GetMeasurementSnapshot().Sum(m => m.Value), Is.EqualTo(3));
         Assert.That(expired.GetMeasurementSnapshot().Select(m => m.Tags["tokenquota.store"]), Is.All.EqualTo(StoreName));

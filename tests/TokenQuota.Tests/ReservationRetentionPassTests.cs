@@ -55,7 +55,7 @@ public class ReservationRetentionPassTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(sweeps, Is.EqualTo(new[] { (Start.ToUnixTimeMilliseconds(), ReservationRetention.BatchSize), (Start.ToUnixTimeMilliseconds(), ReservationRetention.BatchSize) }));
+            Assert.That(sweeps, Is.EqualTo(new[] { ((Start - ReservationRetention.KeptFor).ToUnixTimeMilliseconds(), ReservationRetention.BatchSize), ((Start - ReservationRetention.KeptFor).ToUnixTimeMilliseconds(), ReservationRetention.BatchSize) }));
             Assert.That(reported, Is.EqualTo(new[] { ReservationRetention.BatchSize * 2, 8 }));
         });
     }

@@ -4,8 +4,9 @@ namespace TokenQuota.Storage;
 /// Keeps the reservation table small, in the background: a timer starts a pass every <see cref="Interval"/>. A pass
 /// forgets committed reservations older than <see cref="KeptFor"/>, in batches of <see cref="BatchSize"/> through the
 /// store's index of committed rows by commit time, so no caller's reservation pays for the user's history; then it
-/// sweeps the expired holds of users who have not reserved since (a reservation only forgets its own user's), taking
-/// their estimates back from the reserved totals, <see cref="BatchSize"/> users at a time.
+/// sweeps the holds that expired more than <see cref="KeptFor"/> ago of users who have not reserved since (a
+/// reservation only forgets its own user's), taking their estimates back from the reserved totals,
+/// <see cref="BatchSize"/> users at a time.
 /// </summary>
 /// <remarks>
 /// A committed row is what makes a retried commit idempotent: it is kept as long as a reservation may live
@@ -35,7 +36,7 @@ internal sealed class ReservationRetention : IDisposable
 
     /// <param name="timeProvider">The store's clock.</param>
     /// <param name="purgeBatch">Deletes up to the given number of rows committed at or before the cutoff (Unix ms); returns how many.</param>
-    /// <param name="sweepBatch">Forgets the holds expired at the given time (Unix ms) of up to the given number of users; <see langword="null"/> for none.</param>
+    /// <param name="sweepBatch">Forgets the holds expired at or before the cutoff (Unix ms) of up to the given number of users; <see langword="null"/> for none.</param>
     /// <param name="holdsSwept">Told how many expired holds each sweep batch forgot (the <c>tokenquota.reservations.expired</c> metric).</param>
     public ReservationRetention(
         TimeProvider timeProvider,
@@ -150,11 +151,13 @@ internal sealed class ReservationRetention : IDisposable
 
         try
         {
-            var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+            // A hold stays for the retention period after it expires, as a commit does, so a late commit or release
+            // finds it exactly as it would have without the sweep.
+            var cutoff = (timeProvider.GetUtcNow() - KeptFor).ToUnixTimeMilliseconds();
             ExpiredHoldsSweep swept;
             do
             {
-                swept = await sweepBatch(now, BatchSize, stopping.Token).ConfigureAwait(false);
+                swept = await sweepBatch(cutoff, BatchSize, stopping.Token).ConfigureAwait(false);
                 if (swept.Holds > 0)
                 {
                     holdsSwept?.Invoke(swept.Holds);
