@@ -194,6 +194,43 @@ public abstract partial class MultiProcessContract<TBackend> : StoreContractTest
         await hereAfter.Reservation!.DisposeAsync();
     }
 
+    /// <summary>
+    /// Issue 18 "rate-limit settings at run time": a change made here reaches a process that keeps running, with its
+    /// caches, at its next configuration-version read: disabled, it admits everything and counts nothing; under the
+    /// override, its own system defaults (100/hour) replace the profile's 2/hour.
+    /// </summary>
+    [Test]
+    public async Task ARunningProcessAppliesARateLimitSettingsChangeMadeByAnotherWithoutARestart()
+    {
+        var services = await StartAsync();
+        var profile = await services.Profiles.CreateAsync(new NewConsumptionProfile { Name = "Tight", PromptsPerHour = 2, PromptsPerDay = 100 });
+        await services.Profiles.AssignAsync("u", profile.Id);
+        var step = Path.Combine(Path.GetTempPath(), "tokenquota-step-" + Guid.NewGuid().ToString("N"));
+        goFiles.AddRange([step + ".2", step + ".3"]);
+
+        using var worker = TestHostProcess.Start(Args("acquire-rounds", "u", 3, 3, step).Concat(At(Start)).ToArray());
+        await worker.WaitForLineAsync(l => l.StartsWith("round 1 ", StringComparison.Ordinal), "round 1");
+
+        await services.Profiles.UpdateRateLimitSettingsAsync(new RateLimitSettingsUpdate { Enabled = false });
+        await File.WriteAllTextAsync(step + ".2", string.Empty);
+        await worker.WaitForLineAsync(l => l.StartsWith("round 2 ", StringComparison.Ordinal), "round 2");
+        var countWhileDisabled = Scalar<long>("SELECT request_count FROM tokenquota_rate_windows WHERE user_id = 'u' AND window_key = 'prompts_hourly';");
+
+        await services.Profiles.UpdateRateLimitSettingsAsync(new RateLimitSettingsUpdate { Enabled = true, GlobalOverride = true });
+        await File.WriteAllTextAsync(step + ".3", string.Empty);
+        var (exitCode, output) = await worker.WaitForExitAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.Zero, output);
+            Assert.That(output, Does.Contain("round 1 admitted 2"), "the profile's 2/hour");
+            Assert.That(output, Does.Contain("round 2 admitted 3"), "disabled: everything admitted");
+            Assert.That(output, Does.Contain("round 3 admitted 3"), "the override's 100/hour");
+            Assert.That(countWhileDisabled, Is.EqualTo(2), "nothing counted while disabled");
+            Assert.That(Scalar<long>("SELECT request_count FROM tokenquota_rate_windows WHERE user_id = 'u' AND window_key = 'prompts_hourly';"), Is.EqualTo(5), "enabled again: round 3 was charged");
+        });
+    }
+
     /// <summary>The TestHost arguments for a command on this test's database: command, database, the rest, store options.</summary>
     private string[] Args(string command, params object[] rest) =>
         [command, Backend.HostDatabase, .. rest.Select(a => Convert.ToString(a, CultureInfo.InvariantCulture)!), .. Backend.HostOptions];

@@ -9,6 +9,9 @@ using TokenQuota;
 //   migrate     <db>                                 migrates the database
 //   record      <db>     <user> <n>                  records 1 input and 2 output tokens, n times, one after another
 //   acquire     <db>     <user> <n>                  tries n prompts; prints "admitted <count>"
+//   acquire-rounds <db>  <user> <n> <rounds> <step>  <rounds> rounds of n prompts in one process (its caches kept);
+//                                                    prints "round <r> admitted <count>" after each, and waits for
+//                                                    the file "<step>.<r+1>" before the next
 //   record-many <db>     <user> <n> <in> <out>       n concurrent RecordAsync(user, in, out); prints "recorded <n>"
 //   reserve     <db>     <user> <n> <estIn> <estOut> <commitIn> <commitOut>
 //                                                    n concurrent reservations; commits each granted one with the
@@ -51,7 +54,7 @@ var valid = positional.Count switch
 {
     2 => positional[0] == "migrate",
     4 => positional[0] is "record" or "acquire" or "record-loop",
-    6 => positional[0] is "record-many" or "hold",
+    6 => positional[0] is "record-many" or "hold" or "acquire-rounds",
     8 => positional[0] == "reserve",
     _ => false,
 };
@@ -60,7 +63,7 @@ if (!valid)
     Console.Error.WriteLine(
         "usage: migrate <db> | record <db> <user> <n> | acquire <db> <user> <n> | record-many <db> <user> <n> <in> <out>"
         + " | reserve <db> <user> <n> <estIn> <estOut> <commitIn> <commitOut> | hold <db> <user> <n> <estIn> <ttl-minutes>"
-        + " | record-loop <db> <prefix> <workers>  [--at <unix-ms>] [--postgres <schema>] [--go <file>]");
+        + " | acquire-rounds <db> <user> <n> <rounds> <step> | record-loop <db> <prefix> <workers>  [--at <unix-ms>] [--postgres <schema>] [--go <file>]");
     return 2;
 }
 
@@ -125,6 +128,38 @@ try
 
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"admitted {admitted}"));
             break;
+        case "acquire-rounds":
+        {
+            var (user, n, rounds, step) = (positional[2], Arg(3), Arg(4), positional[5]);
+            var policy = provider.GetRequiredService<IRateLimitPolicy>();
+            for (var round = 1; round <= rounds; round++)
+            {
+                var next = string.Create(CultureInfo.InvariantCulture, $"{step}.{round}");
+                var waited = Stopwatch.StartNew();
+                while (round > 1 && !File.Exists(next))
+                {
+                    if (waited.Elapsed > TimeSpan.FromSeconds(30))
+                    {
+                        await Console.Error.WriteLineAsync("timed out waiting for " + next);
+                        return 1;
+                    }
+
+                    await Task.Delay(50);
+                }
+
+                var count = 0;
+                for (var i = 0; i < n; i++)
+                {
+                    count += (await policy.AcquirePromptAsync(user)).IsAllowed ? 1 : 0;
+                }
+
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round} admitted {count}"));
+                Console.Out.Flush();
+            }
+
+            break;
+        }
+
         case "record-many":
         {
             var (user, n, input, output) = (positional[2], (int)Arg(3), Arg(4), Arg(5));
