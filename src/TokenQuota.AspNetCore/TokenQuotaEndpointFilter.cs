@@ -17,7 +17,7 @@ internal sealed class TokenQuotaEndpointFilter(Func<EndpointFilterInvocationCont
             return ApiResults.Problem(StatusCodes.Status401Unauthorized, "Unauthorized", "Authentication required. Please login.");
         }
 
-        var userId = TokenQuotaHandlers.UserId(http);
+        var userId = EndpointServices.UserId(http);
         if (userId is null)
         {
             return ApiResults.Problem(StatusCodes.Status403Forbidden, "Forbidden", "The signed-in user has no user id claim.");
@@ -35,8 +35,8 @@ internal sealed class TokenQuotaEndpointFilter(Func<EndpointFilterInvocationCont
             return ApiResults.Problem(StatusCodes.Status400BadRequest, "Bad request", ex.Message);
         }
 
-        var options = TokenQuotaHandlers.Options(http);
-        var time = TokenQuotaHandlers.Time(http);
+        var options = EndpointServices.Options(http);
+        var time = EndpointServices.Time(http);
         var checker = services.GetRequiredService<ITokenQuotaChecker>();
         var rates = services.GetRequiredService<IRateLimitPolicy>();
         QuotaReservationResult reserved;

@@ -35,32 +35,17 @@ public static class TokenQuotaEndpointRouteBuilderExtensions
         var group = endpoints.MapGroup(prefix);
         group.WithTags("TokenQuota");
 
+        // Authorization first, so nothing about the request is judged before the caller; then the one exception mapping.
         var admin = group.MapGroup("/admin");
         admin.AddEndpointFilter(SeedAuthorizationFilter.Admin(options.AdminPolicy, options.AdminRole));
+        admin.AddEndpointFilter(ProblemMapper.Instance);
+        ProfileEndpoints.Map(admin);
+        AssignmentEndpoints.Map(admin);
+        ReportEndpoints.Map(admin);
+        AuditEndpoints.Map(admin);
+        RateLimitSettingsEndpoints.Map(admin);
 
-        var profiles = admin.MapGroup("/consumption-profiles");
-        profiles.MapGet("/", (Delegate)TokenQuotaHandlers.ListProfiles);
-        profiles.MapPost("/", (Delegate)TokenQuotaHandlers.CreateProfile);
-        profiles.MapGet("/{id:long}", (Delegate)TokenQuotaHandlers.GetProfile);
-        profiles.MapPut("/{id:long}", (Delegate)TokenQuotaHandlers.UpdateProfile);
-        profiles.MapDelete("/{id:long}", (Delegate)TokenQuotaHandlers.DeleteProfile);
-        profiles.MapPost("/{id:long}/activate", (Delegate)TokenQuotaHandlers.ActivateProfile);
-        profiles.MapPost("/{id:long}/deactivate", (Delegate)TokenQuotaHandlers.DeactivateProfile);
-        profiles.MapPost("/{id:long}/set-default", (Delegate)TokenQuotaHandlers.SetDefaultProfile);
-        profiles.MapGet("/{id:long}/users", (Delegate)TokenQuotaHandlers.ListProfileUsers);
-
-        admin.MapPut("/users/consumption-profile", (Delegate)TokenQuotaHandlers.AssignUsers);
-        admin.MapPut("/users/{userId}/consumption-profile", (Delegate)TokenQuotaHandlers.AssignUser);
-        admin.MapGet("/users/{userId}/consumption-profile", (Delegate)TokenQuotaHandlers.GetUserProfile);
-
-        admin.MapGet("/usage", (Delegate)TokenQuotaHandlers.Usage);
-        admin.MapGet("/usage/periods", (Delegate)TokenQuotaHandlers.UsagePeriods);
-        admin.MapGet("/usage/users/{userId}", (Delegate)TokenQuotaHandlers.UserUsageHistory);
-        admin.MapGet("/audit-log", (Delegate)TokenQuotaHandlers.AuditLog);
-        admin.MapGet("/rate-limit-settings", (Delegate)TokenQuotaHandlers.GetRateLimitSettings);
-        admin.MapPut("/rate-limit-settings", (Delegate)TokenQuotaHandlers.UpdateRateLimitSettings);
-
-        group.MapGet("/user/quota-status", (Delegate)TokenQuotaHandlers.QuotaStatus).AddEndpointFilter(SeedAuthorizationFilter.SignedIn());
+        StatusEndpoints.Map(group).AddEndpointFilter(SeedAuthorizationFilter.SignedIn()).AddEndpointFilter(ProblemMapper.Instance);
         return group;
     }
 }

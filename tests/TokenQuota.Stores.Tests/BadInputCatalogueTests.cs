@@ -38,7 +38,7 @@ public class BadInputCatalogueTests<TBackend> : StoreContractTest<TBackend>
         ("GetEffectiveProfileAsync", async (c, id) => await c.Profiles.GetEffectiveProfileAsync(id), false),
         ("GetUserHistoryAsync", async (c, id) => await c.Reports.GetUserHistoryAsync(id), false),
         ("AssignManyAsync", async (c, id) => await c.Profiles.AssignManyAsync(["fine-user", id], c.TeamId), true),
-        ("AssignUnlimitedToExistingUsersAsync", async (c, id) => await c.Profiles.AssignUnlimitedToExistingUsersAsync(["fine-user", id]), true),
+        ("AssignProfileToUnassignedUsersAsync", async (c, id) => await c.Profiles.AssignProfileToUnassignedUsersAsync("Unlimited", makeDefault: true, ["fine-user", id]), true),
     ];
 
     /// <summary>The catalogue: each entry is one distinct bad input.</summary>

@@ -14,7 +14,7 @@ public class MaintenanceTests<TBackend> : StoreContractTest<TBackend>
         await s.Profiles.AssignAsync("on-pro", await ProfileIdAsync(s.Profiles, "Pro"));
         await s.Checker.RecordAsync("on-pro", 1, 1);
 
-        var summary = await s.Profiles.AssignUnlimitedToExistingUsersAsync(["host-user", "on-pro"], actor: "ops");
+        var summary = await s.Profiles.AssignProfileToUnassignedUsersAsync("Unlimited", makeDefault: true, ["host-user", "on-pro"], actor: "ops");
         var unlimited = await ProfileIdAsync(s.Profiles, "Unlimited");
 
         var assignments = Rows("SELECT user_id, profile_id FROM tokenquota_assignments ORDER BY user_id;")
@@ -22,7 +22,7 @@ public class MaintenanceTests<TBackend> : StoreContractTest<TBackend>
         await Assert.MultipleAsync(async () =>
         {
             Assert.That(summary.UsersAssigned, Is.EqualTo(3));
-            Assert.That(summary.UnlimitedProfileId, Is.EqualTo(unlimited));
+            Assert.That(summary.ProfileId, Is.EqualTo(unlimited));
             Assert.That(assignments["with-usage"], Is.EqualTo(unlimited));
             Assert.That(assignments["with-prompts"], Is.EqualTo(unlimited));
             Assert.That(assignments["host-user"], Is.EqualTo(unlimited));
@@ -41,10 +41,10 @@ public class MaintenanceTests<TBackend> : StoreContractTest<TBackend>
     {
         var s = await StartAsync();
         await s.Checker.RecordAsync("u1", 10, 5);
-        await s.Profiles.AssignUnlimitedToExistingUsersAsync(["u2"]);
+        await s.Profiles.AssignProfileToUnassignedUsersAsync("Unlimited", makeDefault: true, ["u2"]);
         var snapshot = Snapshot();
 
-        var second = await s.Profiles.AssignUnlimitedToExistingUsersAsync(["u2"]);
+        var second = await s.Profiles.AssignProfileToUnassignedUsersAsync("Unlimited", makeDefault: true, ["u2"]);
 
         Assert.Multiple(() =>
         {
@@ -61,12 +61,54 @@ public class MaintenanceTests<TBackend> : StoreContractTest<TBackend>
         await s.Checker.RecordAsync("u1", 10, 5);
         var snapshot = Snapshot();
 
-        var error = await Assert.ThrowsAsync<ConsumptionProfileOperationRefusedException>(() => s.Profiles.AssignUnlimitedToExistingUsersAsync());
+        var error = await Assert.ThrowsAsync<ConsumptionProfileOperationRefusedException>(() => s.Profiles.AssignProfileToUnassignedUsersAsync("Unlimited", makeDefault: true));
 
         Assert.Multiple(() =>
         {
             Assert.That(error!.Reason, Is.EqualTo(ProfileRefusalReason.RequiredProfileMissing));
             Assert.That(error.Message, Does.Contain("Unlimited"));
+            Assert.That(Snapshot(), Is.EqualTo(snapshot));
+        });
+    }
+
+    [Test]
+    public async Task AssignsAnyNamedProfileAndKeepsTheDefaultUnlessAsked()
+    {
+        var s = await StartAsync();
+        await s.Checker.RecordAsync("with-usage", 10, 5);
+        var pro = await ProfileIdAsync(s.Profiles, "Pro");
+        var defaultBefore = Scalar<string>("SELECT name FROM consumption_profiles WHERE is_default;");
+
+        var summary = await s.Profiles.AssignProfileToUnassignedUsersAsync("pro", makeDefault: false, ["host-user"], actor: "ops");
+
+        var assignments = Rows("SELECT user_id, profile_id FROM tokenquota_assignments ORDER BY user_id;")
+            .ToDictionary(r => (string)r["user_id"]!, r => (long)r["profile_id"]!);
+        var audit = await s.Profiles.QueryAuditLogAsync(new QuotaAuditQuery { Action = QuotaAuditActions.UnassignedUsersAssigned });
+        Assert.Multiple(() =>
+        {
+            Assert.That(summary.ProfileId, Is.EqualTo(pro), "the name is matched case-insensitively");
+            Assert.That(summary.UsersAssigned, Is.EqualTo(2));
+            Assert.That(assignments, Is.EqualTo(new Dictionary<string, long> { ["host-user"] = pro, ["with-usage"] = pro }));
+            Assert.That(Scalar<string>("SELECT name FROM consumption_profiles WHERE is_default;"), Is.EqualTo(defaultBefore));
+            Assert.That(audit.Items.Single().After, Does.Contain("\"made_default\":false"));
+        });
+    }
+
+    [Test]
+    public async Task AnInactiveProfileIsRefusedByNameAndChangesNothing()
+    {
+        var s = await StartAsync();
+        await s.Profiles.DeactivateAsync(await ProfileIdAsync(s.Profiles, "Pro"));
+        await s.Checker.RecordAsync("u1", 10, 5);
+        var snapshot = Snapshot();
+
+        var error = await Assert.ThrowsAsync<ConsumptionProfileOperationRefusedException>(
+            () => s.Profiles.AssignProfileToUnassignedUsersAsync("Pro", makeDefault: true));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.Reason, Is.EqualTo(ProfileRefusalReason.ProfileInactive));
+            Assert.That(error.Message, Is.EqualTo("The Pro profile is inactive; activate it before running this step."));
             Assert.That(Snapshot(), Is.EqualTo(snapshot));
         });
     }

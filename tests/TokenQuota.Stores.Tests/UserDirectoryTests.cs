@@ -112,7 +112,7 @@ public class UserDirectoryTests<TBackend> : StoreContractTest<TBackend>
         await s.Checker.RecordAsync("with-usage", 10, 5);
         await s.Checker.RecordAsync("store-only", 1, 1);
 
-        var summary = await s.Profiles.AssignUnlimitedToExistingUsersAsync(["extra"], actor: "ops");
+        var summary = await s.Profiles.AssignProfileToUnassignedUsersAsync("Unlimited", makeDefault: true, ["extra"], actor: "ops");
         var unlimited = await ProfileIdAsync(s.Profiles, "Unlimited");
 
         var assignments = Rows("SELECT user_id, profile_id FROM tokenquota_assignments ORDER BY user_id;")
@@ -137,10 +137,10 @@ public class UserDirectoryTests<TBackend> : StoreContractTest<TBackend>
     public async Task AssignUnlimitedRunAgainAssignsNobodyButStillCountsTheDirectory()
     {
         var s = await StartWithAsync(new ListDirectory("a", "b"));
-        await s.Profiles.AssignUnlimitedToExistingUsersAsync();
+        await s.Profiles.AssignProfileToUnassignedUsersAsync("Unlimited", makeDefault: true);
         var snapshot = Snapshot();
 
-        var second = await s.Profiles.AssignUnlimitedToExistingUsersAsync(["a"]);
+        var second = await s.Profiles.AssignProfileToUnassignedUsersAsync("Unlimited", makeDefault: true, ["a"]);
 
         Assert.Multiple(() =>
         {
@@ -157,7 +157,7 @@ public class UserDirectoryTests<TBackend> : StoreContractTest<TBackend>
         await s.Checker.RecordAsync("store-user", 1, 1);
         var snapshot = Snapshot();
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => s.Profiles.AssignUnlimitedToExistingUsersAsync());
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => s.Profiles.AssignProfileToUnassignedUsersAsync("Unlimited", makeDefault: true));
 
         Assert.Multiple(() =>
         {
@@ -175,7 +175,7 @@ public class UserDirectoryTests<TBackend> : StoreContractTest<TBackend>
         await s.Profiles.AssignManyAsync(["x", "y"], pro);
         await s.Checker.RecordAsync("with-usage", 1, 1);
 
-        var summary = await s.Profiles.AssignUnlimitedToExistingUsersAsync();
+        var summary = await s.Profiles.AssignProfileToUnassignedUsersAsync("Unlimited", makeDefault: true);
 
         Assert.Multiple(() =>
         {

@@ -11,6 +11,9 @@ internal static class AssignCommands
     private const string KnownUsersFileDescription =
         "A text file of the host's user ids, one per line: a profile is assigned only to a user listed here (or by --users-sql).";
 
+    /// <summary>The seed's catch-all profile, which <c>migrate</c> creates; the library's step itself takes any name.</summary>
+    private const string UnlimitedProfileName = "Unlimited";
+
     public static Command CreateAssign(CliContext cli)
     {
         var user = new Argument<string>("user") { Description = "The user id (1 to 128 characters)." };
@@ -73,7 +76,9 @@ internal static class AssignCommands
         users.AddTo(command);
         cli.SetAction(command, async run =>
         {
-            var summary = await run.Profiles.AssignUnlimitedToExistingUsersAsync(null, CliContext.Actor, run.CancellationToken).ConfigureAwait(false);
+            var summary = AssignUnlimitedResult.From(await run.Profiles
+                .AssignProfileToUnassignedUsersAsync(UnlimitedProfileName, makeDefault: true, null, CliContext.Actor, run.CancellationToken)
+                .ConfigureAwait(false));
             run.Write(summary, output => WriteSummary(output, summary));
         }, users: users);
         return command;
@@ -82,7 +87,7 @@ internal static class AssignCommands
     /// <summary>Writes the per-profile summary, like the seed's script: profile, users, prompts/h, prompts/day, token limits.</summary>
     /// <param name="output">The writer.</param>
     /// <param name="summary">The summary.</param>
-    private static void WriteSummary(TextWriter output, AssignUnlimitedSummary summary)
+    private static void WriteSummary(TextWriter output, AssignUnlimitedResult summary)
     {
         var unlimited = summary.Profiles.FirstOrDefault(p => p.Id == summary.UnlimitedProfileId);
         output.WriteLine(string.Create(
@@ -115,4 +120,17 @@ internal static class AssignCommands
 
     /// <summary>The JSON result of <c>assign-many</c>.</summary>
     internal sealed record AssignManyResult(int UsersAssigned, long? ProfileId, string? ProfileName);
+
+    /// <summary>The <c>--json</c> result of <c>assign-unlimited</c>, in the shape it has always had.</summary>
+    /// <param name="UnlimitedProfileId">The id of the Unlimited profile, now the default.</param>
+    /// <param name="UsersAssigned">How many users were newly assigned to Unlimited by this run (0 when run again).</param>
+    /// <param name="Profiles">Every profile after the run, default first, with its count of assigned users.</param>
+    internal sealed record AssignUnlimitedResult(long UnlimitedProfileId, int UsersAssigned, IReadOnlyList<ConsumptionProfile> Profiles)
+    {
+        /// <summary>Gets how many distinct users --users-file/--users-sql listed, or <see langword="null"/> without either.</summary>
+        public int? DirectoryUserCount { get; init; }
+
+        public static AssignUnlimitedResult From(ProfileAssignmentSummary summary) =>
+            new(summary.ProfileId, summary.UsersAssigned, summary.Profiles) { DirectoryUserCount = summary.DirectoryUserCount };
+    }
 }

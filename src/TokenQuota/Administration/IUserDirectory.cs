@@ -4,7 +4,7 @@ namespace TokenQuota;
 /// The host's users, for administration: which user ids exist. Optional; register one with
 /// <c>services.AddTokenQuotas().UseUserDirectory&lt;T&gt;()</c>. When one is registered,
 /// <see cref="IConsumptionProfileManager"/> refuses to assign a profile to an id it does not know
-/// (<see cref="UnknownUserException"/>), and <see cref="IConsumptionProfileManager.AssignUnlimitedToExistingUsersAsync"/>
+/// (<see cref="UnknownUserException"/>), and <see cref="IConsumptionProfileManager.AssignProfileToUnassignedUsersAsync"/>
 /// covers every user it lists. Without one, any valid user id may be assigned and the maintenance step covers only the
 /// users the store has seen.
 /// </summary>
@@ -17,7 +17,7 @@ public interface IUserDirectory
 {
     /// <summary>
     /// Streams the id of every user, each once, in any order. It is read once per
-    /// <see cref="IConsumptionProfileManager.AssignUnlimitedToExistingUsersAsync"/>, so stream from the host's table
+    /// <see cref="IConsumptionProfileManager.AssignProfileToUnassignedUsersAsync"/>, so stream from the host's table
     /// rather than loading it whole.
     /// </summary>
     /// <param name="cancellationToken">Cancels the enumeration.</param>

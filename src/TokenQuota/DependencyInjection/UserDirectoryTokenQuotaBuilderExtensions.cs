@@ -8,7 +8,7 @@ public static class UserDirectoryTokenQuotaBuilderExtensions
 {
     /// <summary>
     /// Uses <typeparamref name="TDirectory"/>, created by the container as a singleton, as the host's user directory:
-    /// assignments to unknown users are refused and the Unlimited maintenance step covers every listed user.
+    /// assignments to unknown users are refused and the maintenance step that assigns a profile to unassigned users covers every listed user.
     /// </summary>
     /// <typeparam name="TDirectory">The directory type.</typeparam>
     /// <param name="builder">The builder returned by <c>AddTokenQuotas()</c>.</param>

@@ -254,8 +254,14 @@ internal sealed class ConsumptionProfileManager(
         return await Guard("list assignments", () => store.ListAssignmentsAsync(profileId, offset, limit, cancellationToken)).ConfigureAwait(false);
     }
 
-    public async Task<AssignUnlimitedSummary> AssignUnlimitedToExistingUsersAsync(IReadOnlyCollection<string>? additionalUserIds = null, string? actor = null, CancellationToken cancellationToken = default)
+    public async Task<ProfileAssignmentSummary> AssignProfileToUnassignedUsersAsync(
+        string profileName,
+        bool makeDefault,
+        IReadOnlyCollection<string>? additionalUserIds = null,
+        string? actor = null,
+        CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(profileName);
         var extra = additionalUserIds is null || additionalUserIds.Count == 0
             ? []
             : ValidateUserIdList(additionalUserIds, nameof(additionalUserIds));
@@ -268,16 +274,17 @@ internal sealed class ConsumptionProfileManager(
             extra = [.. listed];
         }
 
-        return await Change("assign Unlimited to existing users", async (session, ct) =>
+        // The operation names the profile, so a store failure reads as it did when the step was Unlimited's only.
+        return await Change($"assign {profileName} to existing users", async (session, ct) =>
         {
             var profiles = await session.GetProfilesAsync(ct).ConfigureAwait(false);
-            var unlimited = profiles.FirstOrDefault(p => string.Equals(p.Name, UnlimitedProfileName, StringComparison.OrdinalIgnoreCase))
+            var target = profiles.FirstOrDefault(p => string.Equals(p.Name, profileName, StringComparison.OrdinalIgnoreCase))
                 ?? throw new ConsumptionProfileOperationRefusedException(
-                    ProfileRefusalReason.RequiredProfileMissing, "No profile named \"Unlimited\" exists; create it before running this step.");
-            if (!unlimited.IsActive)
+                    ProfileRefusalReason.RequiredProfileMissing, $"No profile named \"{profileName}\" exists; create it before running this step.");
+            if (!target.IsActive)
             {
                 throw new ConsumptionProfileOperationRefusedException(
-                    ProfileRefusalReason.ProfileInactive, "The Unlimited profile is inactive; activate it before running this step.");
+                    ProfileRefusalReason.ProfileInactive, $"The {profileName} profile is inactive; activate it before running this step.");
             }
 
             var users = new HashSet<string>(await session.GetKnownUnassignedUsersAsync(ct).ConfigureAwait(false), StringComparer.Ordinal);
@@ -290,25 +297,25 @@ internal sealed class ConsumptionProfileManager(
             var assigned = users.Order(StringComparer.Ordinal).ToArray();
             if (assigned.Length > 0)
             {
-                await session.SetAssignmentsAsync(assigned, unlimited.Id, ct).ConfigureAwait(false);
+                await session.SetAssignmentsAsync(assigned, target.Id, ct).ConfigureAwait(false);
             }
 
-            var madeDefault = !unlimited.IsDefault;
+            var madeDefault = makeDefault && !target.IsDefault;
             if (madeDefault)
             {
                 await session.ClearDefaultAsync(ct).ConfigureAwait(false);
-                await session.UpdateProfileAsync(unlimited with { IsDefault = true, UpdatedAt = session.Now }, ct).ConfigureAwait(false);
+                await session.UpdateProfileAsync(target with { IsDefault = true, UpdatedAt = session.Now }, ct).ConfigureAwait(false);
             }
 
             if (assigned.Length > 0 || madeDefault)
             {
-                var after = JsonSerializer.Serialize(new { profile_id = unlimited.Id, made_default = madeDefault, user_count = assigned.Length, user_ids = assigned });
-                await Audit(session, actor, QuotaAuditActions.AssignUnlimitedMaintenance, ProfileTarget(unlimited.Id), null, after, ct).ConfigureAwait(false);
+                var after = JsonSerializer.Serialize(new { profile_id = target.Id, made_default = madeDefault, user_count = assigned.Length, user_ids = assigned });
+                await Audit(session, actor, QuotaAuditActions.UnassignedUsersAssigned, ProfileTarget(target.Id), null, after, ct).ConfigureAwait(false);
             }
 
             var summary = (await session.GetProfilesAsync(ct).ConfigureAwait(false))
                 .OrderByDescending(p => p.IsDefault).ThenBy(p => p.Name, StringComparer.OrdinalIgnoreCase).ThenBy(p => p.Id).ToArray();
-            return new AssignUnlimitedSummary(unlimited.Id, assigned.Length, summary) { DirectoryUserCount = directoryUserCount };
+            return new ProfileAssignmentSummary(target.Id, assigned.Length, summary) { DirectoryUserCount = directoryUserCount };
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -364,8 +371,6 @@ internal sealed class ConsumptionProfileManager(
     }
 
     private const string RateLimitSettingsTarget = "rate_limit_settings";
-
-    private const string UnlimitedProfileName = "Unlimited";
 
     /// <summary>Reads every id the directory lists, once each; an invalid id is the host's bug and is named.</summary>
     private static async Task<HashSet<string>> ReadDirectoryAsync(IUserDirectory directory, CancellationToken cancellationToken)

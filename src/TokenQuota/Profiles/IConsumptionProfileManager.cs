@@ -128,19 +128,28 @@ public interface IConsumptionProfileManager
     Task<PagedResult<UserAssignment>> ListAssignmentsAsync(long profileId, int offset = 0, int limit = 100, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// The seed's <c>assign_unlimited_profiles</c> maintenance step, idempotent: assigns the profile named Unlimited to
-    /// every user the store knows (with usage or rate-limit history) who has no explicit assignment, plus the given
-    /// user ids and, when an <see cref="IUserDirectory"/> is registered, every user it lists, that have none; then it
-    /// makes Unlimited the default, all in one transaction. With a directory this is the seed's step exactly: every
-    /// existing user without a profile.
+    /// A maintenance step, idempotent: assigns the profile named <paramref name="profileName"/> to every user the store
+    /// knows (with usage or rate-limit history) who has no explicit assignment, plus the given user ids and, when an
+    /// <see cref="IUserDirectory"/> is registered, every user it lists, that have none; then, with
+    /// <paramref name="makeDefault"/>, it makes that profile the default, all in one transaction. With a directory it
+    /// covers every existing user without a profile (the seed's <c>assign_unlimited_profiles</c> step is this with
+    /// <c>"Unlimited"</c>, as the CLI's <c>assign-unlimited</c> runs it).
     /// </summary>
+    /// <param name="profileName">The name of the profile to assign, matched case-insensitively; it must be active.</param>
+    /// <param name="makeDefault">Whether the profile also becomes the default, for users seen later.</param>
     /// <param name="additionalUserIds">More user ids to cover, for example every user of the host; may be <see langword="null"/>.</param>
     /// <param name="actor">Who runs the step, for the audit log; may be <see langword="null"/>.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A per-profile summary.</returns>
-    /// <exception cref="ConsumptionProfileOperationRefusedException">No active profile is named Unlimited.</exception>
+    /// <exception cref="ArgumentException"><paramref name="profileName"/> is empty, or a user id is invalid.</exception>
+    /// <exception cref="ConsumptionProfileOperationRefusedException">No profile has that name, or it is inactive.</exception>
     /// <exception cref="InvalidOperationException">The registered directory listed an invalid user id.</exception>
-    Task<AssignUnlimitedSummary> AssignUnlimitedToExistingUsersAsync(IReadOnlyCollection<string>? additionalUserIds = null, string? actor = null, CancellationToken cancellationToken = default);
+    Task<ProfileAssignmentSummary> AssignProfileToUnassignedUsersAsync(
+        string profileName,
+        bool makeDefault,
+        IReadOnlyCollection<string>? additionalUserIds = null,
+        string? actor = null,
+        CancellationToken cancellationToken = default);
 
     /// <summary>Reads the audit log, newest first, filtered and paged.</summary>
     /// <param name="query">The filter and page; <see langword="null"/> for the newest 100 entries.</param>

@@ -18,6 +18,6 @@ public enum ProfileRefusalReason
     /// <summary>The profile named to receive users is the profile being deleted.</summary>
     InvalidReassignment,
 
-    /// <summary>A profile the operation needs (for example Unlimited, for the maintenance step) does not exist.</summary>
+    /// <summary>A profile the operation names (for example the one to assign to the users without one) does not exist.</summary>
     RequiredProfileMissing,
 }

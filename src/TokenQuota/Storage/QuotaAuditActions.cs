@@ -30,8 +30,11 @@ public static class QuotaAuditActions
     /// <summary>Many users were assigned (or unassigned) in one call.</summary>
     public const string UsersBulkAssigned = "user.bulk_assign";
 
-    /// <summary>The assign-Unlimited maintenance step ran.</summary>
-    public const string AssignUnlimitedMaintenance = "maintenance.assign_unlimited";
+    /// <summary>
+    /// The maintenance step that assigns a profile to the users without one ran. The value keeps the name of the seed's
+    /// step (Unlimited), so the entries written before the step was generalised, and filters on them, still match.
+    /// </summary>
+    public const string UnassignedUsersAssigned = "maintenance.assign_unlimited";
 
     /// <summary>An installation of the original consumption-profiles feature was imported (<c>tokenquota import-seed</c>).</summary>
     public const string SeedImported = "maintenance.import_seed";

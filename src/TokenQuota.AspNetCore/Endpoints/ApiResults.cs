@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace TokenQuota.AspNetCore;
@@ -8,20 +9,20 @@ namespace TokenQuota.AspNetCore;
 /// <summary>The response shapes: the seed's <c>{"status": "success"|"error", "message": …}</c> bodies and ProblemDetails.</summary>
 internal static class ApiResults
 {
-    /// <summary>Exact property names (the library types carry their own snake_case names); the host's JSON options do not apply.</summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) {
+    /// <summary>Exact property names (the contracts and library types carry their own snake_case names); the host's JSON options do not apply.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
         PropertyNamingPolicy = null,
         DictionaryKeyPolicy = null,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static IResult Success(object body, int statusCode = StatusCodes.Status200OK) =>
+    public static JsonHttpResult<TResponse> Success<TResponse>(TResponse body, int statusCode = StatusCodes.Status200OK) =>
         TypedResults.Json(body, Json, contentType: null, statusCode: statusCode);
 
-    public static IResult Error(int statusCode, string message) =>
-        TypedResults.Json(new { status = "error", message }, Json, contentType: null, statusCode: statusCode);
+    public static JsonHttpResult<ErrorResponse> Error(int statusCode, string message) => Success(new ErrorResponse(message), statusCode);
 
-    public static IResult Problem(int statusCode, string title, string detail, IDictionary<string, object?>? extensions = null)
+    public static ProblemHttpResult Problem(int statusCode, string title, string detail, IDictionary<string, object?>? extensions = null)
     {
         var problem = new ProblemDetails { Status = statusCode, Title = title, Detail = detail };
         problem.Extensions["message"] = detail;
@@ -37,7 +38,7 @@ internal static class ApiResults
     }
 
     /// <summary>A 400 ValidationProblemDetails with the errors of each field; <c>message</c> carries the first error.</summary>
-    public static IResult Validation(IReadOnlyDictionary<string, string[]> errors, string? message = null)
+    public static ValidationProblem Validation(IReadOnlyDictionary<string, string[]> errors, string? message = null)
     {
         var first = message ?? errors.SelectMany(e => e.Value).FirstOrDefault() ?? "The request is invalid.";
         return TypedResults.ValidationProblem(
@@ -47,6 +48,6 @@ internal static class ApiResults
             extensions: new Dictionary<string, object?> { ["message"] = first });
     }
 
-    public static IResult Validation(string field, string error) =>
+    public static ValidationProblem Validation(string field, string error) =>
         Validation(new Dictionary<string, string[]> { [field] = [error] });
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace TokenQuota.AspNetCore;
 
@@ -18,8 +19,24 @@ internal static class RequestBody
         AllowDuplicateProperties = false,
     };
 
-    /// <summary>The body: <see cref="Empty"/> when none was sent, otherwise its root element; or the error to answer.</summary>
-    public readonly record struct Outcome(JsonElement Root, bool Empty, IResult? Error);
+    /// <summary>The body: <see cref="Empty"/> when none was sent, otherwise its root element; or the problem to answer.</summary>
+    public readonly record struct Outcome(JsonElement Root, bool Empty, ProblemHttpResult? Error)
+    {
+        /// <summary>
+        /// The root object of a body that must hold fields: the seed answers <c>No data provided</c> to no body or <c>{}</c>,
+        /// and anything but an object is refused the same way, naming <c>body</c>.
+        /// </summary>
+        public bool TryGetFields(out JsonElement root, out ValidationProblem? invalid)
+        {
+            root = Root;
+            invalid = Empty || (Root.ValueKind == JsonValueKind.Object && !Root.EnumerateObject().Any())
+                ? ApiResults.Validation("body", "No data provided")
+                : Root.ValueKind != JsonValueKind.Object
+                    ? ApiResults.Validation("body", "The request body must be a JSON object.")
+                    : null;
+            return invalid is null;
+        }
+    }
 
     public static async Task<Outcome> ReadAsync(HttpContext http, long maxBytes)
     {
@@ -69,7 +86,7 @@ internal static class RequestBody
         }
     }
 
-    private static IResult TooLarge(long maxBytes) => ApiResults.Problem(
+    private static ProblemHttpResult TooLarge(long maxBytes) => ApiResults.Problem(
         StatusCodes.Status413PayloadTooLarge,
         "Request body too large",
         $"The request body is larger than {maxBytes} bytes.");
