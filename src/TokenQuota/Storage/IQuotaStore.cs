@@ -1,4 +1,4 @@
-namespace TokenQuota;
+namespace TokenQuota.Storage;
 
 /// <summary>
 /// The contract every store implements (SQLite, PostgreSQL, …). It is coarse-grained: each method is one atomic step,
