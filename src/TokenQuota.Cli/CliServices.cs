@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using TokenQuota.Storage;
 
 namespace TokenQuota.Cli;
 

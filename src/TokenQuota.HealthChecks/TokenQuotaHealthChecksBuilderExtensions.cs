@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using TokenQuota;
 using TokenQuota.HealthChecks;
+using TokenQuota.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

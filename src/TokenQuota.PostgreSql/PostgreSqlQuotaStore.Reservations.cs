@@ -52,7 +52,7 @@ public sealed partial class PostgreSqlQuotaStore
                 cancellationToken)).ConfigureAwait(false);
             return inserted == 1
                 ? (true, new ReservationAttempt(true, totals) { ExpiredHoldsForgotten = expired })
-                : throw new InvalidOperationException($"The reservation request id '{reservation.RequestId}' is already in use.");
+                : throw new DuplicateRequestIdException(reservation.RequestId);
         }, cancellationToken).ConfigureAwait(false);
     }
 

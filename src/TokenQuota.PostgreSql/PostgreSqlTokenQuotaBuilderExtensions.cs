@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TokenQuota;
 using TokenQuota.PostgreSql;
+using TokenQuota.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

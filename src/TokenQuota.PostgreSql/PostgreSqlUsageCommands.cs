@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using TokenQuota.Storage;
 
 namespace TokenQuota.PostgreSql;
 

@@ -1,4 +1,5 @@
 using Npgsql;
+using TokenQuota.Storage;
 
 namespace TokenQuota.PostgreSql;
 

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using TokenQuota.Storage;
 
 namespace TokenQuota.Sqlite;
 

@@ -311,7 +311,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     // Reserve and commit refuse by a result, not by throwing on the writer: each refuses before it writes anything, so
     // inside a group-commit batch neither needs a savepoint.
     private static async ValueTask<ReservationAttempt> RequestIdMustBeFree(ValueTask<ReservationAttempt?> write, string requestId) =>
-        await write.ConfigureAwait(false) ?? throw new InvalidOperationException($"The reservation request id '{requestId}' is already in use.");
+        await write.ConfigureAwait(false) ?? throw new DuplicateRequestIdException(requestId);
 
     private static async ValueTask<ReservationCommitOutcome> UsageMustFit(ValueTask<ReservationCommitOutcome?> write) =>
         await write.ConfigureAwait(false)

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using TokenQuota.Sqlite;
+using TokenQuota.Storage;
 
 namespace TokenQuota.Benchmarks;
 

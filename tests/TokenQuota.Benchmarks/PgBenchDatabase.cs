@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using TokenQuota.PostgreSql;
+using TokenQuota.Storage;
 
 namespace TokenQuota.Benchmarks;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using TokenQuota.Storage;
 
 namespace TokenQuota.PostgreSql.Tests;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using TokenQuota.PostgreSql;
+using TokenQuota.Storage;
 
 namespace TokenQuota.PostgreSql.Tests;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using TokenQuota.Storage;
 
 namespace TokenQuota.Sqlite.Tests;
 

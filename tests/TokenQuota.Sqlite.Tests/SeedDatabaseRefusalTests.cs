@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using TokenQuota.Storage;
 using TokenQuota.Testing;
 
 namespace TokenQuota.Sqlite.Tests;

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using TokenQuota.Storage;
 
 namespace TokenQuota.Sqlite.Tests;
 

@@ -93,7 +93,7 @@ public class BadInputCatalogueTests<TBackend> : StoreContractTest<TBackend>
         yield return Entry("whitespace request id", c => Reserve(c, new QuotaReservationOptions { RequestId = "   " }), typeof(ArgumentException));
         yield return Entry("129-character request id", c => Reserve(c, new QuotaReservationOptions { RequestId = new string('r', 129) }), typeof(ArgumentException));
         yield return Entry("control character in request id", c => Reserve(c, new QuotaReservationOptions { RequestId = "req\u00071" }), typeof(ArgumentException));
-        yield return Entry("request id already in use", c => Reserve(c, new QuotaReservationOptions { RequestId = "req-held" }), typeof(InvalidOperationException), arrange: HoldAsync);
+        yield return Entry("request id already in use", c => Reserve(c, new QuotaReservationOptions { RequestId = "req-held" }), typeof(DuplicateRequestIdException), arrange: HoldAsync);
         yield return Entry(
             "commit after release",
             c => c.Held!.CommitAsync(1, 1).AsTask(),

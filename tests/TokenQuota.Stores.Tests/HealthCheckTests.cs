@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using TokenQuota.HealthChecks;
+using TokenQuota.Storage;
 
 namespace TokenQuota.Stores.Tests;
 

@@ -1,3 +1,5 @@
+using TokenQuota.Storage;
+
 namespace TokenQuota.Stores.Tests;
 
 [TestFixture(typeof(SqliteBackend))]
@@ -69,6 +71,31 @@ public class ReservationTests<TBackend> : StoreContractTest<TBackend>
             var error = await Assert.ThrowsAsync<InvalidOperationException>(async () => await disposable.Reservation.CommitAsync(1, 1));
             Assert.That(error!.Message, Does.Contain("released"));
             await disposable.Reservation.DisposeAsync();
+        });
+    }
+
+    [Test]
+    public async Task ARequestIdAlreadyInUseThrowsDuplicateRequestIdExceptionAndHoldsNothing()
+    {
+        var s = await StartAsync();
+        var held = await s.Checker.ReserveAsync("u", 10, 10, new QuotaReservationOptions { RequestId = "req-held" });
+        var committed = await s.Checker.ReserveAsync("u", 10, 10, new QuotaReservationOptions { RequestId = "req-committed" });
+        await committed.Reservation!.CommitAsync(5, 5);
+        var period = QuotaPeriod.Current(Clock);
+        var now = Clock.GetUtcNow();
+
+        await Assert.MultipleAsync(async () =>
+        {
+            var againHeld = await Assert.ThrowsAsync<DuplicateRequestIdException>(async () => await s.Checker.ReserveAsync("other", 1, 1, new QuotaReservationOptions { RequestId = "req-held" }));
+            Assert.That(againHeld!.RequestId, Is.EqualTo("req-held"));
+            Assert.That(againHeld.Message, Is.EqualTo("The reservation request id 'req-held' is already in use."));
+            var againCommitted = await Assert.ThrowsAsync<DuplicateRequestIdException>(async () => await s.Checker.ReserveAsync("u", 1, 1, new QuotaReservationOptions { RequestId = "req-committed" }));
+            Assert.That(againCommitted!.RequestId, Is.EqualTo("req-committed"));
+            var fromTheStore = await Assert.ThrowsAsync<DuplicateRequestIdException>(async () => await s.Store.TryReserveAsync(new NewReservation("req-held", "u", period, 1, 1, now, now.AddMinutes(5)), _ => true));
+            Assert.That(fromTheStore!.RequestId, Is.EqualTo("req-held"));
+            Assert.That(fromTheStore, Is.InstanceOf<InvalidOperationException>(), "catch sites written for InvalidOperationException keep working");
+            Assert.That(Scalar<long>("SELECT COUNT(*) FROM tokenquota_reservations WHERE state = 'held';"), Is.EqualTo(1), "nothing more is held");
+            Assert.That(held.Reservation!.State, Is.EqualTo(QuotaReservationState.Held));
         });
     }
 

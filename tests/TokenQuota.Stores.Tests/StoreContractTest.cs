@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using TokenQuota.Storage;
 
 namespace TokenQuota.Stores.Tests;
 

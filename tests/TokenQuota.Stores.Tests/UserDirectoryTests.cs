@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
+using TokenQuota.Storage;
 
 namespace TokenQuota.Stores.Tests;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using TokenQuota;
+using TokenQuota.Storage;
 
 // A tiny host the integration tests start as separate OS processes. <db> is a SQLite file path, or with
 // --postgres <schema> an Npgsql connection string (the store then works in that schema).

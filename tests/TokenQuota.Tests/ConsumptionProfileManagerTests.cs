@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Moq;
+using TokenQuota.Storage;
 using TokenQuota.Tests.TestSupport;
 
 namespace TokenQuota.Tests;

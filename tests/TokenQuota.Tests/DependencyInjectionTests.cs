@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
+using TokenQuota.Storage;
 using TokenQuota.Tests.TestSupport;
 
 namespace TokenQuota.Tests;

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using Moq;
+using TokenQuota.Storage;
 using TokenQuota.Tests.TestSupport;
 
 namespace TokenQuota.Tests;

@@ -1,4 +1,5 @@
 using Moq;
+using TokenQuota.Storage;
 using TokenQuota.Tests.TestSupport;
 
 namespace TokenQuota.Tests;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using TokenQuota.Storage;
 using TokenQuota.Tests.TestSupport;
 
 namespace TokenQuota.Tests;

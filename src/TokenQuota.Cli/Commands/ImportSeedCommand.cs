@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using TokenQuota.Cli.SeedImport;
+using TokenQuota.Storage;
 
 namespace TokenQuota.Cli.Commands;
 

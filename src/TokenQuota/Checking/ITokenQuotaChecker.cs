@@ -67,7 +67,7 @@ public interface ITokenQuotaChecker
     /// <returns>The held reservation, or a denial with the same figures as <see cref="CheckAsync"/>.</returns>
     /// <exception cref="ArgumentException">The user id or request id is invalid.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A token count or the TTL is out of range.</exception>
-    /// <exception cref="InvalidOperationException">The request id given in <paramref name="options"/> is already in use; nothing is held.</exception>
+    /// <exception cref="DuplicateRequestIdException">The request id given in <paramref name="options"/> is already in use; nothing is held.</exception>
     /// <exception cref="TokenQuotaStoreException">The store failed and <see cref="FailureMode.FailClosed"/> applies.</exception>
     ValueTask<QuotaReservationResult> ReserveAsync(string userId, long estimatedInputTokens, long estimatedOutputTokens, QuotaReservationOptions? options = null, CancellationToken cancellationToken = default);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TokenQuota.Storage;
 
 namespace TokenQuota;
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TokenQuota;
+using TokenQuota.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

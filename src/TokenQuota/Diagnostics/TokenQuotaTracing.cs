@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TokenQuota.Storage;
 
 namespace TokenQuota;
 

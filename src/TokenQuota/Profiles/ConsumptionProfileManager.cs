@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using TokenQuota.Storage;
 
 namespace TokenQuota;
 

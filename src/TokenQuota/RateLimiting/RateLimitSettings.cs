@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using TokenQuota.Storage;
 
 namespace TokenQuota;
 

@@ -1,3 +1,5 @@
+using TokenQuota.Storage;
+
 namespace TokenQuota;
 
 /// <summary>The default <see cref="IUsageReports"/>: validates the query and reads the store.</summary>

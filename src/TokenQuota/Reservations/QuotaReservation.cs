@@ -1,3 +1,5 @@
+using TokenQuota.Storage;
+
 namespace TokenQuota;
 
 /// <summary>

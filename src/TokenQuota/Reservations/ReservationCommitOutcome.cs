@@ -1,3 +1,5 @@
+using TokenQuota.Storage;
+
 namespace TokenQuota;
 
 /// <summary>What the store did on a commit (see <see cref="IQuotaStore.CommitReservationAsync"/>).</summary>

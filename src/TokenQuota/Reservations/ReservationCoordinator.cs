@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using TokenQuota.Storage;
 
 namespace TokenQuota;
 
@@ -44,7 +45,7 @@ internal sealed class ReservationCoordinator(
                     },
                     cancellationToken).ConfigureAwait(false);
             }
-            catch (InvalidOperationException) when (options.RequestId is not null)
+            catch (DuplicateRequestIdException) when (options.RequestId is not null)
             {
                 // The store's contract: the caller's request id is already in use. A caller error, not a store failure,
                 // so it is neither wrapped nor failed open.

@@ -1,4 +1,4 @@
-namespace TokenQuota;
+namespace TokenQuota.Storage;
 
 /// <summary>
 /// The primitive reads and writes of one administrative transaction (see <see cref="IQuotaStore.ExecuteAdminChangeAsync{T}"/>).

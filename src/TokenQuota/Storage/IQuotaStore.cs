@@ -1,4 +1,4 @@
-namespace TokenQuota;
+namespace TokenQuota.Storage;
 
 /// <summary>
 /// The contract every store implements (SQLite, PostgreSQL, …). It is coarse-grained: each method is one atomic step,
@@ -157,7 +157,7 @@ public interface IQuotaStore
     /// <param name="admit">The admission rule, called once with the totals inside the atomic step.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>Whether it was held, and the totals that were judged.</returns>
-    /// <exception cref="InvalidOperationException">The request id is already in use.</exception>
+    /// <exception cref="DuplicateRequestIdException">The request id is already in use (held or committed); nothing is written.</exception>
     ValueTask<ReservationAttempt> TryReserveAsync(NewReservation reservation, Func<TokenUsageTotals, bool> admit, CancellationToken cancellationToken = default);
 
     /// <summary>

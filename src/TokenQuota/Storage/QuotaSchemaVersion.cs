@@ -1,4 +1,4 @@
-namespace TokenQuota;
+namespace TokenQuota.Storage;
 
 /// <summary>The schema version a database is at and the version a store build migrates it to (see <see cref="IQuotaStore.GetSchemaVersionAsync"/>).</summary>
 /// <param name="Current">The database's version; 0 when it holds no TokenQuota schema.</param>

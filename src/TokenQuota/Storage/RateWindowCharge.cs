@@ -1,4 +1,4 @@
-namespace TokenQuota;
+namespace TokenQuota.Storage;
 
 /// <summary>One rate window to judge and charge in <see cref="IQuotaStore.TryChargeRateWindowsAsync"/>.</summary>
 /// <param name="Key">The window's stable key, for example <c>prompts_hourly</c>; one counter is kept per user and key.</param>

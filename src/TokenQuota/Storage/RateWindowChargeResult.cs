@@ -1,4 +1,4 @@
-namespace TokenQuota;
+namespace TokenQuota.Storage;
 
 /// <summary>The outcome of <see cref="IQuotaStore.TryChargeRateWindowsAsync"/>.</summary>
 /// <param name="Charged">Whether every window was charged one unit.</param>

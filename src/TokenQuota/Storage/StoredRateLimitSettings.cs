@@ -1,4 +1,4 @@
-namespace TokenQuota;
+namespace TokenQuota.Storage;
 
 /// <summary>
 /// The rate-limit settings as a store holds them: each value is <see langword="null"/> until it is first stored, and

@@ -1,4 +1,4 @@
-namespace TokenQuota;
+namespace TokenQuota.Storage;
 
 /// <summary>A user's stored token usage in one period, and the estimates its live reservations hold.</summary>
 /// <param name="InputTokens">Input tokens used (committed or recorded).</param>

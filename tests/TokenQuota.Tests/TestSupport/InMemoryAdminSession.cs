@@ -1,4 +1,5 @@
 using Moq;
+using TokenQuota.Storage;
 
 namespace TokenQuota.Tests.TestSupport;
 

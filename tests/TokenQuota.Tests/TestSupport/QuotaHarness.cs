@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using Moq;
+using TokenQuota.Storage;
 
 namespace TokenQuota.Tests.TestSupport;
 

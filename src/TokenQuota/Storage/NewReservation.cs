@@ -1,4 +1,4 @@
-namespace TokenQuota;
+namespace TokenQuota.Storage;
 
 /// <summary>The reservation a store holds if the core's admission rule accepts it (see <see cref="IQuotaStore.TryReserveAsync"/>).</summary>
 /// <param name="RequestId">The unique request id.</param>

@@ -1,4 +1,4 @@
-namespace TokenQuota;
+namespace TokenQuota.Storage;
 
 /// <summary>The outcome of <see cref="IQuotaStore.TryReserveAsync"/>.</summary>
 /// <param name="Reserved">Whether the reservation is now held.</param>
