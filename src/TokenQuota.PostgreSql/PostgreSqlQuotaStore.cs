@@ -147,11 +147,26 @@ public sealed partial class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(windows);
         return await InUserTransactionAsync(userId, async (c, t) =>
         {
-            var stored = (await c.QueryAsync<RateWindowRow>(Command(sql.SelectRateWindows, new { userId }, t, cancellationToken)).ConfigureAwait(false)).ToList();
+            // The user's windows and the configuration version in one round trip, inside the user's transaction.
+            List<RateWindowRow> stored;
+            long version;
+            await using (var read = await c.QueryMultipleAsync(Command(sql.SelectRateWindowsAndConfigVersion, new { userId }, t, cancellationToken)).ConfigureAwait(false))
+            {
+                stored = (await read.ReadAsync<RateWindowRow>().ConfigureAwait(false)).ToList();
+                version = await read.ReadSingleAsync<long>().ConfigureAwait(false);
+            }
+
             var counts = new int[windows.Count];
+            var expected = windows.Count > 0 ? windows[0].ConfigurationVersion : 0;
+            if (expected != 0 && expected != version)
+            {
+                // The limits were resolved against another configuration: refuse, write nothing; the core resolves again.
+                return (false, new RateWindowChargeResult(false, counts) { ConfigurationVersion = version });
+            }
+
             if (!RateWindowRow.Judge(stored, windows, counts))
             {
-                return (false, new RateWindowChargeResult(false, counts));
+                return (false, new RateWindowChargeResult(false, counts) { ConfigurationVersion = version });
             }
 
             foreach (var window in windows)
@@ -164,7 +179,7 @@ public sealed partial class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable
                 counts[i]++;
             }
 
-            return (true, new RateWindowChargeResult(true, counts));
+            return (true, new RateWindowChargeResult(true, counts) { ConfigurationVersion = version });
         }, cancellationToken).ConfigureAwait(false);
     }
 

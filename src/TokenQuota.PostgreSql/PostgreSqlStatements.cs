@@ -153,6 +153,7 @@ internal sealed class PostgreSqlStatements
         LockMigration = $"SELECT pg_advisory_lock({MigrationLockClass}, hashtext('{schema}'));";
         UnlockMigration = $"SELECT pg_advisory_unlock({MigrationLockClass}, hashtext('{schema}'));";
         SelectRateWindows = S("SELECT window_key AS WindowKey, window_start AS WindowStart, request_count AS RequestCount FROM {s}.tokenquota_rate_windows WHERE user_id = @userId;");
+        SelectRateWindowsAndConfigVersion = SelectRateWindows + " " + SelectConfigVersion;
         ChargeRateWindow = S("""
             INSERT INTO {s}.tokenquota_rate_windows AS w (user_id, window_key, window_start, request_count)
             VALUES (@userId, @key, @start, 1)
@@ -292,6 +293,9 @@ internal sealed class PostgreSqlStatements
     public string UnlockMigration { get; }
 
     public string SelectRateWindows { get; }
+
+    /// <summary><see cref="SelectRateWindows"/> then <see cref="SelectConfigVersion"/>, in one command.</summary>
+    public string SelectRateWindowsAndConfigVersion { get; }
 
     public string ChargeRateWindow { get; }
 

@@ -1,3 +1,5 @@
+using TokenQuota.Storage;
+
 namespace TokenQuota.Stores.Tests;
 
 /// <summary>
@@ -43,6 +45,27 @@ public class RateLimitWindowTests<TBackend> : StoreContractTest<TBackend>
             Assert.That(refused.Message, Is.EqualTo("Hourly prompt limit exceeded (3/hour). Retry in 2400 seconds."));
             Assert.That(WindowCount("user-1", "prompts_hourly"), Is.EqualTo((Eleven.AddHours(-1).ToUnixTimeSeconds(), 3L)));
             Assert.That(WindowCount("user-1", "prompts_daily"), Is.EqualTo((Midnight.AddDays(-1).ToUnixTimeSeconds(), 3L)));
+        });
+    }
+
+    [Test]
+    public async Task EveryChargeReportsTheConfigurationVersion_AndAChargeResolvedAgainstAnotherIsRefusedWritingNothing()
+    {
+        var s = await StartAsync();
+        var version = await s.Store.GetConfigurationVersionAsync();
+        var start = TenTwenty.ToUnixTimeSeconds() - (TenTwenty.ToUnixTimeSeconds() % 3600);
+
+        var stale = await s.Store.TryChargeRateWindowsAsync("user-1", [new(RateWindowKeys.ConfigChangesHourly, start, 10) { ConfigurationVersion = version + 1 }]);
+        var nothingWritten = Scalar<long>("SELECT COUNT(*) FROM tokenquota_rate_windows;");
+        var current = await s.Store.TryChargeRateWindowsAsync("user-1", [new(RateWindowKeys.ConfigChangesHourly, start, 10) { ConfigurationVersion = version }]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(version, Is.Positive);
+            Assert.That((stale.Charged, stale.ConfigurationVersion), Is.EqualTo((false, version)), "refused for staleness, with the store's version");
+            Assert.That(nothingWritten, Is.Zero);
+            Assert.That((current.Charged, current.ConfigurationVersion, current.Counts), Is.EqualTo((true, version, new[] { 1 })));
+            Assert.That(Scalar<long>("SELECT request_count FROM tokenquota_rate_windows WHERE user_id = 'user-1';"), Is.EqualTo(1));
         });
     }
 

@@ -122,7 +122,8 @@ public class ProfileResolutionTests
         await harness.Checker.CheckAsync(User, 1, 1);
         await harness.RateLimits.AcquirePromptAsync(User);
 
-        harness.Store.Verify(s => s.GetConfigurationVersionAsync(It.IsAny<CancellationToken>()), Times.Exactly(3));
+        // One version read per check; the prompt charges the cached version, which the store confirms.
+        harness.Store.Verify(s => s.GetConfigurationVersionAsync(It.IsAny<CancellationToken>()), Times.Exactly(2));
         harness.Store.Verify(s => s.GetProfilesAsync(It.IsAny<CancellationToken>()), Times.Once);
         harness.Store.Verify(s => s.GetAssignedProfileIdAsync(User, It.IsAny<CancellationToken>()), Times.Once);
     }

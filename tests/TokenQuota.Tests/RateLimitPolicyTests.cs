@@ -36,8 +36,8 @@ public class RateLimitPolicyTests
         Assert.That(harness.ChargedWindows, Has.Count.EqualTo(1));
         Assert.That(harness.ChargedWindows[0], Is.EqualTo(new[]
         {
-            new RateWindowCharge(RateLimitRules.PromptsHourlyKey, HourStart, 5),
-            new RateWindowCharge(RateLimitRules.PromptsDailyKey, DayStart, 50),
+            new RateWindowCharge(RateLimitRules.PromptsHourlyKey, HourStart, 5) { ConfigurationVersion = harness.Version },
+            new RateWindowCharge(RateLimitRules.PromptsDailyKey, DayStart, 50) { ConfigurationVersion = harness.Version },
         }));
         harness.Store.Verify(s => s.TryChargeRateWindowsAsync(User, It.IsAny<IReadOnlyList<RateWindowCharge>>(), It.IsAny<CancellationToken>()), Times.Once);
     }
@@ -199,7 +199,7 @@ public class RateLimitPolicyTests
 
         await harness.RateLimits.AcquireConfigChangeAsync(User);
 
-        Assert.That(harness.ChargedWindows.Single(), Is.EqualTo(new[] { new RateWindowCharge(RateLimitRules.ConfigHourlyKey, HourStart, 3) }));
+        Assert.That(harness.ChargedWindows.Single(), Is.EqualTo(new[] { new RateWindowCharge(RateLimitRules.ConfigHourlyKey, HourStart, 3) { ConfigurationVersion = harness.Version } }));
     }
 
     [Test]
@@ -289,7 +289,7 @@ public class RateLimitPolicyTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(harness.ChargedWindows.Select(w => w[0].Limit), Is.EqualTo(new[] { 5, 5, 100 }), "cached until the version changes");
+            Assert.That(harness.ChargedWindows.Select(w => w[0].Limit), Is.EqualTo(new[] { 5, 5, 5, 100, 100 }), "cached until the version changes: each stale charge is refused (nothing charged), then the configuration is resolved again");
             Assert.That(disabled.IsAllowed, Is.True);
             Assert.That(disabled.Limit, Is.Null);
         });

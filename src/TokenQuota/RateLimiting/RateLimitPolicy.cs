@@ -21,9 +21,6 @@ internal sealed class RateLimitPolicy(
     /// <summary>How many times an attempt refused for a stale configuration is retried with the store's newer version.</summary>
     private const int MaxStaleRetries = 8;
 
-    /// <summary>Whether the store reports its configuration version with each charge (see <see cref="RateWindowChargeResult.ConfigurationVersion"/>).</summary>
-    private volatile bool storeReportsVersions;
-
     public ValueTask<RateLimitDecision> AcquirePromptAsync(string userId, CancellationToken cancellationToken = default) =>
         AcquireAsync(userId, isPrompt: true, cancellationToken);
 
@@ -41,14 +38,14 @@ internal sealed class RateLimitPolicy(
         var started = Stopwatch.GetTimestamp();
         try
         {
-            // When the store reports its configuration version with each charge, the cached configuration (profiles and
+            // Every store reports its configuration version with each charge, so the cached configuration (profiles and
             // run-time settings) is used without a version read: the charge carries the version it was resolved against,
             // and the store refuses it (writing nothing) if its version has moved on, so the configuration is read again
             // and the attempt retried. One writer request per prompt; a change made by any process still applies to the
-            // next attempt. While rate limits are disabled nothing is charged, so the version is read instead: that is
-            // how a process learns that another one enabled them again.
+            // next attempt. While rate limits are disabled (or nothing is cached yet) nothing is charged, so the version is
+            // read instead: that is how a process learns that another one enabled them again.
             var cached = resolver.Cached;
-            var version = storeReportsVersions && cached is { Settings.Enabled: true } ? cached.Version : 0;
+            var version = cached is { Settings.Enabled: true } ? cached.Version : 0;
             var nowSeconds = now.ToUnixTimeSeconds();
             RateWindowCharge[] windows;
             RateWindowChargeResult outcome;
@@ -66,7 +63,7 @@ internal sealed class RateLimitPolicy(
                 // Under the global override every user gets the system defaults, so no assignment is read.
                 var profile = settings.GlobalOverride ? null : await resolver.ResolveAsync(configuration, userId, cancellationToken).ConfigureAwait(false);
                 var limits = rules.LimitsFor(profile, settings);
-                var tag = storeReportsVersions ? configuration.Version : 0;
+                var tag = configuration.Version;
                 windows = isPrompt
                     ?
                     [
@@ -76,13 +73,7 @@ internal sealed class RateLimitPolicy(
                     : [RateLimitRules.HourlyWindow(RateLimitRules.ConfigHourlyKey, nowSeconds, limits.ConfigChangesPerHour!.Value) with { ConfigurationVersion = tag }];
 
                 outcome = await store.TryChargeRateWindowsAsync(userId, windows, cancellationToken).ConfigureAwait(false);
-                if (outcome.ConfigurationVersion <= 0)
-                {
-                    break;
-                }
-
-                storeReportsVersions = true;
-                if (outcome.Charged || tag == 0 || outcome.ConfigurationVersion == tag)
+                if (outcome.Charged || outcome.ConfigurationVersion == tag)
                 {
                     break;
                 }

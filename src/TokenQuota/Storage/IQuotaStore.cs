@@ -92,9 +92,9 @@ public interface IQuotaStore
     /// Judges and charges every rate window of one request atomically: each window is charged one unit if and only if,
     /// for every window, its current count plus one is at most its limit. A window whose stored start differs from the
     /// requested start counts as zero (a new window has begun). Refused requests change nothing.
-    /// A store may also read its configuration version in the same transaction and report it
-    /// (<see cref="RateWindowChargeResult.ConfigurationVersion"/>); it must then refuse, writing nothing, a request whose
-    /// windows carry another non-zero <see cref="RateWindowCharge.ConfigurationVersion"/>.
+    /// The store also reads its configuration version in the same transaction and reports it
+    /// (<see cref="RateWindowChargeResult.ConfigurationVersion"/>), and refuses, writing nothing, a request whose windows
+    /// carry another <see cref="RateWindowCharge.ConfigurationVersion"/>.
     /// </summary>
     /// <param name="userId">The user id (already validated).</param>
     /// <param name="windows">The windows to judge, in the order the core judges them.</param>

@@ -7,10 +7,11 @@ namespace TokenQuota.Storage;
 public readonly record struct RateWindowCharge(string Key, long WindowStart, int Limit)
 {
     /// <summary>
-    /// Gets the configuration version the limit was resolved against, or 0 (the default) for none. A store that reports
-    /// versions (<see cref="RateWindowChargeResult.ConfigurationVersion"/>) reads its version in the same transaction and,
-    /// when it differs from a non-zero value here, refuses the whole request and writes nothing, so the core can resolve
-    /// the profile again and retry: limits are never judged against a stale profile.
+    /// Gets the configuration version (see <see cref="IQuotaStore.GetConfigurationVersionAsync"/>) the limit was resolved
+    /// against; the core always sets it. The store reads its version in the same transaction and, when it differs from
+    /// this one, refuses the whole request and writes nothing, so the core resolves the profile again and retries: limits
+    /// are never judged against a stale profile. A request whose windows leave it 0 (only a direct caller of the store
+    /// does) is judged whatever the version.
     /// </summary>
     public long ConfigurationVersion { get; init; }
 

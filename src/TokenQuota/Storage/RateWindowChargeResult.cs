@@ -6,9 +6,9 @@ namespace TokenQuota.Storage;
 public readonly record struct RateWindowChargeResult(bool Charged, IReadOnlyList<int> Counts)
 {
     /// <summary>
-    /// Gets the store's configuration version, read in the same transaction as the counts, or 0 when the store does not
-    /// report it. A result whose version differs from the non-zero <see cref="RateWindowCharge.ConfigurationVersion"/> of
-    /// the request is a refusal for staleness: nothing was written.
+    /// Gets the store's configuration version, read in the same transaction as the counts; every store reports it. A
+    /// result whose version differs from the <see cref="RateWindowCharge.ConfigurationVersion"/> of the request is a
+    /// refusal for staleness: nothing was written.
     /// </summary>
     public long ConfigurationVersion { get; init; }
 }

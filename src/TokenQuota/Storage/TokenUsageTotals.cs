@@ -13,8 +13,8 @@ public readonly record struct TokenUsageTotals(long InputTokens, long OutputToke
 
     /// <summary>
     /// Gets the store's configuration version (see <see cref="IQuotaStore.GetConfigurationVersionAsync"/>) read in the
-    /// same snapshot as the usage, or 0 when the store does not report it. When it is set, a check resolves the profile
-    /// against it instead of reading the version in a second round trip.
+    /// same snapshot as the usage; every store reports it, so a check resolves the profile against it instead of reading
+    /// the version in a second round trip.
     /// </summary>
     public long ConfigurationVersion { get; init; }
 

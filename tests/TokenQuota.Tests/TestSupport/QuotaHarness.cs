@@ -44,7 +44,15 @@ internal sealed class QuotaHarness : IDisposable
             {
                 var copy = windows.ToArray();
                 ChargedWindows.Add(copy);
-                return new ValueTask<RateWindowChargeResult>(RateAnswer(copy));
+                // Like every store, the fake reports its configuration version with each charge and refuses, charging
+                // nothing, a charge resolved against another version.
+                if (copy.Length > 0 && copy[0].ConfigurationVersion is var tag && tag != 0 && tag != Version)
+                {
+                    return new ValueTask<RateWindowChargeResult>(new RateWindowChargeResult(false, copy.Select(_ => 0).ToArray()) { ConfigurationVersion = Version });
+                }
+
+                var answer = RateAnswer(copy);
+                return new ValueTask<RateWindowChargeResult>(answer.ConfigurationVersion == 0 ? answer with { ConfigurationVersion = Version } : answer);
             });
 
         var services = new ServiceCollection()
