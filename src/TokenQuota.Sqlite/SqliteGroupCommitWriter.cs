@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace TokenQuota.Sqlite;
 
@@ -407,5 +408,5 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
 
     /// <summary>Whether an exception may have left the connection unusable (anything from SQLite but a constraint violation).</summary>
     private static bool IsConnectionFailure(Exception exception) =>
-        exception is IOException || exception is SqliteException { SqliteErrorCode: not 19 } || exception.InnerException is SqliteException { SqliteErrorCode: not 19 };
+        exception is IOException || exception is SqliteException { SqliteErrorCode: not raw.SQLITE_CONSTRAINT } || exception.InnerException is SqliteException { SqliteErrorCode: not raw.SQLITE_CONSTRAINT };
 }

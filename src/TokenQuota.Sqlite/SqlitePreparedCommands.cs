@@ -106,8 +106,7 @@ internal sealed partial class SqlitePreparedCommands : IDisposable
         }
 
         // Learn the rowid inside a group-commit batch, where the statements are what a record costs; a write alone in
-        // autocommit is dominated by its own commit, and there RETURNING cost more than the rowid saved (measured: a
-        // sequential first record of 100,000 users 70-72k/s plain, 64-65k/s learning).
+        // autocommit is dominated by its own commit, and there RETURNING costs more than the rowid saves (docs/performance.md, step 24).
         var learn = InTransaction && usageRowIds.HasRoomFor(periodKey);
         var statement = BindUsage(
             learn
@@ -189,18 +188,18 @@ internal sealed partial class SqlitePreparedCommands : IDisposable
                 while (statement.Step())
                 {
                     var which = statement.Int64(0);
-                    if (which == 2)
+                    if (which == SqliteRowTag.ConfigurationVersion)
                     {
                         configurationVersion = statement.Int64(1);
                         continue;
                     }
 
-                    if (which == 3)
+                    if (which == SqliteRowTag.OtherWindow)
                     {
                         continue;
                     }
 
-                    var i = which == 0 ? first : second;
+                    var i = which == SqliteRowTag.FirstWindow ? first : second;
                     if (windows[i].WindowStart == statement.Int64(1))
                     {
                         counts[i] = (int)statement.Int64(2);
@@ -341,7 +340,7 @@ internal sealed partial class SqlitePreparedCommands : IDisposable
         {
             while (statement.Step())
             {
-                if (statement.Int64(0) == 2)
+                if (statement.Int64(0) == SqliteRowTag.ConfigurationVersion)
                 {
                     configurationVersion = statement.Int64(1);
                     continue;
