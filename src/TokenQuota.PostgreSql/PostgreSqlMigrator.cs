@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dapper;
+using TokenQuota.Relational;
 using TokenQuota.Storage;
 using Npgsql;
 

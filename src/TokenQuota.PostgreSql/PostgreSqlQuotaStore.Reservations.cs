@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using TokenQuota.Relational;
 using TokenQuota.Storage;
 
 namespace TokenQuota.PostgreSql;

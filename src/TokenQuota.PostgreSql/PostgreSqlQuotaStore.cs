@@ -1,6 +1,7 @@
 using System.Globalization;
 using Dapper;
 using Npgsql;
+using TokenQuota.Relational;
 using TokenQuota.Storage;
 
 namespace TokenQuota.PostgreSql;
@@ -149,7 +150,7 @@ public sealed partial class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable
         {
             var stored = (await c.QueryAsync<RateWindowRow>(Command(sql.SelectRateWindows, new { userId }, t, cancellationToken)).ConfigureAwait(false)).ToList();
             var counts = new int[windows.Count];
-            if (!RateWindowRow.Judge(stored, windows, counts))
+            if (!RateWindowRules.Judge(stored, windows, counts))
             {
                 return (false, new RateWindowChargeResult(false, counts));
             }

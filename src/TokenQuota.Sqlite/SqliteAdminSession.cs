@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
+using TokenQuota.Relational;
 using TokenQuota.Storage;
 
 namespace TokenQuota.Sqlite;

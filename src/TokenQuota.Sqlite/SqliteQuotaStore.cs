@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
+using TokenQuota.Relational;
 using TokenQuota.Storage;
 
 namespace TokenQuota.Sqlite;
@@ -253,7 +254,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
             return new RateWindowChargeResult(false, counts) { ConfigurationVersion = version };
         }
 
-        if (!RateWindowCharge.AdmitAll(windows, counts))
+        if (!RateWindowRules.AdmitAll(windows, counts))
         {
             return new RateWindowChargeResult(false, counts) { ConfigurationVersion = version };
         }

@@ -1,7 +1,7 @@
-namespace TokenQuota.Storage;
+namespace TokenQuota.Relational;
 
 /// <summary>A stored reservation's identity, state and amounts, for store implementations.</summary>
-public sealed class ReservationRow
+internal sealed class ReservationRow
 {
     /// <summary>The <see cref="State"/> of a held reservation.</summary>
     public const string HeldState = "held";
