@@ -232,36 +232,32 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     /// <summary>The commit step; <see langword="null"/> when the usage would overflow the stored total (nothing written).</summary>
     private static ReservationCommitOutcome? CommitReservation(SqlitePreparedCommands c, string requestId, string userId, string periodKey, long inputTokens, long outputTokens, long nowMs)
     {
-        var row = c.ReadReservation(requestId);
-        if (row is { IsHeld: false })
+        if (ReservationCommit.Plan(c.ReadReservation(requestId), userId, periodKey, inputTokens, outputTokens) is not { } commit)
         {
             return ReservationCommitOutcome.AlreadyCommitted;
         }
 
-        var owner = row?.UserId ?? userId;
-        var period = row?.Period ?? periodKey;
-        if ((inputTokens > 0 || outputTokens > 0) && !c.AddUsage(owner, period, inputTokens, outputTokens, nowMs))
+        if (commit.AddsUsage && !c.AddUsage(commit.UserId, commit.Period, inputTokens, outputTokens, nowMs))
         {
             return null;
         }
 
-        if (row is { } hold)
+        if (commit.Hold is { } hold)
         {
             c.TakeBackReserved(hold);
         }
 
-        c.MarkReservationCommitted(requestId, owner, period, inputTokens, outputTokens, nowMs);
-        return ReservationRow.CommitOutcome(row?.ExpiresAt, nowMs);
+        c.MarkReservationCommitted(requestId, commit.UserId, commit.Period, inputTokens, outputTokens, nowMs);
+        return commit.Outcome(nowMs);
     }
 
     // Reserve and commit refuse by a result, not by throwing on the writer: each refuses before it writes anything, so
     // inside a group-commit batch neither needs a savepoint.
     private static async ValueTask<ReservationAttempt> RequestIdMustBeFree(ValueTask<ReservationAttempt?> write, string requestId) =>
-        await write.ConfigureAwait(false) ?? throw new InvalidOperationException($"The reservation request id '{requestId}' is already in use.");
+        await write.ConfigureAwait(false) ?? throw ReservationCommit.RequestIdInUse(requestId);
 
     private static async ValueTask<ReservationCommitOutcome> UsageMustFit(ValueTask<ReservationCommitOutcome?> write) =>
-        await write.ConfigureAwait(false)
-        ?? throw new ArgumentOutOfRangeException("inputTokens", "Committing this usage would overflow the user's stored monthly total; nothing was written.");
+        await write.ConfigureAwait(false) ?? throw ReservationCommit.UsageWouldOverflow();
 
     /// <summary>Runs a read on a pooled long-lived connection; synchronous (no allocation) once the schema is migrated.</summary>
     private ValueTask<T> ReadAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> read, CancellationToken cancellationToken)
