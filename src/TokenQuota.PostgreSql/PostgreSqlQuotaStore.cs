@@ -157,9 +157,27 @@ public sealed partial class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable
                 return (false, new RateWindowChargeResult(false, counts));
             }
 
+            long? hour = null, day = null;
             foreach (var window in windows)
             {
-                await c.ExecuteAsync(Command(sql.ChargeRateWindow, new { userId, key = window.Key, start = window.WindowStart }, t, cancellationToken)).ConfigureAwait(false);
+                switch (window.Key)
+                {
+                    case RateWindowKeys.PromptsHourly:
+                        hour = window.WindowStart;
+                        break;
+                    case RateWindowKeys.PromptsDaily:
+                        day = window.WindowStart;
+                        break;
+                    default:
+                        await c.ExecuteAsync(Command(sql.ChargeRateWindow, new { userId, key = window.Key, start = window.WindowStart }, t, cancellationToken)).ConfigureAwait(false);
+                        break;
+                }
+            }
+
+            if (hour is not null || day is not null)
+            {
+                // Both prompt windows live in the user's one row: one statement charges them together.
+                await c.ExecuteAsync(Command(sql.ChargePromptWindows, new { userId, hour, day }, t, cancellationToken)).ConfigureAwait(false);
             }
 
             for (var i = 0; i < counts.Length; i++)

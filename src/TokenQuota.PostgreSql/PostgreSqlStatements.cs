@@ -155,11 +155,21 @@ internal sealed class PostgreSqlStatements : RelationalSql
         UnlockMigration = $"SELECT pg_advisory_unlock({MigrationLockClass}, hashtext('{schema}'));";
         SelectRateWindows = S("SELECT window_key AS WindowKey, window_start AS WindowStart, request_count AS RequestCount FROM {s}.tokenquota_rate_windows WHERE user_id = @userId;");
         ChargeRateWindow = S("""
-            INSERT INTO {s}.tokenquota_rate_windows AS w (user_id, window_key, window_start, request_count)
+            INSERT INTO {s}.tokenquota_keyed_rate_windows AS w (user_id, window_key, window_start, request_count)
             VALUES (@userId, @key, @start, 1)
             ON CONFLICT (user_id, window_key) DO UPDATE SET
                 request_count = CASE WHEN w.window_start = excluded.window_start THEN w.request_count + 1 ELSE 1 END,
                 window_start  = excluded.window_start;
+            """);
+        ChargePromptWindows = S("""
+            INSERT INTO {s}.tokenquota_prompt_windows AS w (user_id, hour_start, hour_count, day_start, day_count)
+            VALUES (@userId, COALESCE(@hour::bigint, 0), CASE WHEN @hour::bigint IS NULL THEN 0 ELSE 1 END,
+                    COALESCE(@day::bigint, 0), CASE WHEN @day::bigint IS NULL THEN 0 ELSE 1 END)
+            ON CONFLICT (user_id) DO UPDATE SET
+                hour_count = CASE WHEN @hour::bigint IS NULL THEN w.hour_count WHEN w.hour_start = @hour::bigint THEN w.hour_count + 1 ELSE 1 END,
+                hour_start = COALESCE(@hour::bigint, w.hour_start),
+                day_count  = CASE WHEN @day::bigint IS NULL THEN w.day_count WHEN w.day_start = @day::bigint THEN w.day_count + 1 ELSE 1 END,
+                day_start  = COALESCE(@day::bigint, w.day_start);
             """);
         PurgeExpiredHolds = S("""
             WITH expired AS (
@@ -292,9 +302,18 @@ internal sealed class PostgreSqlStatements : RelationalSql
 
     public string UnlockMigration { get; }
 
+    /// <summary>Gets a user's windows, every one as a row of the view <c>tokenquota_rate_windows</c>.</summary>
     public string SelectRateWindows { get; }
 
+    /// <summary>Gets the insert-or-update of one window of the table by key (every window but the prompt windows).</summary>
     public string ChargeRateWindow { get; }
+
+    /// <summary>
+    /// Gets the charge of a user's prompt windows in one single-row insert-or-update: the hourly window started at
+    /// <c>@hour</c> and the daily window started at <c>@day</c>, each left as it is when its parameter is NULL. A window
+    /// whose stored start differs begins again at 1.
+    /// </summary>
+    public string ChargePromptWindows { get; }
 
     public string PurgeExpiredHolds { get; }
 
