@@ -1,59 +1,24 @@
 using Dapper;
 using Npgsql;
-using TokenQuota.Storage;
+using TokenQuota.Relational;
 
 namespace TokenQuota.PostgreSql;
 
 /// <summary>The primitive reads and writes of one administrative transaction (serialised by an advisory lock).</summary>
-internal sealed class PostgreSqlAdminSession(NpgsqlConnection connection, NpgsqlTransaction transaction, PostgreSqlStatements sql, DateTimeOffset now) : IQuotaAdminSession
+internal sealed class PostgreSqlAdminSession : RelationalAdminSession
 {
-    public DateTimeOffset Now { get; } = now;
+    private readonly NpgsqlConnection connection;
+    private readonly PostgreSqlStatements sql;
 
-    /// <summary>Gets whether the change wrote anything; only then does the store bump the configuration version.</summary>
-    public bool HasWrites { get; private set; }
-
-    private long NowMs => Now.ToUnixTimeMilliseconds();
-
-    public static async Task<IReadOnlyList<ConsumptionProfile>> ReadProfilesAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, PostgreSqlStatements sql, CancellationToken cancellationToken)
+    public PostgreSqlAdminSession(NpgsqlConnection connection, NpgsqlTransaction transaction, PostgreSqlStatements sql, DateTimeOffset now)
+        : base(connection, transaction, sql, now)
     {
-        var rows = await connection.QueryAsync<ProfileRow>(new CommandDefinition(sql.SelectProfiles, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return rows.Select(r => r.ToProfile()).ToArray();
+        this.connection = connection;
+        this.sql = sql;
     }
-
-    public Task<IReadOnlyList<ConsumptionProfile>> GetProfilesAsync(CancellationToken cancellationToken = default) =>
-        ReadProfilesAsync(connection, transaction, sql, cancellationToken);
-
-    public async Task<ConsumptionProfile?> GetProfileAsync(long profileId, CancellationToken cancellationToken = default)
-    {
-        var row = await connection.QuerySingleOrDefaultAsync<ProfileRow>(Read(sql.SelectProfile, new { id = profileId }, cancellationToken)).ConfigureAwait(false);
-        return row?.ToProfile();
-    }
-
-    public Task<long> InsertProfileAsync(ConsumptionProfile profile, CancellationToken cancellationToken = default) =>
-        connection.ExecuteScalarAsync<long>(Write(profile.Id > 0 ? sql.InsertProfileWithId : sql.InsertProfile, ProfileParameters(profile), cancellationToken));
-
-    public Task UpdateProfileAsync(ConsumptionProfile profile, CancellationToken cancellationToken = default) =>
-        connection.ExecuteAsync(Write(sql.UpdateProfile, ProfileParameters(profile), cancellationToken));
-
-    public Task DeleteProfileAsync(long profileId, CancellationToken cancellationToken = default) =>
-        connection.ExecuteAsync(Write(sql.DeleteProfile, new { id = profileId }, cancellationToken));
-
-    public Task ClearDefaultAsync(CancellationToken cancellationToken = default) =>
-        connection.ExecuteAsync(Write(sql.ClearDefault, null, cancellationToken));
-
-    public async Task<long> MoveAssignmentsAsync(long fromProfileId, long toProfileId, CancellationToken cancellationToken = default) =>
-        await connection.ExecuteAsync(Write(sql.MoveAssignments, new { from = fromProfileId, to = toProfileId, now = NowMs }, cancellationToken)).ConfigureAwait(false);
-
-    public Task<long?> GetAssignmentAsync(string userId, CancellationToken cancellationToken = default) =>
-        connection.ExecuteScalarAsync<long?>(Read(sql.SelectAssignment, new { userId }, cancellationToken));
-
-    public Task SetAssignmentAsync(string userId, long? profileId, CancellationToken cancellationToken = default) =>
-        profileId is { } id
-            ? connection.ExecuteAsync(Write(sql.UpsertAssignment, new { userId, profileId = id, now = NowMs }, cancellationToken))
-            : connection.ExecuteAsync(Write(sql.DeleteAssignment, new { userId }, cancellationToken));
 
     /// <summary>One statement over an array parameter: 100,000 ids in a single round trip.</summary>
-    public Task SetAssignmentsAsync(IReadOnlyCollection<string> userIds, long? profileId, CancellationToken cancellationToken = default)
+    public override Task SetAssignmentsAsync(IReadOnlyCollection<string> userIds, long? profileId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(userIds);
         var ids = userIds as string[] ?? [.. userIds];
@@ -63,71 +28,10 @@ internal sealed class PostgreSqlAdminSession(NpgsqlConnection connection, Npgsql
     }
 
     /// <summary>One query over an array parameter, not a round trip per id.</summary>
-    public async Task<IReadOnlyList<string>> GetUnassignedAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
+    public override async Task<IReadOnlyList<string>> GetUnassignedAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(userIds);
         var ids = userIds as string[] ?? [.. userIds];
         return (await connection.QueryAsync<string>(Read(sql.SelectUnassigned, new { userIds = ids }, cancellationToken)).ConfigureAwait(false)).ToArray();
-    }
-
-    public async Task<IReadOnlyList<string>> GetKnownUnassignedUsersAsync(CancellationToken cancellationToken = default) =>
-        (await connection.QueryAsync<string>(Read(sql.SelectKnownUnassignedUsers, null, cancellationToken)).ConfigureAwait(false)).ToArray();
-
-    public static async Task<StoredRateLimitSettings> ReadRateLimitSettingsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, PostgreSqlStatements sql, CancellationToken cancellationToken) =>
-        (await connection.QuerySingleAsync<RateLimitSettingsRow>(new CommandDefinition(sql.SelectRateLimitSettings, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToStored();
-
-    public Task<StoredRateLimitSettings> GetRateLimitSettingsAsync(CancellationToken cancellationToken = default) =>
-        ReadRateLimitSettingsAsync(connection, transaction, sql, cancellationToken);
-
-    public Task SetRateLimitSettingsAsync(RateLimitSettings settings, CancellationToken cancellationToken = default) =>
-        connection.ExecuteAsync(Write(sql.UpsertRateLimitSettings, RateLimitSettingsRow.Parameters(settings), cancellationToken));
-
-    public Task WriteAuditAsync(QuotaAuditEntry entry, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(entry);
-        return connection.ExecuteAsync(Write(
-            sql.InsertAudit,
-            new { occurredAt = entry.OccurredAt.ToUnixTimeMilliseconds(), actor = entry.Actor, action = entry.Action, target = entry.Target, before = entry.Before, after = entry.After },
-            cancellationToken));
-    }
-
-    public async Task<bool> MergeUsageAsync(
-        string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset firstUsageAt, DateTimeOffset lastUsageAt,
-        CancellationToken cancellationToken = default)
-    {
-        var parameters = UsageMergeRow.From(userId, period, inputTokens, outputTokens, firstUsageAt, lastUsageAt);
-        // Only a merge that changed a row counts as a write: a repeated import must leave the configuration version alone.
-        var changed = await connection.ExecuteAsync(Read(sql.MergeUsage, parameters, cancellationToken)).ConfigureAwait(false) > 0;
-        HasWrites |= changed;
-        return changed;
-    }
-
-    private static object ProfileParameters(ConsumptionProfile profile)
-    {
-        var row = ProfileRow.From(profile);
-        return new
-        {
-            row.Id,
-            row.Name,
-            row.Description,
-            PromptsPerHour = (int)row.PromptsPerHour,
-            PromptsPerDay = (int)row.PromptsPerDay,
-            ConfigChangesPerHour = (int)row.ConfigChangesPerHour,
-            row.InputTokensPerMonth,
-            row.OutputTokensPerMonth,
-            row.IsDefault,
-            row.IsActive,
-            row.CreatedAt,
-            row.UpdatedAt,
-        };
-    }
-
-    private CommandDefinition Read(string statement, object? parameters, CancellationToken cancellationToken) =>
-        new(statement, parameters, transaction, cancellationToken: cancellationToken);
-
-    private CommandDefinition Write(string statement, object? parameters, CancellationToken cancellationToken)
-    {
-        HasWrites = true;
-        return Read(statement, parameters, cancellationToken);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dapper;
+using TokenQuota.Relational;
 using TokenQuota.Storage;
 using Npgsql;
 
@@ -12,9 +13,9 @@ namespace TokenQuota.PostgreSql;
 /// </summary>
 internal static class PostgreSqlMigrator
 {
-    public static IReadOnlyList<EmbeddedMigration> Migrations { get; } = EmbeddedMigration.LoadAll(typeof(PostgreSqlMigrator).Assembly, "TokenQuota.PostgreSql.Migrations.");
+    private static readonly MigrationCatalog Migrations = new(typeof(PostgreSqlMigrator).Assembly, "TokenQuota.PostgreSql.Migrations.");
 
-    public static int LatestVersion => Migrations[^1].Version;
+    public static int LatestVersion => Migrations.LatestVersion;
 
     public static async Task MigrateAsync(NpgsqlConnection connection, PostgreSqlStatements sql, string schema, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -29,21 +30,10 @@ internal static class PostgreSqlMigrator
             await connection.ExecuteAsync(new CommandDefinition(sql.CreateSchema, cancellationToken: cancellationToken)).ConfigureAwait(false);
             await connection.ExecuteAsync(new CommandDefinition(sql.CreateSchemaVersionTable, cancellationToken: cancellationToken)).ConfigureAwait(false);
             var current = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql.SelectSchemaVersion, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            if (current > LatestVersion)
-            {
-                throw new TokenQuotaStoreException(
-                    $"The TokenQuota schema '{schema}' has version {current}, but this version of TokenQuota.PostgreSql knows only up to {LatestVersion}. " +
-                    "It was migrated by a newer TokenQuota; upgrade the package instead of using it with this one.");
-            }
-
+            var pending = Migrations.Above(current, $"The TokenQuota schema '{schema}' has version {current}");
             var nowMs = now.ToUnixTimeMilliseconds();
-            foreach (var (version, name, template) in Migrations)
+            foreach (var (version, name, template) in pending)
             {
-                if (version <= current)
-                {
-                    continue;
-                }
-
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                 await connection.ExecuteAsync(new CommandDefinition(sql.Migration(template, nowMs), transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
                 await connection.ExecuteAsync(new CommandDefinition(sql.InsertSchemaVersion, new { version, description = name, now = nowMs }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);

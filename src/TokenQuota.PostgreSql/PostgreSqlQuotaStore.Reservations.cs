@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using TokenQuota.Relational;
 using TokenQuota.Storage;
 
 namespace TokenQuota.PostgreSql;
@@ -52,7 +53,7 @@ public sealed partial class PostgreSqlQuotaStore
                 cancellationToken)).ConfigureAwait(false);
             return inserted == 1
                 ? (true, new ReservationAttempt(true, totals) { ExpiredHoldsForgotten = expired })
-                : throw new DuplicateRequestIdException(reservation.RequestId);
+                : throw ReservationCommit.RequestIdInUse(reservation.RequestId);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -64,7 +65,7 @@ public sealed partial class PostgreSqlQuotaStore
         var nowMs = now.ToUnixTimeMilliseconds();
         return await InUserTransactionAsync(userId, lockFirst: false, async (c, t) =>
         {
-            ReservationRow? row = null;
+            StoredReservation? stored = null;
             await using (var read = new NpgsqlBatch(c, t))
             {
                 read.BatchCommands.Add(UserLock(userId));
@@ -73,27 +74,18 @@ public sealed partial class PostgreSqlQuotaStore
                 await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
                 if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    row = new ReservationRow
-                    {
-                        UserId = reader.GetString(0),
-                        Period = reader.GetString(1),
-                        State = reader.GetString(2),
-                        ExpiresAt = reader.GetInt64(3),
-                        InputTokens = reader.GetInt64(4),
-                        OutputTokens = reader.GetInt64(5),
-                    };
+                    stored = new StoredReservation(
+                        reader.GetString(0), reader.GetString(1), reader.GetString(2) == StoredReservation.HeldState, reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
                 }
             }
 
-            if (row?.State == ReservationRow.CommittedState)
+            if (ReservationCommit.Plan(stored, userId, period.Key, inputTokens, outputTokens) is not { } commit)
             {
                 return (false, ReservationCommitOutcome.AlreadyCommitted);
             }
 
-            var owner = row?.UserId ?? userId;
-            var periodKey = row?.Period ?? period.Key;
             await using var write = new NpgsqlBatch(c, t);
-            var add = inputTokens > 0 || outputTokens > 0 ? usage.CreateAddUsage(owner, periodKey, inputTokens, outputTokens, nowMs) : null;
+            var add = commit.AddsUsage ? usage.CreateAddUsage(commit.UserId, commit.Period, inputTokens, outputTokens, nowMs) : null;
             if (add is not null)
             {
                 write.BatchCommands.Add(add);
@@ -101,12 +93,12 @@ public sealed partial class PostgreSqlQuotaStore
 
             write.BatchCommands.Add(Batched(
                 sql.MarkReservationCommitted,
-                ("wasHeld", row is not null),
-                ("heldInput", row?.InputTokens ?? 0L),
-                ("heldOutput", row?.OutputTokens ?? 0L),
+                ("wasHeld", commit.Hold is not null),
+                ("heldInput", commit.Hold?.InputTokens ?? 0L),
+                ("heldOutput", commit.Hold?.OutputTokens ?? 0L),
                 ("requestId", requestId),
-                ("userId", owner),
-                ("period", periodKey),
+                ("userId", commit.UserId),
+                ("period", commit.Period),
                 ("input", inputTokens),
                 ("output", outputTokens),
                 ("now", nowMs)));
@@ -114,10 +106,10 @@ public sealed partial class PostgreSqlQuotaStore
             if (add is { RecordsAffected: not 1 })
             {
                 // Not committed: the transaction rolls back, so the commit mark goes with it.
-                throw new ArgumentOutOfRangeException(nameof(inputTokens), "Committing this usage would overflow the user's stored monthly total; nothing was written.");
+                throw ReservationCommit.UsageWouldOverflow();
             }
 
-            return (true, ReservationRow.CommitOutcome(row?.ExpiresAt, nowMs));
+            return (true, commit.Outcome(nowMs));
         }, cancellationToken).ConfigureAwait(false);
     }
 

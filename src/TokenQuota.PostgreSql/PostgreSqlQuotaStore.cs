@@ -1,6 +1,7 @@
-using System.Globalization;
+using System.Data.Common;
 using Dapper;
 using Npgsql;
+using TokenQuota.Relational;
 using TokenQuota.Storage;
 
 namespace TokenQuota.PostgreSql;
@@ -12,7 +13,7 @@ namespace TokenQuota.PostgreSql;
 /// instances. Connections come from a pooled <see cref="NpgsqlDataSource"/>; after a connection failure the pool is
 /// cleared, so the store recovers by itself when the server comes back.
 /// </summary>
-public sealed partial class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDisposable
+public sealed partial class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDisposable, IRelationalConnections
 {
     private readonly PostgreSqlQuotaStoreOptions options;
     private readonly NpgsqlDataSource dataSource;
@@ -23,6 +24,8 @@ public sealed partial class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable
     private readonly TimeProvider timeProvider;
     private readonly MigrationGate migration = new();
     private readonly ReservationRetention retention;
+    private readonly RelationalAdministration administration;
+    private readonly RelationalReports reports;
 
     /// <summary>Creates the store. Nothing is opened until first use.</summary>
     /// <param name="options">The options; validated here.</param>
@@ -58,6 +61,8 @@ public sealed partial class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable
             holds => ExpiredHoldsSwept?.Invoke(holds));
         writer = new PostgreSqlGroupCommitWriter(dataSource, usage);
         reader = new PostgreSqlUsageReader(dataSource, usage);
+        administration = new RelationalAdministration(this, sql, this.timeProvider);
+        reports = new RelationalReports(this, sql);
     }
 
     /// <summary>Gets the newest schema version this store knows.</summary>
@@ -92,12 +97,10 @@ public sealed partial class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable
         await RunAsync(c => c.ExecuteScalarAsync<long>(Command(sql.SelectConfigVersion, null, null, cancellationToken)), cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<ConsumptionProfile>> GetProfilesAsync(CancellationToken cancellationToken = default) =>
-        RunAsync(c => PostgreSqlAdminSession.ReadProfilesAsync(c, null, sql, cancellationToken), cancellationToken);
+    public Task<IReadOnlyList<ConsumptionProfile>> GetProfilesAsync(CancellationToken cancellationToken = default) => administration.GetProfilesAsync(cancellationToken);
 
     /// <inheritdoc />
-    public Task<StoredRateLimitSettings> GetRateLimitSettingsAsync(CancellationToken cancellationToken = default) =>
-        RunAsync(c => PostgreSqlAdminSession.ReadRateLimitSettingsAsync(c, null, sql, cancellationToken), cancellationToken);
+    public Task<StoredRateLimitSettings> GetRateLimitSettingsAsync(CancellationToken cancellationToken = default) => administration.GetRateLimitSettingsAsync(cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask<long?> GetAssignedProfileIdAsync(string userId, CancellationToken cancellationToken = default) =>
@@ -164,14 +167,32 @@ public sealed partial class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable
                 return (false, new RateWindowChargeResult(false, counts) { ConfigurationVersion = version });
             }
 
-            if (!RateWindowRow.Judge(stored, windows, counts))
+            if (!RateWindowRules.Judge(stored, windows, counts))
             {
                 return (false, new RateWindowChargeResult(false, counts) { ConfigurationVersion = version });
             }
 
+            long? hour = null, day = null;
             foreach (var window in windows)
             {
-                await c.ExecuteAsync(Command(sql.ChargeRateWindow, new { userId, key = window.Key, start = window.WindowStart }, t, cancellationToken)).ConfigureAwait(false);
+                switch (window.Key)
+                {
+                    case RateWindowKeys.PromptsHourly:
+                        hour = window.WindowStart;
+                        break;
+                    case RateWindowKeys.PromptsDaily:
+                        day = window.WindowStart;
+                        break;
+                    default:
+                        await c.ExecuteAsync(Command(sql.ChargeRateWindow, new { userId, key = window.Key, start = window.WindowStart }, t, cancellationToken)).ConfigureAwait(false);
+                        break;
+                }
+            }
+
+            if (hour is not null || day is not null)
+            {
+                // Both prompt windows live in the user's one row: one statement charges them together.
+                await c.ExecuteAsync(Command(sql.ChargePromptWindows, new { userId, hour, day }, t, cancellationToken)).ConfigureAwait(false);
             }
 
             for (var i = 0; i < counts.Length; i++)
@@ -184,79 +205,25 @@ public sealed partial class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public Task<T> ExecuteAdminChangeAsync<T>(Func<IQuotaAdminSession, CancellationToken, Task<T>> change, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(change);
-        return RunAsync(async connection =>
-        {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            await connection.ExecuteAsync(Command(sql.LockAdmin, null, transaction, cancellationToken)).ConfigureAwait(false);
-            var session = new PostgreSqlAdminSession(connection, transaction, sql, timeProvider.GetUtcNow());
-            var result = await change(session, cancellationToken).ConfigureAwait(false);
-            if (session.HasWrites)
-            {
-                await connection.ExecuteAsync(Command(sql.IncrementConfigVersion, null, transaction, cancellationToken)).ConfigureAwait(false);
-            }
-
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return result;
-        }, cancellationToken);
-    }
+    public Task<T> ExecuteAdminChangeAsync<T>(Func<IQuotaAdminSession, CancellationToken, Task<T>> change, CancellationToken cancellationToken = default) =>
+        administration.ExecuteAdminChangeAsync(change, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<PagedResult<QuotaAuditEntry>> QueryAuditLogAsync(QuotaAuditQuery query, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        var parameters = new
-        {
-            from = query.From?.ToUnixTimeMilliseconds(),
-            to = query.To?.ToUnixTimeMilliseconds(),
-            actor = query.Actor,
-            action = query.Action,
-            target = query.Target,
-            offset = query.Offset,
-            limit = query.Limit,
-        };
-        return await RunAsync(async c =>
-        {
-            var total = await c.ExecuteScalarAsync<long>(Command(sql.CountAudit, parameters, null, cancellationToken)).ConfigureAwait(false);
-            var rows = await c.QueryAsync<AuditRow>(Command(sql.SelectAuditPage, parameters, null, cancellationToken)).ConfigureAwait(false);
-            return new PagedResult<QuotaAuditEntry>(rows.Select(r => r.ToEntry()).ToArray(), total, query.Offset, query.Limit);
-        }, cancellationToken).ConfigureAwait(false);
-    }
+    public Task<PagedResult<QuotaAuditEntry>> QueryAuditLogAsync(QuotaAuditQuery query, CancellationToken cancellationToken = default) => reports.QueryAuditLogAsync(query, cancellationToken);
 
     /// <inheritdoc />
     public Task<PagedResult<UserAssignment>> ListAssignmentsAsync(long profileId, int offset, int limit, CancellationToken cancellationToken = default) =>
-        RunAsync(async c =>
-        {
-            var total = await c.ExecuteScalarAsync<long>(Command(sql.CountAssignments, new { profileId }, null, cancellationToken)).ConfigureAwait(false);
-            var rows = await c.QueryAsync<AssignmentRow>(Command(sql.SelectAssignmentsPage, new { profileId, offset, limit }, null, cancellationToken)).ConfigureAwait(false);
-            return new PagedResult<UserAssignment>(rows.Select(r => r.ToAssignment()).ToArray(), total, offset, limit);
-        }, cancellationToken);
+        reports.ListAssignmentsAsync(profileId, offset, limit, cancellationToken);
 
     /// <inheritdoc />
-    public Task<PagedResult<UserUsage>> GetUsageReportAsync(QuotaPeriod period, UsageSortOrder sortOrder, int offset, int limit, CancellationToken cancellationToken = default)
-    {
-        var page = string.Format(CultureInfo.InvariantCulture, sql.SelectUsagePage, PostgreSqlStatements.UsageOrderBy(sortOrder));
-        return RunAsync(async c =>
-        {
-            var total = await c.ExecuteScalarAsync<long>(Command(sql.CountUsage, new { period = period.Key }, null, cancellationToken)).ConfigureAwait(false);
-            var rows = await c.QueryAsync<UserUsageRow>(Command(page, new { period = period.Key, offset, limit }, null, cancellationToken)).ConfigureAwait(false);
-            return new PagedResult<UserUsage>(rows.Select(r => r.ToUsage()).ToArray(), total, offset, limit);
-        }, cancellationToken);
-    }
+    public Task<PagedResult<UserUsage>> GetUsageReportAsync(QuotaPeriod period, UsageSortOrder sortOrder, int offset, int limit, CancellationToken cancellationToken = default) =>
+        reports.GetUsageReportAsync(period, sortOrder, offset, limit, cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<PeriodUsageTotals>> GetPeriodTotalsAsync(CancellationToken cancellationToken = default) =>
-        RunAsync<IReadOnlyList<PeriodUsageTotals>>(
-            async c => (await c.QueryAsync<PeriodTotalsRow>(Command(sql.SelectPeriodTotals, null, null, cancellationToken)).ConfigureAwait(false)).Select(r => r.ToTotals()).ToArray(),
-            cancellationToken);
+    public Task<IReadOnlyList<PeriodUsageTotals>> GetPeriodTotalsAsync(CancellationToken cancellationToken = default) => reports.GetPeriodTotalsAsync(cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<UserUsage>> GetUserUsageHistoryAsync(string userId, CancellationToken cancellationToken = default) =>
-        RunAsync<IReadOnlyList<UserUsage>>(
-            async c => (await c.QueryAsync<UserUsageRow>(Command(sql.SelectUserHistory, new { userId }, null, cancellationToken)).ConfigureAwait(false)).Select(r => r.ToUsage()).ToArray(),
-            cancellationToken);
+    public Task<IReadOnlyList<UserUsage>> GetUserUsageHistoryAsync(string userId, CancellationToken cancellationToken = default) => reports.GetUserUsageHistoryAsync(userId, cancellationToken);
 
     /// <summary>Closes the pooled connections once the queued writes have committed.</summary>
     /// <returns>A task that completes when closed.</returns>
@@ -299,6 +266,12 @@ public sealed partial class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable
 
             return result;
         }, cancellationToken);
+
+    Task<T> IRelationalConnections.RunAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken) =>
+        RunAsync(work, cancellationToken);
+
+    RelationalAdminSession IRelationalConnections.CreateAdminSession(DbConnection connection, DbTransaction transaction, DateTimeOffset now) =>
+        new PostgreSqlAdminSession((NpgsqlConnection)connection, (NpgsqlTransaction)transaction, sql, now);
 
     private Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken) =>
         RunAsync(work, migrate: true, cancellationToken);

@@ -1,9 +1,10 @@
+using TokenQuota.Relational;
 using TokenQuota.Storage;
 
 namespace TokenQuota.PostgreSql;
 
 /// <summary>Every SQL statement of the PostgreSQL store, in one place, with the configured schema filled in.</summary>
-internal sealed class PostgreSqlStatements
+internal sealed class PostgreSqlStatements : RelationalSql
 {
     /// <summary>The advisory-lock class of TokenQuota's per-user locks (judging rate windows and reservations).</summary>
     public const int UserLockClass = 0x54510001;
@@ -155,11 +156,21 @@ internal sealed class PostgreSqlStatements
         SelectRateWindows = S("SELECT window_key AS WindowKey, window_start AS WindowStart, request_count AS RequestCount FROM {s}.tokenquota_rate_windows WHERE user_id = @userId;");
         SelectRateWindowsAndConfigVersion = SelectRateWindows + " " + SelectConfigVersion;
         ChargeRateWindow = S("""
-            INSERT INTO {s}.tokenquota_rate_windows AS w (user_id, window_key, window_start, request_count)
+            INSERT INTO {s}.tokenquota_keyed_rate_windows AS w (user_id, window_key, window_start, request_count)
             VALUES (@userId, @key, @start, 1)
             ON CONFLICT (user_id, window_key) DO UPDATE SET
                 request_count = CASE WHEN w.window_start = excluded.window_start THEN w.request_count + 1 ELSE 1 END,
                 window_start  = excluded.window_start;
+            """);
+        ChargePromptWindows = S("""
+            INSERT INTO {s}.tokenquota_prompt_windows AS w (user_id, hour_start, hour_count, day_start, day_count)
+            VALUES (@userId, COALESCE(@hour::bigint, 0), CASE WHEN @hour::bigint IS NULL THEN 0 ELSE 1 END,
+                    COALESCE(@day::bigint, 0), CASE WHEN @day::bigint IS NULL THEN 0 ELSE 1 END)
+            ON CONFLICT (user_id) DO UPDATE SET
+                hour_count = CASE WHEN @hour::bigint IS NULL THEN w.hour_count WHEN w.hour_start = @hour::bigint THEN w.hour_count + 1 ELSE 1 END,
+                hour_start = COALESCE(@hour::bigint, w.hour_start),
+                day_count  = CASE WHEN @day::bigint IS NULL THEN w.day_count WHEN w.day_start = @day::bigint THEN w.day_count + 1 ELSE 1 END,
+                day_start  = COALESCE(@day::bigint, w.day_start);
             """);
         PurgeExpiredHolds = S("""
             WITH expired AS (
@@ -220,7 +231,7 @@ internal sealed class PostgreSqlStatements
     public string InsertProfileWithId { get; }
 
     /// <summary>Merges a usage row carried over from another installation; no row changes when it adds nothing.</summary>
-    public string MergeUsage { get; }
+    public override string MergeUsage { get; }
 
     public string SelectSchemaVersion { get; }
 
@@ -231,73 +242,82 @@ internal sealed class PostgreSqlStatements
 
     public string SelectConfigVersion { get; }
 
-    public string IncrementConfigVersion { get; }
+    public override string IncrementConfigVersion { get; }
 
     /// <summary>The run-time rate-limit settings, each NULL until first stored.</summary>
-    public string SelectRateLimitSettings { get; }
+    public override string SelectRateLimitSettings { get; }
 
-    public string UpsertRateLimitSettings { get; }
+    public override string UpsertRateLimitSettings { get; }
 
-    public string SelectProfiles { get; }
+    public override string SelectProfiles { get; }
 
-    public string SelectProfile { get; }
+    public override string SelectProfile { get; }
 
-    public string InsertProfile { get; }
+    public override string InsertProfile { get; }
 
-    public string UpdateProfile { get; }
+    public override string UpdateProfile { get; }
 
-    public string DeleteProfile { get; }
+    public override string DeleteProfile { get; }
 
-    public string ClearDefault { get; }
+    public override string ClearDefault { get; }
 
-    public string MoveAssignments { get; }
+    public override string MoveAssignments { get; }
 
-    public string SelectAssignment { get; }
+    public override string SelectAssignment { get; }
 
-    public string UpsertAssignment { get; }
+    public override string UpsertAssignment { get; }
 
     public string UpsertAssignments { get; }
 
-    public string DeleteAssignment { get; }
+    public override string DeleteAssignment { get; }
 
     public string DeleteAssignments { get; }
 
-    public string InsertAudit { get; }
+    public override string InsertAudit { get; }
 
     public string SelectUnassigned { get; }
 
-    public string SelectKnownUnassignedUsers { get; }
+    public override string SelectKnownUnassignedUsers { get; }
 
-    public string CountAssignments { get; }
+    public override string CountAssignments { get; }
 
-    public string SelectAssignmentsPage { get; }
+    public override string SelectAssignmentsPage { get; }
 
-    public string CountAudit { get; }
+    public override string CountAudit { get; }
 
-    public string SelectAuditPage { get; }
+    public override string SelectAuditPage { get; }
 
-    public string CountUsage { get; }
+    public override string CountUsage { get; }
 
-    public string SelectUsagePage { get; }
+    public override string SelectUsagePage { get; }
 
-    public string SelectUserHistory { get; }
+    public override string SelectUserHistory { get; }
 
-    public string SelectPeriodTotals { get; }
+    public override string SelectPeriodTotals { get; }
 
     public string LockUser { get; }
 
-    public string LockAdmin { get; }
+    public override string LockAdmin { get; }
 
     public string LockMigration { get; }
 
     public string UnlockMigration { get; }
 
+    /// <summary>Gets a user's windows, every one as a row of the view <c>tokenquota_rate_windows</c>.</summary>
     public string SelectRateWindows { get; }
 
     /// <summary><see cref="SelectRateWindows"/> then <see cref="SelectConfigVersion"/>, in one command.</summary>
     public string SelectRateWindowsAndConfigVersion { get; }
 
+    /// <summary>Gets the insert-or-update of one window of the table by key (every window but the prompt windows).</summary>
     public string ChargeRateWindow { get; }
+
+    /// <summary>
+    /// Gets the charge of a user's prompt windows in one single-row insert-or-update: the hourly window started at
+    /// <c>@hour</c> and the daily window started at <c>@day</c>, each left as it is when its parameter is NULL. A window
+    /// whose stored start differs begins again at 1.
+    /// </summary>
+    public string ChargePromptWindows { get; }
 
     public string PurgeExpiredHolds { get; }
 
@@ -314,11 +334,35 @@ internal sealed class PostgreSqlStatements
     /// <summary>Up to @limit users with holds expired at @now, for the background sweep.</summary>
     public string SelectUsersWithExpiredHolds { get; }
 
+    /// <summary>A profile with an id keeps it (<see cref="InsertProfileWithId"/>); a new one takes the next identity.</summary>
+    public override string InsertProfileFor(ConsumptionProfile profile) => profile.Id > 0 ? InsertProfileWithId : InsertProfile;
+
+    /// <summary>The profile's parameters with the rate limits as <c>integer</c>, the columns' type.</summary>
+    public override object ProfileParameters(ConsumptionProfile profile)
+    {
+        var row = ProfileRow.From(profile);
+        return new
+        {
+            row.Id,
+            row.Name,
+            row.Description,
+            PromptsPerHour = (int)row.PromptsPerHour,
+            PromptsPerDay = (int)row.PromptsPerDay,
+            ConfigChangesPerHour = (int)row.ConfigChangesPerHour,
+            row.InputTokensPerMonth,
+            row.OutputTokensPerMonth,
+            row.IsDefault,
+            row.IsActive,
+            row.CreatedAt,
+            row.UpdatedAt,
+        };
+    }
+
     /// <summary>The migration script with the schema and time filled in.</summary>
     public string Migration(string template, long nowMs) =>
         S(template.Replace("{schema}", "{s}", StringComparison.Ordinal)).Replace("{now}", nowMs.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
 
-    public static string UsageOrderBy(UsageSortOrder order) => order switch
+    public override string UsageOrderBy(UsageSortOrder order) => order switch
     {
         UsageSortOrder.InputTokens => "input_tokens_used DESC, user_id COLLATE \"C\"",
         UsageSortOrder.OutputTokens => "output_tokens_used DESC, user_id COLLATE \"C\"",

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Dapper;
+using TokenQuota.Relational;
 using TokenQuota.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -11,9 +12,9 @@ namespace TokenQuota.Sqlite;
 /// </summary>
 internal static class SqliteMigrator
 {
-    public static IReadOnlyList<EmbeddedMigration> Migrations { get; } = EmbeddedMigration.LoadAll(typeof(SqliteMigrator).Assembly, "TokenQuota.Sqlite.Migrations.");
+    private static readonly MigrationCatalog Migrations = new(typeof(SqliteMigrator).Assembly, "TokenQuota.Sqlite.Migrations.");
 
-    public static int LatestVersion => Migrations[^1].Version;
+    public static int LatestVersion => Migrations.LatestVersion;
 
     public static async Task MigrateAsync(SqliteConnection connection, DateTimeOffset now, string dataSource, CancellationToken cancellationToken)
     {
@@ -29,21 +30,10 @@ internal static class SqliteMigrator
         using var transaction = connection.BeginTransaction();
         await connection.ExecuteAsync(new CommandDefinition(SqliteSql.CreateSchemaVersionTable, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         var current = await connection.ExecuteScalarAsync<long>(new CommandDefinition(SqliteSql.SelectSchemaVersion, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (current > LatestVersion)
-        {
-            throw new TokenQuotaStoreException(
-                $"The TokenQuota database '{dataSource}' has schema version {current}, but this version of TokenQuota.Sqlite knows only up to {LatestVersion}. " +
-                "It was migrated by a newer TokenQuota; upgrade the package instead of using it with this one.");
-        }
-
+        var pending = Migrations.Above(current, $"The TokenQuota database '{dataSource}' has schema version {current}");
         var nowMs = now.ToUnixTimeMilliseconds();
-        foreach (var (version, name, sql) in Migrations)
+        foreach (var (version, name, sql) in pending)
         {
-            if (version <= current)
-            {
-                continue;
-            }
-
             using (var command = connection.CreateCommand())
             {
                 command.Transaction = transaction;

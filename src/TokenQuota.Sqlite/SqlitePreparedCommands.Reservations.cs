@@ -1,3 +1,4 @@
+using TokenQuota.Relational;
 using TokenQuota.Storage;
 
 namespace TokenQuota.Sqlite;
@@ -89,7 +90,7 @@ internal sealed partial class SqlitePreparedCommands
         try
         {
             return statement.Step()
-                ? new StoredReservation(statement.Text(0), statement.Text(1), statement.Text(2) == Storage.ReservationRow.HeldState, statement.Int64(3), statement.Int64(4), statement.Int64(5))
+                ? new StoredReservation(statement.Text(0), statement.Text(1), statement.Text(2) == StoredReservation.HeldState, statement.Int64(3), statement.Int64(4), statement.Int64(5))
                 : null;
         }
         finally

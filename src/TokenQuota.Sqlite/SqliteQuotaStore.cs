@@ -1,5 +1,7 @@
+using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using TokenQuota.Relational;
 using TokenQuota.Storage;
 
 namespace TokenQuota.Sqlite;
@@ -15,7 +17,7 @@ namespace TokenQuota.Sqlite;
 /// holds its write), and a small pool of readers. Administration and reports use Dapper on pooled connections.
 /// Dispose the store (the DI container does) to close its connections.
 /// </remarks>
-public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposable
+public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposable, IRelationalConnections
 {
     private readonly SqliteQuotaStoreOptions options;
     private readonly SqliteConnectionFactory connections;
@@ -24,6 +26,8 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     private readonly SqliteGroupCommitWriter writer;
     private readonly MigrationGate migration = new();
     private readonly ReservationRetention retention;
+    private readonly RelationalAdministration administration;
+    private readonly RelationalReports reports;
 
     /// <summary>Creates the store. Nothing is opened until first use.</summary>
     /// <param name="options">The options; validated here.</param>
@@ -38,6 +42,8 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
         connections = new SqliteConnectionFactory(options);
         readers = new SqliteReaderPool(connections);
         writer = new SqliteGroupCommitWriter(connections, readers.Clear);
+        administration = new RelationalAdministration(this, SqliteDialect.Instance, this.timeProvider);
+        reports = new RelationalReports(this, SqliteDialect.Instance);
         retention = new ReservationRetention(
             this.timeProvider,
             (cutoff, limit, ct) => WriteAsync((cutoff, limit), static (c, s) => c.PurgeCommittedReservations(s.cutoff, s.limit), SqliteWriteKind.Statement, ct),
@@ -80,18 +86,10 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
         ReadAsync(0, static (c, _) => c.ReadConfigurationVersion(), cancellationToken);
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<ConsumptionProfile>> GetProfilesAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await SqliteAdminSession.ReadProfilesAsync(connection, null, cancellationToken).ConfigureAwait(false);
-    }
+    public Task<IReadOnlyList<ConsumptionProfile>> GetProfilesAsync(CancellationToken cancellationToken = default) => administration.GetProfilesAsync(cancellationToken);
 
     /// <inheritdoc />
-    public async Task<StoredRateLimitSettings> GetRateLimitSettingsAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await SqliteAdminSession.ReadRateLimitSettingsAsync(connection, null, cancellationToken).ConfigureAwait(false);
-    }
+    public Task<StoredRateLimitSettings> GetRateLimitSettingsAsync(CancellationToken cancellationToken = default) => administration.GetRateLimitSettingsAsync(cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<long?> GetAssignedProfileIdAsync(string userId, CancellationToken cancellationToken = default) =>
@@ -171,77 +169,25 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <inheritdoc />
-    public async Task<T> ExecuteAdminChangeAsync<T>(Func<IQuotaAdminSession, CancellationToken, Task<T>> change, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(change);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        using var transaction = connection.BeginTransaction();
-        var session = new SqliteAdminSession(connection, transaction, timeProvider.GetUtcNow());
-        var result = await change(session, cancellationToken).ConfigureAwait(false);
-        if (session.HasWrites)
-        {
-            await connection.ExecuteAsync(new CommandDefinition(SqliteSql.IncrementConfigVersion, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        }
-
-        transaction.Commit();
-        return result;
-    }
+    public Task<T> ExecuteAdminChangeAsync<T>(Func<IQuotaAdminSession, CancellationToken, Task<T>> change, CancellationToken cancellationToken = default) =>
+        administration.ExecuteAdminChangeAsync(change, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<PagedResult<QuotaAuditEntry>> QueryAuditLogAsync(QuotaAuditQuery query, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        var parameters = new
-        {
-            from = query.From?.ToUnixTimeMilliseconds(),
-            to = query.To?.ToUnixTimeMilliseconds(),
-            actor = query.Actor,
-            action = query.Action,
-            target = query.Target,
-            offset = query.Offset,
-            limit = query.Limit,
-        };
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(SqliteSql.CountAudit, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<AuditRow>(new CommandDefinition(SqliteSql.SelectAuditPage, parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return new PagedResult<QuotaAuditEntry>(rows.Select(r => r.ToEntry()).ToArray(), total, query.Offset, query.Limit);
-    }
+    public Task<PagedResult<QuotaAuditEntry>> QueryAuditLogAsync(QuotaAuditQuery query, CancellationToken cancellationToken = default) => reports.QueryAuditLogAsync(query, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<PagedResult<UserAssignment>> ListAssignmentsAsync(long profileId, int offset, int limit, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(SqliteSql.CountAssignments, new { profileId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<AssignmentRow>(new CommandDefinition(
-            SqliteSql.SelectAssignmentsPage, new { profileId, offset, limit }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return new PagedResult<UserAssignment>(rows.Select(r => r.ToAssignment()).ToArray(), total, offset, limit);
-    }
+    public Task<PagedResult<UserAssignment>> ListAssignmentsAsync(long profileId, int offset, int limit, CancellationToken cancellationToken = default) =>
+        reports.ListAssignmentsAsync(profileId, offset, limit, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<PagedResult<UserUsage>> GetUsageReportAsync(QuotaPeriod period, UsageSortOrder sortOrder, int offset, int limit, CancellationToken cancellationToken = default)
-    {
-        var sql = string.Format(System.Globalization.CultureInfo.InvariantCulture, SqliteSql.SelectUsagePage, SqliteSql.UsageOrderBy(sortOrder));
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(SqliteSql.CountUsage, new { period = period.Key }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<UserUsageRow>(new CommandDefinition(sql, new { period = period.Key, offset, limit }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return new PagedResult<UserUsage>(rows.Select(r => r.ToUsage()).ToArray(), total, offset, limit);
-    }
+    public Task<PagedResult<UserUsage>> GetUsageReportAsync(QuotaPeriod period, UsageSortOrder sortOrder, int offset, int limit, CancellationToken cancellationToken = default) =>
+        reports.GetUsageReportAsync(period, sortOrder, offset, limit, cancellationToken);
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<PeriodUsageTotals>> GetPeriodTotalsAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<PeriodTotalsRow>(new CommandDefinition(SqliteSql.SelectPeriodTotals, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return rows.Select(r => r.ToTotals()).ToArray();
-    }
+    public Task<IReadOnlyList<PeriodUsageTotals>> GetPeriodTotalsAsync(CancellationToken cancellationToken = default) => reports.GetPeriodTotalsAsync(cancellationToken);
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<UserUsage>> GetUserUsageHistoryAsync(string userId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<UserUsageRow>(new CommandDefinition(SqliteSql.SelectUserHistory, new { userId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return rows.Select(r => r.ToUsage()).ToArray();
-    }
+    public Task<IReadOnlyList<UserUsage>> GetUserUsageHistoryAsync(string userId, CancellationToken cancellationToken = default) => reports.GetUserUsageHistoryAsync(userId, cancellationToken);
 
     private static RateWindowChargeResult ChargeRateWindows(SqlitePreparedCommands c, string userId, IReadOnlyList<RateWindowCharge> windows)
     {
@@ -253,7 +199,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
             return new RateWindowChargeResult(false, counts) { ConfigurationVersion = version };
         }
 
-        if (!RateWindowCharge.AdmitAll(windows, counts))
+        if (!RateWindowRules.AdmitAll(windows, counts))
         {
             return new RateWindowChargeResult(false, counts) { ConfigurationVersion = version };
         }
@@ -286,36 +232,32 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     /// <summary>The commit step; <see langword="null"/> when the usage would overflow the stored total (nothing written).</summary>
     private static ReservationCommitOutcome? CommitReservation(SqlitePreparedCommands c, string requestId, string userId, string periodKey, long inputTokens, long outputTokens, long nowMs)
     {
-        var row = c.ReadReservation(requestId);
-        if (row is { IsHeld: false })
+        if (ReservationCommit.Plan(c.ReadReservation(requestId), userId, periodKey, inputTokens, outputTokens) is not { } commit)
         {
             return ReservationCommitOutcome.AlreadyCommitted;
         }
 
-        var owner = row?.UserId ?? userId;
-        var period = row?.Period ?? periodKey;
-        if ((inputTokens > 0 || outputTokens > 0) && !c.AddUsage(owner, period, inputTokens, outputTokens, nowMs))
+        if (commit.AddsUsage && !c.AddUsage(commit.UserId, commit.Period, inputTokens, outputTokens, nowMs))
         {
             return null;
         }
 
-        if (row is { } hold)
+        if (commit.Hold is { } hold)
         {
             c.TakeBackReserved(hold);
         }
 
-        c.MarkReservationCommitted(requestId, owner, period, inputTokens, outputTokens, nowMs);
-        return ReservationRow.CommitOutcome(row?.ExpiresAt, nowMs);
+        c.MarkReservationCommitted(requestId, commit.UserId, commit.Period, inputTokens, outputTokens, nowMs);
+        return commit.Outcome(nowMs);
     }
 
     // Reserve and commit refuse by a result, not by throwing on the writer: each refuses before it writes anything, so
     // inside a group-commit batch neither needs a savepoint.
     private static async ValueTask<ReservationAttempt> RequestIdMustBeFree(ValueTask<ReservationAttempt?> write, string requestId) =>
-        await write.ConfigureAwait(false) ?? throw new DuplicateRequestIdException(requestId);
+        await write.ConfigureAwait(false) ?? throw ReservationCommit.RequestIdInUse(requestId);
 
     private static async ValueTask<ReservationCommitOutcome> UsageMustFit(ValueTask<ReservationCommitOutcome?> write) =>
-        await write.ConfigureAwait(false)
-        ?? throw new ArgumentOutOfRangeException("inputTokens", "Committing this usage would overflow the user's stored monthly total; nothing was written.");
+        await write.ConfigureAwait(false) ?? throw ReservationCommit.UsageWouldOverflow();
 
     /// <summary>Runs a read on a pooled long-lived connection; synchronous (no allocation) once the schema is migrated.</summary>
     private ValueTask<T> ReadAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> read, CancellationToken cancellationToken)
@@ -358,6 +300,15 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
         await MigrateAsync(cancellationToken).ConfigureAwait(false);
         return await WriteAsync(state, work, kind, cancellationToken).ConfigureAwait(false);
     }
+
+    async Task<T> IRelationalConnections.RunAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await work(connection).ConfigureAwait(false);
+    }
+
+    RelationalAdminSession IRelationalConnections.CreateAdminSession(DbConnection connection, DbTransaction transaction, DateTimeOffset now) =>
+        new SqliteAdminSession((SqliteConnection)connection, (SqliteTransaction)transaction, now);
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using TokenQuota.Relational;
 using TokenQuota.Storage;
 
 namespace TokenQuota.Sqlite;

@@ -23,6 +23,19 @@ public class PostgreSqlMigrationTests : PostgresTestDatabase
     }
 
     [Test]
+    public async Task AVersion3SchemaKeepsItsPromptCountsWhenThePromptWindowsMoveToOneRowPerUser()
+    {
+        await StartAsync();
+        Execute(PromptWindowsVersion3.Setup(Clock.GetUtcNow()));
+
+        await PromptWindowsVersion3.AcquireAndAssertAsync(
+            BuildServices().GetRequiredService<IRateLimitPolicy>(),
+            Rows,
+            () => Scalar<long>("SELECT MAX(version) FROM tokenquota_schema_version;"),
+            PostgreSqlQuotaStore.LatestSchemaVersion);
+    }
+
+    [Test]
     public void BadOptionsAreRefusedWithAClearMessage()
     {
         var services = new ServiceCollection();

@@ -69,6 +69,14 @@ public sealed class PostgresBackend : StoreBackend
     public override IReadOnlyList<string> TableNames() =>
         ReadStrings($"SELECT table_name FROM information_schema.tables WHERE table_schema = '{Schema}' AND table_type = 'BASE TABLE' ORDER BY table_name;");
 
+    public override IReadOnlyList<string> LogicalSchema() =>
+        ReadStrings($"""
+            SELECT CASE t.table_type WHEN 'VIEW' THEN 'view' ELSE 'table' END || ' ' || t.table_name || ': ' ||
+                   (SELECT string_agg(c.column_name, ', ' ORDER BY c.column_name COLLATE "C") FROM information_schema.columns AS c
+                    WHERE c.table_schema = t.table_schema AND c.table_name = t.table_name)
+            FROM information_schema.tables AS t WHERE t.table_schema = '{Schema}' ORDER BY t.table_name COLLATE "C";
+            """);
+
     public override void FailOn(string table, string operation, string message, string? when = null)
     {
         var name = "fail_" + Guid.NewGuid().ToString("N");

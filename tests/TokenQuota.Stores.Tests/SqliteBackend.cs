@@ -54,6 +54,12 @@ public sealed class SqliteBackend : StoreBackend
     /// <summary>Every table, including <c>sqlite_sequence</c> (the AUTOINCREMENT bookkeeping).</summary>
     public override IReadOnlyList<string> TableNames() => ReadStrings("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;");
 
+    public override IReadOnlyList<string> LogicalSchema() =>
+        ReadStrings("""
+            SELECT m.type || ' ' || m.name || ': ' || (SELECT group_concat(name, ', ') FROM (SELECT c.name FROM pragma_table_info(m.name) AS c ORDER BY c.name))
+            FROM sqlite_master AS m WHERE m.type IN ('table', 'view') AND m.name NOT LIKE 'sqlite_%' ORDER BY m.name;
+            """);
+
     public override void FailOn(string table, string operation, string message, string? when = null) =>
         Execute($"""
             CREATE TRIGGER "fail_{Guid.NewGuid():N}" BEFORE {operation} ON {table}

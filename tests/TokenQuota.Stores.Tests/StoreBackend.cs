@@ -45,6 +45,12 @@ public abstract class StoreBackend
     public abstract IReadOnlyList<string> TableNames();
 
     /// <summary>
+    /// Gets the logical schema of the test's database: one line per TokenQuota table or view, <c>table name: columns</c>
+    /// with the column names sorted (types and indexes left out, and SQLite's internal <c>sqlite_*</c> tables), sorted by name.
+    /// </summary>
+    public abstract IReadOnlyList<string> LogicalSchema();
+
+    /// <summary>
     /// Makes every <paramref name="operation"/> (INSERT, DELETE, UPDATE or UPDATE OF column) on <paramref name="table"/>
     /// fail with <paramref name="message"/> inside the store's transaction, when <paramref name="when"/> (an expression
     /// on NEW, e.g. <c>NEW.is_default</c>) holds.

@@ -14,26 +14,4 @@ public readonly record struct RateWindowCharge(string Key, long WindowStart, int
     /// does) is judged whatever the version.
     /// </summary>
     public long ConfigurationVersion { get; init; }
-
-    /// <summary>
-    /// The judge-and-charge rule of <see cref="IQuotaStore.TryChargeRateWindowsAsync"/>, shared by every store: the
-    /// request is admitted only if every window's current count plus one is at most its limit.
-    /// </summary>
-    /// <param name="windows">The windows of the request.</param>
-    /// <param name="counts">Each window's current count, in the same order.</param>
-    /// <returns>Whether every window admits one more.</returns>
-    public static bool AdmitAll(IReadOnlyList<RateWindowCharge> windows, IReadOnlyList<int> counts)
-    {
-        ArgumentNullException.ThrowIfNull(windows);
-        ArgumentNullException.ThrowIfNull(counts);
-        for (var i = 0; i < windows.Count; i++)
-        {
-            if (counts[i] + 1L > windows[i].Limit)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 }

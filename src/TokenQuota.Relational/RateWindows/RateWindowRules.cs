@@ -1,20 +1,32 @@
-namespace TokenQuota.Storage;
+using TokenQuota.Storage;
 
-/// <summary>A stored rate-window counter, for store implementations.</summary>
-public sealed class RateWindowRow
+namespace TokenQuota.Relational;
+
+/// <summary>The judge-and-charge rule of <see cref="IQuotaStore.TryChargeRateWindowsAsync"/>, shared by every SQL store.</summary>
+internal static class RateWindowRules
 {
-    /// <summary>Gets or sets the window key.</summary>
-    public string WindowKey { get; set; } = string.Empty;
+    /// <summary>Admits the request only if every window's current count plus one is at most its limit.</summary>
+    /// <param name="windows">The windows of the request.</param>
+    /// <param name="counts">Each window's current count, in the same order.</param>
+    /// <returns>Whether every window admits one more.</returns>
+    public static bool AdmitAll(IReadOnlyList<RateWindowCharge> windows, IReadOnlyList<int> counts)
+    {
+        ArgumentNullException.ThrowIfNull(windows);
+        ArgumentNullException.ThrowIfNull(counts);
+        for (var i = 0; i < windows.Count; i++)
+        {
+            if (counts[i] + 1L > windows[i].Limit)
+            {
+                return false;
+            }
+        }
 
-    /// <summary>Gets or sets the window start in Unix seconds.</summary>
-    public long WindowStart { get; set; }
-
-    /// <summary>Gets or sets the count in that window.</summary>
-    public long RequestCount { get; set; }
+        return true;
+    }
 
     /// <summary>
     /// Reads each window's current count from a user's stored counters (a counter of another window start counts as
-    /// zero) and applies <see cref="RateWindowCharge.AdmitAll"/>.
+    /// zero) and applies <see cref="AdmitAll"/>.
     /// </summary>
     /// <param name="stored">The user's stored counters.</param>
     /// <param name="windows">The windows to judge.</param>
@@ -39,6 +51,6 @@ public sealed class RateWindowRow
             counts[i] = (int)count;
         }
 
-        return RateWindowCharge.AdmitAll(windows, counts);
+        return AdmitAll(windows, counts);
     }
 }

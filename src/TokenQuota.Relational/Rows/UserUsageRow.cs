@@ -1,7 +1,7 @@
-namespace TokenQuota.Storage;
+namespace TokenQuota.Relational;
 
 /// <summary>A stored usage row in the flat shape SQL returns (times as Unix milliseconds), for store implementations.</summary>
-public sealed class UserUsageRow
+internal sealed class UserUsageRow
 {
     /// <summary>Gets or sets the user id.</summary>
     public string UserId { get; set; } = string.Empty;

@@ -1,4 +1,6 @@
-namespace TokenQuota.Storage;
+using TokenQuota.Storage;
+
+namespace TokenQuota.Relational;
 
 /// <summary>
 /// The rate-limit settings as rows of the <c>tokenquota_state</c> table (integers 0 or 1, under the seed's key names),

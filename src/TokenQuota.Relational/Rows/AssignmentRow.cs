@@ -1,7 +1,7 @@
-namespace TokenQuota.Storage;
+namespace TokenQuota.Relational;
 
 /// <summary>A stored assignment in the flat shape SQL returns (times as Unix milliseconds), for store implementations.</summary>
-public sealed class AssignmentRow
+internal sealed class AssignmentRow
 {
     /// <summary>Gets or sets the user id.</summary>
     public string UserId { get; set; } = string.Empty;

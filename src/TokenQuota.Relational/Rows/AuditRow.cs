@@ -1,7 +1,7 @@
-namespace TokenQuota.Storage;
+namespace TokenQuota.Relational;
 
 /// <summary>A stored audit entry in the flat shape SQL returns (times as Unix milliseconds), for store implementations.</summary>
-public sealed class AuditRow
+internal sealed class AuditRow
 {
     /// <summary>Gets or sets the id.</summary>
     public long Id { get; set; }

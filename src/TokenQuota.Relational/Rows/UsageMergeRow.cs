@@ -1,4 +1,6 @@
-namespace TokenQuota.Storage;
+using TokenQuota.Storage;
+
+namespace TokenQuota.Relational;
 
 /// <summary>The parameters of a store's merge-usage statement (<see cref="IQuotaAdminSession.MergeUsageAsync"/>), times in Unix milliseconds.</summary>
 /// <param name="UserId">The user id.</param>

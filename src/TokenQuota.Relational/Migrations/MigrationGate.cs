@@ -1,11 +1,11 @@
-namespace TokenQuota.Storage;
+namespace TokenQuota.Relational;
 
 /// <summary>
 /// Runs a store's schema migration at most once per store instance: concurrent first callers wait for one run, and a
 /// run that fails is tried again by the next caller. Stores check <see cref="IsDone"/> on their hot path (a volatile
 /// read) before calling <see cref="RunAsync"/>.
 /// </summary>
-public sealed class MigrationGate : IDisposable
+internal sealed class MigrationGate : IDisposable
 {
     private readonly SemaphoreSlim gate = new(1, 1);
     private volatile bool done;

@@ -1,7 +1,7 @@
-namespace TokenQuota.Storage;
+namespace TokenQuota.Relational;
 
 /// <summary>One period's totals in the flat shape SQL returns, for store implementations.</summary>
-public sealed class PeriodTotalsRow
+internal sealed class PeriodTotalsRow
 {
     /// <summary>Gets or sets the period key.</summary>
     public string Period { get; set; } = string.Empty;

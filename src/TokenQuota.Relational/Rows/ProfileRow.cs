@@ -1,10 +1,10 @@
-namespace TokenQuota.Storage;
+namespace TokenQuota.Relational;
 
 /// <summary>
 /// A stored consumption profile in the flat shape SQL returns (times as Unix milliseconds), for store implementations
 /// that read with Dapper. Alias the columns to these property names.
 /// </summary>
-public sealed class ProfileRow
+internal sealed class ProfileRow
 {
     /// <summary>Gets or sets the id.</summary>
     public long Id { get; set; }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;
 
-namespace TokenQuota.Storage;
+namespace TokenQuota.Relational;
 
 /// <summary>
 /// One numbered migration script embedded in a store assembly, named <c>&lt;prefix&gt;NNNN_description.sql</c>. Stores
@@ -11,7 +11,7 @@ namespace TokenQuota.Storage;
 /// <param name="Version">The migration number.</param>
 /// <param name="Name">The description part of the file name.</param>
 /// <param name="Sql">The script.</param>
-public sealed partial record EmbeddedMigration(int Version, string Name, string Sql)
+internal sealed partial record EmbeddedMigration(int Version, string Name, string Sql)
 {
     /// <summary>Loads every migration embedded in <paramref name="assembly"/> whose resource name starts with <paramref name="resourcePrefix"/>, sorted by version.</summary>
     /// <param name="assembly">The store assembly.</param>

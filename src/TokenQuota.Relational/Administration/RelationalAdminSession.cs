@@ -1,0 +1,105 @@
+using Dapper;
+using System.Data.Common;
+using TokenQuota.Storage;
+
+namespace TokenQuota.Relational;
+
+/// <summary>
+/// The primitive reads and writes of one administrative transaction, written once for every SQL store. A store
+/// supplies the bulk assignment steps, which each dialect runs its own fastest way.
+/// </summary>
+internal abstract class RelationalAdminSession(DbConnection connection, DbTransaction transaction, RelationalSql sql, DateTimeOffset now) : IQuotaAdminSession
+{
+    public DateTimeOffset Now { get; } = now;
+
+    /// <summary>Gets whether the change wrote anything; only then does the store bump the configuration version.</summary>
+    public bool HasWrites { get; private set; }
+
+    protected long NowMs => Now.ToUnixTimeMilliseconds();
+
+    public static async Task<IReadOnlyList<ConsumptionProfile>> ReadProfilesAsync(DbConnection connection, DbTransaction? transaction, RelationalSql sql, CancellationToken cancellationToken)
+    {
+        var rows = await connection.QueryAsync<ProfileRow>(new CommandDefinition(sql.SelectProfiles, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.Select(r => r.ToProfile()).ToArray();
+    }
+
+    public static async Task<StoredRateLimitSettings> ReadRateLimitSettingsAsync(DbConnection connection, DbTransaction? transaction, RelationalSql sql, CancellationToken cancellationToken) =>
+        (await connection.QuerySingleAsync<RateLimitSettingsRow>(new CommandDefinition(sql.SelectRateLimitSettings, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).ToStored();
+
+    public Task<IReadOnlyList<ConsumptionProfile>> GetProfilesAsync(CancellationToken cancellationToken = default) =>
+        ReadProfilesAsync(connection, transaction, sql, cancellationToken);
+
+    public async Task<ConsumptionProfile?> GetProfileAsync(long profileId, CancellationToken cancellationToken = default)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<ProfileRow>(Read(sql.SelectProfile, new { id = profileId }, cancellationToken)).ConfigureAwait(false);
+        return row?.ToProfile();
+    }
+
+    public Task<long> InsertProfileAsync(ConsumptionProfile profile, CancellationToken cancellationToken = default) =>
+        connection.ExecuteScalarAsync<long>(Write(sql.InsertProfileFor(profile), sql.ProfileParameters(profile), cancellationToken));
+
+    public Task UpdateProfileAsync(ConsumptionProfile profile, CancellationToken cancellationToken = default) =>
+        connection.ExecuteAsync(Write(sql.UpdateProfile, sql.ProfileParameters(profile), cancellationToken));
+
+    public Task DeleteProfileAsync(long profileId, CancellationToken cancellationToken = default) =>
+        connection.ExecuteAsync(Write(sql.DeleteProfile, new { id = profileId }, cancellationToken));
+
+    public Task ClearDefaultAsync(CancellationToken cancellationToken = default) =>
+        connection.ExecuteAsync(Write(sql.ClearDefault, null, cancellationToken));
+
+    public async Task<long> MoveAssignmentsAsync(long fromProfileId, long toProfileId, CancellationToken cancellationToken = default) =>
+        await connection.ExecuteAsync(Write(sql.MoveAssignments, new { from = fromProfileId, to = toProfileId, now = NowMs }, cancellationToken)).ConfigureAwait(false);
+
+    public Task<long?> GetAssignmentAsync(string userId, CancellationToken cancellationToken = default) =>
+        connection.ExecuteScalarAsync<long?>(Read(sql.SelectAssignment, new { userId }, cancellationToken));
+
+    public Task SetAssignmentAsync(string userId, long? profileId, CancellationToken cancellationToken = default) =>
+        profileId is { } id
+            ? connection.ExecuteAsync(Write(sql.UpsertAssignment, new { userId, profileId = id, now = NowMs }, cancellationToken))
+            : connection.ExecuteAsync(Write(sql.DeleteAssignment, new { userId }, cancellationToken));
+
+    public abstract Task SetAssignmentsAsync(IReadOnlyCollection<string> userIds, long? profileId, CancellationToken cancellationToken = default);
+
+    public abstract Task<IReadOnlyList<string>> GetUnassignedAsync(IReadOnlyCollection<string> userIds, CancellationToken cancellationToken = default);
+
+    public async Task<bool> MergeUsageAsync(
+        string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset firstUsageAt, DateTimeOffset lastUsageAt,
+        CancellationToken cancellationToken = default)
+    {
+        var parameters = UsageMergeRow.From(userId, period, inputTokens, outputTokens, firstUsageAt, lastUsageAt);
+        // Only a merge that changed a row counts as a write: a repeated import must leave the configuration version alone.
+        var changed = await connection.ExecuteAsync(Read(sql.MergeUsage, parameters, cancellationToken)).ConfigureAwait(false) > 0;
+        HasWrites |= changed;
+        return changed;
+    }
+
+    public async Task<IReadOnlyList<string>> GetKnownUnassignedUsersAsync(CancellationToken cancellationToken = default) =>
+        (await connection.QueryAsync<string>(Read(sql.SelectKnownUnassignedUsers, null, cancellationToken)).ConfigureAwait(false)).ToArray();
+
+    public Task<StoredRateLimitSettings> GetRateLimitSettingsAsync(CancellationToken cancellationToken = default) =>
+        ReadRateLimitSettingsAsync(connection, transaction, sql, cancellationToken);
+
+    public Task SetRateLimitSettingsAsync(RateLimitSettings settings, CancellationToken cancellationToken = default) =>
+        connection.ExecuteAsync(Write(sql.UpsertRateLimitSettings, RateLimitSettingsRow.Parameters(settings), cancellationToken));
+
+    public Task WriteAuditAsync(QuotaAuditEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return connection.ExecuteAsync(Write(
+            sql.InsertAudit,
+            new { occurredAt = entry.OccurredAt.ToUnixTimeMilliseconds(), actor = entry.Actor, action = entry.Action, target = entry.Target, before = entry.Before, after = entry.After },
+            cancellationToken));
+    }
+
+    /// <summary>Notes that the change writes (a store's own bulk steps call it before they write).</summary>
+    protected void MarkWritten() => HasWrites = true;
+
+    protected CommandDefinition Read(string statement, object? parameters, CancellationToken cancellationToken) =>
+        new(statement, parameters, transaction, cancellationToken: cancellationToken);
+
+    protected CommandDefinition Write(string statement, object? parameters, CancellationToken cancellationToken)
+    {
+        HasWrites = true;
+        return Read(statement, parameters, cancellationToken);
+    }
+}

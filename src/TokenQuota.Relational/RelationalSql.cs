@@ -1,0 +1,72 @@
+namespace TokenQuota.Relational;
+
+/// <summary>
+/// The SQL text of the statements every SQL store runs alike (administration, audit, reports, assignments), each in its
+/// store's dialect. A store supplies one instance; the shared code in this package runs the statements.
+/// </summary>
+internal abstract class RelationalSql
+{
+    public abstract string IncrementConfigVersion { get; }
+
+    /// <summary>Gets the statement that serialises administrative changes, run first in their transaction, or <see langword="null"/> when the transaction itself does.</summary>
+    public virtual string? LockAdmin => null;
+
+    /// <summary>Gets the run-time rate-limit settings, each NULL until first stored.</summary>
+    public abstract string SelectRateLimitSettings { get; }
+
+    public abstract string UpsertRateLimitSettings { get; }
+
+    public abstract string SelectProfiles { get; }
+
+    public abstract string SelectProfile { get; }
+
+    public abstract string InsertProfile { get; }
+
+    public abstract string UpdateProfile { get; }
+
+    public abstract string DeleteProfile { get; }
+
+    public abstract string ClearDefault { get; }
+
+    public abstract string MoveAssignments { get; }
+
+    public abstract string SelectAssignment { get; }
+
+    public abstract string UpsertAssignment { get; }
+
+    public abstract string DeleteAssignment { get; }
+
+    public abstract string InsertAudit { get; }
+
+    /// <summary>Gets the merge of a usage row carried over from another installation; no row changes when it adds nothing.</summary>
+    public abstract string MergeUsage { get; }
+
+    /// <summary>Gets the users with usage or rate-limit history and no explicit assignment.</summary>
+    public abstract string SelectKnownUnassignedUsers { get; }
+
+    public abstract string CountAssignments { get; }
+
+    public abstract string SelectAssignmentsPage { get; }
+
+    public abstract string CountAudit { get; }
+
+    public abstract string SelectAuditPage { get; }
+
+    public abstract string CountUsage { get; }
+
+    /// <summary>Gets the usage page; {0} is replaced by a fixed ORDER BY chosen from <see cref="UsageOrderBy"/>.</summary>
+    public abstract string SelectUsagePage { get; }
+
+    public abstract string SelectUserHistory { get; }
+
+    public abstract string SelectPeriodTotals { get; }
+
+    /// <summary>The ORDER BY of a usage page in the given order.</summary>
+    public abstract string UsageOrderBy(UsageSortOrder order);
+
+    /// <summary>The statement that inserts <paramref name="profile"/> and returns its id.</summary>
+    public virtual string InsertProfileFor(ConsumptionProfile profile) => InsertProfile;
+
+    /// <summary>The parameters of <see cref="InsertProfile"/> and <see cref="UpdateProfile"/>.</summary>
+    public virtual object ProfileParameters(ConsumptionProfile profile) => ProfileRow.From(profile);
+}
