@@ -44,7 +44,7 @@ public class ConsumptionProfileManagerTests
     // ---- create ----
 
     [Test]
-    public async Task Create_TrimsTheNameInsertsAndWritesOneAuditEntry()
+    public async Task CreateTrimsTheNameInsertsAndWritesOneAuditEntry()
     {
         var created = await Manager.CreateAsync(
             new NewConsumptionProfile { Name = "  Team  ", Description = "for teams", PromptsPerHour = 60, InputTokensPerMonth = 1_000 },
@@ -84,7 +84,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Create_AsDefault_ClearsThePreviousDefaultBeforeInsertingInTheSameChange()
+    public async Task CreateAsDefaultClearsThePreviousDefaultBeforeInsertingInTheSameChange()
     {
         var created = await Manager.CreateAsync(new NewConsumptionProfile { Name = "Starter", IsDefault = true });
 
@@ -97,7 +97,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Create_InactiveDefault_IsRefusedAndWritesNothing()
+    public async Task CreateInactiveDefaultIsRefusedAndWritesNothing()
     {
         var error = await Assert.ThrowsAsync<ConsumptionProfileOperationRefusedException>(
             async () => await Manager.CreateAsync(new NewConsumptionProfile { Name = "Odd", IsDefault = true, IsActive = false }));
@@ -110,7 +110,7 @@ public class ConsumptionProfileManagerTests
     [TestCase("pro")]
     [TestCase("  PRO ")]
     [TestCase("retired")]
-    public async Task Create_DuplicateNameIgnoringCase_IsAConflictAndWritesNothing(string name)
+    public async Task CreateDuplicateNameIgnoringCaseIsAConflictAndWritesNothing(string name)
     {
         var error = await Assert.ThrowsAsync<ConsumptionProfileConflictException>(
             async () => await Manager.CreateAsync(new NewConsumptionProfile { Name = name }));
@@ -120,7 +120,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Create_HundredCharacterNameAfterTrimming_IsAccepted()
+    public async Task CreateHundredCharacterNameAfterTrimmingIsAccepted()
     {
         var name = new string('n', 100);
 
@@ -130,7 +130,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Create_ZeroRatesAndLimits_AreAccepted()
+    public async Task CreateZeroRatesAndLimitsAreAccepted()
     {
         var created = await Manager.CreateAsync(new NewConsumptionProfile
         {
@@ -160,7 +160,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [TestCaseSource(nameof(InvalidNewProfiles))]
-    public async Task Create_InvalidField_ThrowsValidationKeyedByFieldAndStartsNoChange(NewConsumptionProfile profile, string field)
+    public async Task CreateInvalidFieldThrowsValidationKeyedByFieldAndStartsNoChange(NewConsumptionProfile profile, string field)
     {
         var error = await Assert.ThrowsAsync<ConsumptionProfileValidationException>(async () => await Manager.CreateAsync(profile));
 
@@ -169,7 +169,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Create_SeveralInvalidFields_ReportsEveryOne()
+    public async Task CreateSeveralInvalidFieldsReportsEveryOne()
     {
         var error = await Assert.ThrowsAsync<ConsumptionProfileValidationException>(async () => await Manager.CreateAsync(
             new NewConsumptionProfile { Name = " ", PromptsPerHour = -1, PromptsPerDay = -2, OutputTokensPerMonth = -3 }));
@@ -181,7 +181,7 @@ public class ConsumptionProfileManagerTests
     // ---- update ----
 
     [Test]
-    public async Task Update_ChangesOnlyTheFieldsSetAndWritesOneAuditEntry()
+    public async Task UpdateChangesOnlyTheFieldsSetAndWritesOneAuditEntry()
     {
         var updated = await Manager.UpdateAsync(
             2,
@@ -210,7 +210,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Update_RenamingToTheSameNameInAnotherCase_IsAllowed()
+    public async Task UpdateRenamingToTheSameNameInAnotherCaseIsAllowed()
     {
         var updated = await Manager.UpdateAsync(2, new ConsumptionProfileUpdate { Name = "PRO" });
 
@@ -218,7 +218,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Update_RenamingToAnotherProfilesNameIgnoringCase_IsAConflictAndWritesNothing()
+    public async Task UpdateRenamingToAnotherProfilesNameIgnoringCaseIsAConflictAndWritesNothing()
     {
         var error = await Assert.ThrowsAsync<ConsumptionProfileConflictException>(
             async () => await Manager.UpdateAsync(2, new ConsumptionProfileUpdate { Name = "free" }));
@@ -228,7 +228,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Update_UnknownId_IsNotFound()
+    public async Task UpdateUnknownIdIsNotFound()
     {
         var error = await Assert.ThrowsAsync<ConsumptionProfileNotFoundException>(
             async () => await Manager.UpdateAsync(42, new ConsumptionProfileUpdate { PromptsPerHour = 1 }));
@@ -238,7 +238,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Update_InvalidFields_ThrowValidationAndStartNoChange()
+    public async Task UpdateInvalidFieldsThrowValidationAndStartNoChange()
     {
         var error = await Assert.ThrowsAsync<ConsumptionProfileValidationException>(async () => await Manager.UpdateAsync(
             2,
@@ -249,7 +249,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Update_DeactivatingTheDefault_IsRefusedAndWritesNothing()
+    public async Task UpdateDeactivatingTheDefaultIsRefusedAndWritesNothing()
     {
         var error = await Assert.ThrowsAsync<ConsumptionProfileOperationRefusedException>(
             async () => await Manager.UpdateAsync(1, new ConsumptionProfileUpdate { IsActive = false }));
@@ -263,7 +263,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Update_MakingAnInactiveProfileTheDefault_IsRefused()
+    public async Task UpdateMakingAnInactiveProfileTheDefaultIsRefused()
     {
         var error = await Assert.ThrowsAsync<ConsumptionProfileOperationRefusedException>(
             async () => await Manager.UpdateAsync(3, new ConsumptionProfileUpdate { IsDefault = true }));
@@ -273,7 +273,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Update_MakingTheDefault_ClearsThePreviousDefaultFirst()
+    public async Task UpdateMakingTheDefaultClearsThePreviousDefaultFirst()
     {
         await Manager.UpdateAsync(2, new ConsumptionProfileUpdate { IsDefault = true });
 
@@ -285,7 +285,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Update_DeactivatingAnotherProfile_IsAllowed()
+    public async Task UpdateDeactivatingAnotherProfileIsAllowed()
     {
         var updated = await Manager.UpdateAsync(2, new ConsumptionProfileUpdate { IsActive = false });
 
@@ -299,7 +299,7 @@ public class ConsumptionProfileManagerTests
     // ---- delete ----
 
     [Test]
-    public async Task Delete_TheDefault_IsRefusedAndWritesNothing()
+    public async Task DeleteTheDefaultIsRefusedAndWritesNothing()
     {
         var error = await Assert.ThrowsAsync<ConsumptionProfileOperationRefusedException>(async () => await Manager.DeleteAsync(1));
 
@@ -312,7 +312,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Delete_InUseWithoutReassignTo_IsRefusedWithTheUserCount()
+    public async Task DeleteInUseWithoutReassignToIsRefusedWithTheUserCount()
     {
         session.Assignments["alice"] = 2;
         session.Assignments["bob"] = 2;
@@ -332,7 +332,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Delete_InUseWithReassignTo_MovesUsersThenDeletesInOneChange()
+    public async Task DeleteInUseWithReassignToMovesUsersThenDeletesInOneChange()
     {
         session.Assignments["alice"] = 2;
         session.Assignments["bob"] = 2;
@@ -356,7 +356,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Delete_Unused_DeletesAndAuditsWithoutAfter()
+    public async Task DeleteUnusedDeletesAndAuditsWithoutAfter()
     {
         await Manager.DeleteAsync(3);
 
@@ -368,7 +368,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Delete_UnknownId_IsNotFound()
+    public async Task DeleteUnknownIdIsNotFound()
     {
         var error = await Assert.ThrowsAsync<ConsumptionProfileNotFoundException>(async () => await Manager.DeleteAsync(77));
 
@@ -377,7 +377,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Delete_ReassignToUnknown_IsNotFoundForTheTarget()
+    public async Task DeleteReassignToUnknownIsNotFoundForTheTarget()
     {
         session.Assignments["alice"] = 2;
 
@@ -388,7 +388,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Delete_ReassignToInactive_IsRefused()
+    public async Task DeleteReassignToInactiveIsRefused()
     {
         session.Assignments["alice"] = 2;
 
@@ -399,7 +399,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Delete_ReassignToItself_IsRefused()
+    public async Task DeleteReassignToItselfIsRefused()
     {
         session.Assignments["alice"] = 2;
 
@@ -412,7 +412,7 @@ public class ConsumptionProfileManagerTests
     // ---- set default ----
 
     [Test]
-    public async Task SetDefault_ClearsThePreviousDefaultInTheSameChangeAndAuditsOnce()
+    public async Task SetDefaultClearsThePreviousDefaultInTheSameChangeAndAuditsOnce()
     {
         var next = await Manager.SetDefaultAsync(2, actor: "admin");
 
@@ -428,7 +428,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task SetDefault_Inactive_IsRefusedAndWritesNothing()
+    public async Task SetDefaultInactiveIsRefusedAndWritesNothing()
     {
         var error = await Assert.ThrowsAsync<ConsumptionProfileOperationRefusedException>(async () => await Manager.SetDefaultAsync(3));
 
@@ -437,7 +437,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task SetDefault_AlreadyDefault_ChangesNothing()
+    public async Task SetDefaultAlreadyDefaultChangesNothing()
     {
         var same = await Manager.SetDefaultAsync(1);
 
@@ -446,7 +446,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task SetDefault_UnknownId_IsNotFound()
+    public async Task SetDefaultUnknownIdIsNotFound()
     {
         await Assert.ThatAsync(async () => await Manager.SetDefaultAsync(9), Throws.TypeOf<ConsumptionProfileNotFoundException>());
         AssertNothingWritten();
@@ -455,7 +455,7 @@ public class ConsumptionProfileManagerTests
     // ---- assign ----
 
     [Test]
-    public async Task Assign_ActiveProfile_SetsTheAssignmentAndAuditsOnce()
+    public async Task AssignActiveProfileSetsTheAssignmentAndAuditsOnce()
     {
         await Manager.AssignAsync("alice", 2, actor: "admin");
 
@@ -475,7 +475,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Assign_Null_ReturnsTheUserToTheDefault()
+    public async Task AssignNullReturnsTheUserToTheDefault()
     {
         session.Assignments["alice"] = 2;
 
@@ -491,7 +491,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Assign_InactiveProfile_IsRefusedAndWritesNothing()
+    public async Task AssignInactiveProfileIsRefusedAndWritesNothing()
     {
         var error = await Assert.ThrowsAsync<ConsumptionProfileOperationRefusedException>(async () => await Manager.AssignAsync("alice", 3));
 
@@ -500,7 +500,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Assign_UnknownProfile_IsNotFoundAndWritesNothing()
+    public async Task AssignUnknownProfileIsNotFoundAndWritesNothing()
     {
         var error = await Assert.ThrowsAsync<ConsumptionProfileNotFoundException>(async () => await Manager.AssignAsync("alice", 404));
 
@@ -509,7 +509,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Assign_SameProfileAgain_ChangesNothing()
+    public async Task AssignSameProfileAgainChangesNothing()
     {
         session.Assignments["alice"] = 2;
 
@@ -521,7 +521,7 @@ public class ConsumptionProfileManagerTests
     // ---- reads ----
 
     [Test]
-    public async Task List_PutsTheDefaultFirstThenSortsByNameIgnoringCase()
+    public async Task ListPutsTheDefaultFirstThenSortsByNameIgnoringCase()
     {
         session.Add(Profiles.Make(4, "basic"));
         session.Assignments["alice"] = 2;
@@ -537,7 +537,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Get_UnknownId_IsNotFound()
+    public async Task GetUnknownIdIsNotFound()
     {
         var error = await Assert.ThrowsAsync<ConsumptionProfileNotFoundException>(async () => await Manager.GetAsync(123));
 
@@ -545,7 +545,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Get_KnownId_ReturnsTheProfile()
+    public async Task GetKnownIdReturnsTheProfile()
     {
         var profile = await Manager.GetAsync(2);
 
@@ -555,7 +555,7 @@ public class ConsumptionProfileManagerTests
     // ---- atomicity ----
 
     [Test]
-    public async Task EveryChange_RunsInExactlyOneAdminChangeWithExactlyOneAuditEntry()
+    public async Task EveryChangeRunsInExactlyOneAdminChangeWithExactlyOneAuditEntry()
     {
         session.Assignments["zed"] = 2;
 

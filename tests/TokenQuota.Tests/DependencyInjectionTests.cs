@@ -19,7 +19,7 @@ public class DependencyInjectionTests
     }
 
     [Test]
-    public async Task BareServiceCollection_WithoutLogging_ResolvesAndWorks()
+    public async Task BareServiceCollectionWithoutLoggingResolvesAndWorks()
     {
         var store = EmptyStore();
         var services = new ServiceCollection().AddSingleton<IQuotaStore>(store.Object);
@@ -42,7 +42,7 @@ public class DependencyInjectionTests
     }
 
     [Test]
-    public void Services_AreSingletons()
+    public void ServicesAreSingletons()
     {
         var services = new ServiceCollection().AddSingleton<IQuotaStore>(EmptyStore().Object);
         services.AddTokenQuotas();
@@ -61,7 +61,7 @@ public class DependencyInjectionTests
     }
 
     [Test]
-    public void AddTokenQuotas_ReturnsABuilderOverTheSameCollection()
+    public void AddTokenQuotasReturnsABuilderOverTheSameCollection()
     {
         var services = new ServiceCollection();
 
@@ -71,7 +71,7 @@ public class DependencyInjectionTests
     }
 
     [Test]
-    public void AddTokenQuotas_NullServices_Throws()
+    public void AddTokenQuotasNullServicesThrows()
     {
         var error = Assert.Throws<ArgumentNullException>(() => TokenQuotaServiceCollectionExtensions.AddTokenQuotas(null!));
 
@@ -79,7 +79,7 @@ public class DependencyInjectionTests
     }
 
     [Test]
-    public void NoStore_ResolvingTheChecker_ThrowsAClearErrorMentioningUseSqlite()
+    public void NoStoreResolvingTheCheckerThrowsAClearErrorMentioningUseSqlite()
     {
         var services = new ServiceCollection();
         services.AddTokenQuotas();
@@ -91,7 +91,7 @@ public class DependencyInjectionTests
     }
 
     [Test]
-    public void NoStore_ResolvingTheManager_ThrowsTheSameClearError()
+    public void NoStoreResolvingTheManagerThrowsTheSameClearError()
     {
         var services = new ServiceCollection();
         services.AddTokenQuotas();
@@ -103,7 +103,7 @@ public class DependencyInjectionTests
     }
 
     [Test]
-    public void StoreRegisteredAfterAddTokenQuotas_AlsoWins()
+    public void StoreRegisteredAfterAddTokenQuotasAlsoWins()
     {
         var store = EmptyStore();
         var services = new ServiceCollection();
@@ -116,7 +116,7 @@ public class DependencyInjectionTests
 
     [TestCase(true)]
     [TestCase(false)]
-    public async Task HostsOwnTimeProvider_Wins(bool registeredFirst)
+    public async Task HostsOwnTimeProviderWins(bool registeredFirst)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2030, 5, 20, 8, 0, 0, TimeSpan.Zero));
         var store = EmptyStore();
@@ -144,7 +144,7 @@ public class DependencyInjectionTests
     }
 
     [Test]
-    public void HostsOwnChecker_Wins()
+    public void HostsOwnCheckerWins()
     {
         var mine = Mock.Of<ITokenQuotaChecker>();
         var services = new ServiceCollection().AddSingleton(mine);
@@ -155,7 +155,7 @@ public class DependencyInjectionTests
     }
 
     [Test]
-    public void CallingAddTokenQuotasTwice_RegistersTheValidatorOnce()
+    public void CallingAddTokenQuotasTwiceRegistersTheValidatorOnce()
     {
         var services = new ServiceCollection();
         services.AddTokenQuotas();
@@ -178,7 +178,7 @@ public class DependencyInjectionTests
     }
 
     [TestCaseSource(nameof(InvalidOptions))]
-    public void InvalidOptions_ThrowOptionsValidationExceptionWhenAServiceIsResolved(Action<TokenQuotaOptions> configure, string property)
+    public void InvalidOptionsThrowOptionsValidationExceptionWhenAServiceIsResolved(Action<TokenQuotaOptions> configure, string property)
     {
         var store = new Mock<IQuotaStore>();
         var services = new ServiceCollection().AddSingleton<IQuotaStore>(store.Object);
@@ -199,7 +199,7 @@ public class DependencyInjectionTests
     }
 
     [Test]
-    public async Task InvalidOptions_AreValidatedOnStart()
+    public async Task InvalidOptionsAreValidatedOnStart()
     {
         var services = new ServiceCollection();
         services.AddTokenQuotas(o => o.RateLimits.DefaultPromptsPerHour = -1);
@@ -213,7 +213,7 @@ public class DependencyInjectionTests
     }
 
     [Test]
-    public void ZeroDefaults_AreValid()
+    public void ZeroDefaultsAreValid()
     {
         var services = new ServiceCollection().AddSingleton<IQuotaStore>(EmptyStore().Object);
         services.AddTokenQuotas(o =>
@@ -229,7 +229,7 @@ public class DependencyInjectionTests
     }
 
     [Test]
-    public async Task WithoutMeterFactory_TheLibraryPublishesOnAMeterNamedTokenQuota()
+    public async Task WithoutMeterFactoryTheLibraryPublishesOnAMeterNamedTokenQuota()
     {
         using var checks = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(
             null, TokenQuotaDiagnostics.MeterName, TokenQuotaDiagnostics.ChecksInstrument);

@@ -51,13 +51,13 @@ public class FailureModeTests
     }
 
     [Test]
-    public void FailClosed_IsTheDefault()
+    public void FailClosedIsTheDefault()
     {
         Assert.That(new TokenQuotaOptions().FailureMode, Is.EqualTo(FailureMode.FailClosed));
     }
 
     [Test]
-    public async Task FailClosed_Check_ThrowsTokenQuotaStoreExceptionWrappingTheStoresError()
+    public async Task FailClosedCheckThrowsTokenQuotaStoreExceptionWrappingTheStoresError()
     {
         Build(mode: null);
 
@@ -78,7 +78,7 @@ public class FailureModeTests
     }
 
     [Test]
-    public async Task FailClosed_Record_Throws()
+    public async Task FailClosedRecordThrows()
     {
         Build(FailureMode.FailClosed);
 
@@ -89,7 +89,7 @@ public class FailureModeTests
     }
 
     [Test]
-    public async Task FailClosed_AcquirePrompt_Throws()
+    public async Task FailClosedAcquirePromptThrows()
     {
         Build(FailureMode.FailClosed);
 
@@ -99,7 +99,7 @@ public class FailureModeTests
     }
 
     [Test]
-    public async Task FailClosed_AcquireConfigChange_Throws()
+    public async Task FailClosedAcquireConfigChangeThrows()
     {
         Build(FailureMode.FailClosed);
 
@@ -109,7 +109,7 @@ public class FailureModeTests
     }
 
     [Test]
-    public async Task FailClosed_ProfileResolutionFailure_Throws()
+    public async Task FailClosedProfileResolutionFailureThrows()
     {
         Build(FailureMode.FailClosed);
         harness.Store.Setup(s => s.GetConfigurationVersionAsync(It.IsAny<CancellationToken>())).ThrowsAsync(storeError);
@@ -120,7 +120,7 @@ public class FailureModeTests
     }
 
     [Test]
-    public async Task FailClosed_AStoreExceptionIsNotWrappedTwice()
+    public async Task FailClosedAStoreExceptionIsNotWrappedTwice()
     {
         Build(FailureMode.FailClosed);
         var newerSchema = new TokenQuotaStoreException("The database was migrated by a newer TokenQuota.");
@@ -132,7 +132,7 @@ public class FailureModeTests
     }
 
     [Test]
-    public async Task FailOpen_Check_AllowsLogsAWarningAndCountsTheFailure()
+    public async Task FailOpenCheckAllowsLogsAWarningAndCountsTheFailure()
     {
         Build(FailureMode.FailOpen);
 
@@ -158,7 +158,7 @@ public class FailureModeTests
     }
 
     [Test]
-    public async Task FailOpen_Record_ReturnsLogsAWarningAndCountsTheFailure()
+    public async Task FailOpenRecordReturnsLogsAWarningAndCountsTheFailure()
     {
         Build(FailureMode.FailOpen);
 
@@ -169,7 +169,7 @@ public class FailureModeTests
     }
 
     [Test]
-    public async Task FailOpen_AcquirePrompt_AllowsAndSaysSo()
+    public async Task FailOpenAcquirePromptAllowsAndSaysSo()
     {
         Build(FailureMode.FailOpen);
 
@@ -186,7 +186,7 @@ public class FailureModeTests
     }
 
     [Test]
-    public async Task FailOpen_AcquireConfigChange_AllowsAndSaysSo()
+    public async Task FailOpenAcquireConfigChangeAllowsAndSaysSo()
     {
         Build(FailureMode.FailOpen);
 
@@ -201,7 +201,7 @@ public class FailureModeTests
     }
 
     [Test]
-    public async Task FailOpen_Status_StillThrows()
+    public async Task FailOpenStatusStillThrows()
     {
         Build(FailureMode.FailOpen);
 
@@ -211,7 +211,7 @@ public class FailureModeTests
     }
 
     [Test]
-    public async Task FailOpen_Administration_StillThrows()
+    public async Task FailOpenAdministrationStillThrows()
     {
         Build(FailureMode.FailOpen);
         harness.Store.Setup(s => s.GetProfilesAsync(It.IsAny<CancellationToken>())).ThrowsAsync(storeError);
@@ -229,7 +229,7 @@ public class FailureModeTests
     }
 
     [Test]
-    public async Task FailOpen_DoesNotSwallowCancellation()
+    public async Task FailOpenDoesNotSwallowCancellation()
     {
         Build(FailureMode.FailOpen);
         harness.Store.Setup(s => s.GetUsageAsync(It.IsAny<string>(), It.IsAny<QuotaPeriod>(), It.IsAny<CancellationToken>()))
@@ -240,7 +240,7 @@ public class FailureModeTests
     }
 
     [Test]
-    public async Task FailOpen_DoesNotSwallowAnOverflowRefusal()
+    public async Task FailOpenDoesNotSwallowAnOverflowRefusal()
     {
         Build(FailureMode.FailOpen);
         harness.Store.Setup(s => s.AddUsageAsync(It.IsAny<string>(), It.IsAny<QuotaPeriod>(), It.IsAny<long>(), It.IsAny<long>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
@@ -251,7 +251,7 @@ public class FailureModeTests
     }
 
     [Test]
-    public async Task StoreThatWorks_CountsNoFailure()
+    public async Task StoreThatWorksCountsNoFailure()
     {
         harness = new QuotaHarness(o => o.FailureMode = FailureMode.FailOpen);
 

@@ -20,7 +20,7 @@ public class TokenQuotaCheckerTests
     public void TearDown() => harness.Dispose();
 
     [Test]
-    public async Task Check_LandingExactlyOnTheLimit_IsAllowed()
+    public async Task CheckLandingExactlyOnTheLimitIsAllowed()
     {
         harness.WithUsage(User, 99_500, 49_000);
 
@@ -37,7 +37,7 @@ public class TokenQuotaCheckerTests
     }
 
     [Test]
-    public async Task Check_OneTokenOverTheInputLimit_IsDeniedWithTheExactMessage()
+    public async Task CheckOneTokenOverTheInputLimitIsDeniedWithTheExactMessage()
     {
         harness.WithUsage(User, 99_500, 0);
 
@@ -52,7 +52,7 @@ public class TokenQuotaCheckerTests
     }
 
     [Test]
-    public async Task Check_OneTokenOverTheOutputLimit_IsDeniedWithTheOutputMessage()
+    public async Task CheckOneTokenOverTheOutputLimitIsDeniedWithTheOutputMessage()
     {
         harness.WithUsage(User, 0, 49_999);
 
@@ -67,7 +67,7 @@ public class TokenQuotaCheckerTests
     }
 
     [Test]
-    public async Task Check_UsageAlreadyOverTheLimit_ReportsRemainingZero()
+    public async Task CheckUsageAlreadyOverTheLimitReportsRemainingZero()
     {
         harness.WithUsage(User, 120_000, 0);
 
@@ -82,7 +82,7 @@ public class TokenQuotaCheckerTests
     }
 
     [Test]
-    public async Task Check_DenialMessage_UsesTheInvariantCultureWhateverTheCurrentCulture()
+    public async Task CheckDenialMessageUsesTheInvariantCultureWhateverTheCurrentCulture()
     {
         harness.WithUsage(User, 1_234_567, 0);
         harness.Profiles[0] = harness.Profiles[0] with { InputTokensPerMonth = 1_234_567 };
@@ -100,7 +100,7 @@ public class TokenQuotaCheckerTests
     }
 
     [Test]
-    public async Task Check_LimitOfZero_AllowsZeroAndDeniesOne()
+    public async Task CheckLimitOfZeroAllowsZeroAndDeniesOne()
     {
         harness.Profiles[0] = harness.Profiles[0] with { InputTokensPerMonth = 0, OutputTokensPerMonth = 0 };
 
@@ -120,7 +120,7 @@ public class TokenQuotaCheckerTests
     }
 
     [Test]
-    public async Task Check_NullLimit_IsUnlimitedForThatDimensionOnly()
+    public async Task CheckNullLimitIsUnlimitedForThatDimensionOnly()
     {
         harness.Profiles[0] = harness.Profiles[0] with { InputTokensPerMonth = null, OutputTokensPerMonth = 1_000 };
         harness.WithUsage(User, 999_999_999_999, 1_000);
@@ -140,7 +140,7 @@ public class TokenQuotaCheckerTests
     }
 
     [Test]
-    public async Task Check_BothDimensionsOver_JudgesInputFirstButCarriesBothFigures()
+    public async Task CheckBothDimensionsOverJudgesInputFirstButCarriesBothFigures()
     {
         harness.WithUsage(User, 99_000, 49_000);
 
@@ -158,7 +158,7 @@ public class TokenQuotaCheckerTests
     }
 
     [Test]
-    public async Task Check_Allowed_CarriesBothDimensionsProfileAndPeriod()
+    public async Task CheckAllowedCarriesBothDimensionsProfileAndPeriod()
     {
         harness.WithUsage(User, 10, 20);
 
@@ -177,7 +177,7 @@ public class TokenQuotaCheckerTests
     }
 
     [Test]
-    public async Task Check_WithoutAnyProfile_IsUnlimited()
+    public async Task CheckWithoutAnyProfileIsUnlimited()
     {
         harness.Profiles.Clear();
         harness.WithUsage(User, 5_000_000, 5_000_000);
@@ -195,7 +195,7 @@ public class TokenQuotaCheckerTests
     }
 
     [Test]
-    public async Task Check_WritesNothing()
+    public async Task CheckWritesNothing()
     {
         harness.WithUsage(User, 99_999, 0);
 
@@ -207,7 +207,7 @@ public class TokenQuotaCheckerTests
     }
 
     [Test]
-    public async Task Record_AddsUsageOnceWithThePeriodAndTimeOfTheClock()
+    public async Task RecordAddsUsageOnceWithThePeriodAndTimeOfTheClock()
     {
         harness.Clock.Advance(TimeSpan.FromMinutes(7));
 
@@ -220,7 +220,7 @@ public class TokenQuotaCheckerTests
     }
 
     [Test]
-    public async Task Record_IsNotRefusedWhenItCrossesTheLimit()
+    public async Task RecordIsNotRefusedWhenItCrossesTheLimit()
     {
         harness.WithUsage(User, 99_000, 0);
 
@@ -236,7 +236,7 @@ public class TokenQuotaCheckerTests
     }
 
     [Test]
-    public async Task Record_ZeroAndZero_DoesNotTouchTheStore()
+    public async Task RecordZeroAndZeroDoesNotTouchTheStore()
     {
         await harness.Checker.RecordAsync(User, 0, 0);
 
@@ -244,7 +244,7 @@ public class TokenQuotaCheckerTests
     }
 
     [Test]
-    public async Task Record_StoreReportsOverflow_ThrowsAndDoesNotFailOpen()
+    public async Task RecordStoreReportsOverflowThrowsAndDoesNotFailOpen()
     {
         harness.Store
             .Setup(s => s.AddUsageAsync(User, It.IsAny<QuotaPeriod>(), It.IsAny<long>(), It.IsAny<long>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
@@ -256,7 +256,7 @@ public class TokenQuotaCheckerTests
     }
 
     [Test]
-    public async Task Check_AlreadyCancelled_ThrowsWithoutTouchingTheStore()
+    public async Task CheckAlreadyCancelledThrowsWithoutTouchingTheStore()
     {
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
