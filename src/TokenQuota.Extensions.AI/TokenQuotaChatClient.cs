@@ -72,7 +72,7 @@ public sealed partial class TokenQuotaChatClient : DelegatingChatClient
     {
         ArgumentNullException.ThrowIfNull(checker);
         settings = options ?? new TokenQuotaChatClientOptions();
-        settings.Validate();
+        TokenQuotaChatClientOptionsValidator.ThrowIfInvalid(settings);
         this.checker = checker;
         rateLimits = settings.EnforceRateLimits ? rateLimitPolicy : null;
         this.services = services ?? EmptyServiceProvider.Instance;

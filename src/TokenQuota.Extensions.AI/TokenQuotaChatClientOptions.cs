@@ -87,20 +87,4 @@ public sealed class TokenQuotaChatClientOptions
     /// stream. A commit after the TTL is still recorded in full.
     /// </summary>
     public TimeSpan ReservationTtl { get; set; } = QuotaReservationOptions.DefaultTtl;
-
-    internal void Validate()
-    {
-        ArgumentNullException.ThrowIfNull(TokenEstimator, nameof(TokenEstimator));
-        ArgumentOutOfRangeException.ThrowIfNegative(DefaultMaxOutputTokens, nameof(DefaultMaxOutputTokens));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MinimumOutputTokens, 1, nameof(MinimumOutputTokens));
-        if (ReservationTtl <= TimeSpan.Zero || ReservationTtl > QuotaReservationOptions.MaxTtl)
-        {
-            throw new ArgumentOutOfRangeException(nameof(ReservationTtl), ReservationTtl, "The reservation TTL must be more than zero and at most 24 hours.");
-        }
-
-        if (FallbackUserId is not null)
-        {
-            UserIds.Validate(FallbackUserId, nameof(FallbackUserId));
-        }
-    }
 }

@@ -22,16 +22,7 @@ public static class TokenQuotaHealthChecksBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var options = new TokenQuotaHealthCheckOptions();
         configure?.Invoke(options);
-        if (string.IsNullOrWhiteSpace(options.Name))
-        {
-            throw new ArgumentException("The TokenQuota health check needs a name.", nameof(configure));
-        }
-
-        if (options.Timeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentException($"The TokenQuota health check's timeout must be more than zero; it is {options.Timeout}.", nameof(configure));
-        }
-
+        TokenQuotaHealthCheckOptionsValidator.ThrowIfInvalid(options);
         return builder.Add(new HealthCheckRegistration(
             options.Name,
             sp => new TokenQuotaStoreHealthCheck(sp.GetRequiredService<IQuotaStore>()),

@@ -34,7 +34,7 @@ public sealed partial class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable
     public PostgreSqlQuotaStore(PostgreSqlQuotaStoreOptions options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        PostgreSqlQuotaStoreOptionsValidator.ThrowIfInvalid(options);
         this.options = options;
         this.timeProvider = timeProvider ?? TimeProvider.System;
         var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString)

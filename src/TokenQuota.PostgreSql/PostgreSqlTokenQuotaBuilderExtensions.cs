@@ -24,7 +24,7 @@ public static class PostgreSqlTokenQuotaBuilderExtensions
         ArgumentNullException.ThrowIfNull(connectionString);
         var options = new PostgreSqlQuotaStoreOptions { ConnectionString = connectionString };
         configure?.Invoke(options);
-        options.Validate();
+        PostgreSqlQuotaStoreOptionsValidator.ThrowIfInvalid(options);
         builder.Services.Replace(ServiceDescriptor.Singleton<IQuotaStore>(sp =>
         {
             var metrics = sp.GetRequiredService<TokenQuotaMetrics>();

@@ -36,7 +36,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     public SqliteQuotaStore(SqliteQuotaStoreOptions options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        SqliteQuotaStoreOptionsValidator.ThrowIfInvalid(options);
         this.options = options;
         this.timeProvider = timeProvider ?? TimeProvider.System;
         connections = new SqliteConnectionFactory(options);

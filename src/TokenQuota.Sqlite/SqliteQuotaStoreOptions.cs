@@ -1,5 +1,3 @@
-using Microsoft.Data.Sqlite;
-
 namespace TokenQuota.Sqlite;
 
 /// <summary>Options of the SQLite store.</summary>
@@ -16,33 +14,4 @@ public sealed class SqliteQuotaStoreOptions
     /// check that hangs for 30 s is worse than a clear failure.
     /// </summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>Throws <see cref="ArgumentException"/> naming the problem when the options are invalid.</summary>
-    public void Validate()
-    {
-        if (string.IsNullOrWhiteSpace(ConnectionString))
-        {
-            throw new ArgumentException("The SQLite connection string is empty; use for example \"Data Source=tokenquota.db\".", nameof(ConnectionString));
-        }
-
-        SqliteConnectionStringBuilder builder;
-        try
-        {
-            builder = new SqliteConnectionStringBuilder(ConnectionString);
-        }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException)
-        {
-            throw new ArgumentException($"The SQLite connection string is malformed: {ex.Message}", nameof(ConnectionString), ex);
-        }
-
-        if (string.IsNullOrWhiteSpace(builder.DataSource))
-        {
-            throw new ArgumentException("The SQLite connection string names no Data Source; use for example \"Data Source=tokenquota.db\".", nameof(ConnectionString));
-        }
-
-        if (BusyTimeout <= TimeSpan.Zero || BusyTimeout > TimeSpan.FromMinutes(10))
-        {
-            throw new ArgumentOutOfRangeException(nameof(BusyTimeout), BusyTimeout, "The busy timeout must be more than zero and at most 10 minutes.");
-        }
-    }
 }

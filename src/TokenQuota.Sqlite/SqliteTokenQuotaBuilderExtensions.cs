@@ -23,7 +23,7 @@ public static class SqliteTokenQuotaBuilderExtensions
         ArgumentNullException.ThrowIfNull(connectionString);
         var options = new SqliteQuotaStoreOptions { ConnectionString = connectionString };
         configure?.Invoke(options);
-        options.Validate();
+        SqliteQuotaStoreOptionsValidator.ThrowIfInvalid(options);
         builder.Services.Replace(ServiceDescriptor.Singleton<IQuotaStore>(sp =>
         {
             var metrics = sp.GetRequiredService<TokenQuotaMetrics>();

@@ -36,7 +36,7 @@ public sealed class AdminEndpointTests
     }
 
     [Test]
-    public async Task List_returns_the_seed_profiles_default_first()
+    public async Task ListReturnsTheSeedProfilesDefaultFirst()
     {
         using var response = await host.AsAdmin(HttpMethod.Get, Profiles);
         var json = await ApiTestHost.Json(response);
@@ -49,7 +49,7 @@ public sealed class AdminEndpointTests
     }
 
     [Test]
-    public async Task Create_answers_201_with_the_seed_message_and_a_location()
+    public async Task CreateAnswers201WithTheSeedMessageAndALocation()
     {
         using var response = await host.AsAdmin(HttpMethod.Post, Profiles, Starter());
         var json = await ApiTestHost.Json(response);
@@ -66,7 +66,7 @@ public sealed class AdminEndpointTests
     }
 
     [Test]
-    public async Task Create_applies_the_seed_defaults_to_omitted_fields()
+    public async Task CreateAppliesTheSeedDefaultsToOmittedFields()
     {
         using var response = await host.AsAdmin(HttpMethod.Post, Profiles, new { name = "Bare" });
         var profile = (await ApiTestHost.Json(response)).GetProperty("profile");
@@ -80,7 +80,7 @@ public sealed class AdminEndpointTests
 
     [TestCase("Starter")]
     [TestCase("STARTER")]
-    public async Task A_taken_name_answers_409_with_the_seed_message(string name)
+    public async Task ATakenNameAnswers409WithTheSeedMessage(string name)
     {
         await CreateAsync();
         using var response = await host.AsAdmin(HttpMethod.Post, Profiles, Starter(name));
@@ -94,7 +94,7 @@ public sealed class AdminEndpointTests
     [TestCase("{}")]
     [TestCase("null")]
     [TestCase("   ")]
-    public async Task An_empty_body_answers_400_No_data_provided(string body)
+    public async Task AnEmptyBodyAnswers400NoDataProvided(string body)
     {
         using var response = await host.AsAdmin(HttpMethod.Post, Profiles, raw: body);
         var json = await ApiTestHost.Json(response);
@@ -105,7 +105,7 @@ public sealed class AdminEndpointTests
     [TestCase("{\"description\":\"x\"}")]
     [TestCase("{\"name\":\"   \"}")]
     [TestCase("{\"name\":null}")]
-    public async Task A_missing_name_answers_400_Profile_name_is_required(string body)
+    public async Task AMissingNameAnswers400ProfileNameIsRequired(string body)
     {
         using var response = await host.AsAdmin(HttpMethod.Post, Profiles, raw: body);
         var json = await ApiTestHost.Json(response);
@@ -128,7 +128,7 @@ public sealed class AdminEndpointTests
     [TestCase("{\"name\":\"A\",\"is_active\":1}", "is_active")]
     [TestCase("{\"name\":\"A\",\"prompts_per_hour\":-1}", "prompts_per_hour")]
     [TestCase("{\"name\":\"A\",\"input_tokens_per_month\":-5}", "input_tokens_per_month")]
-    public async Task A_wrongly_typed_or_out_of_range_field_answers_400_naming_the_field(string body, string field)
+    public async Task AWronglyTypedOrOutOfRangeFieldAnswers400NamingTheField(string body, string field)
     {
         using var response = await host.AsAdmin(HttpMethod.Post, Profiles, raw: body);
         var json = await ApiTestHost.Json(response);
@@ -143,7 +143,7 @@ public sealed class AdminEndpointTests
     [TestCase("{\"name\":\"x\"}{}")]
     [TestCase("{\"name\":\"x\",\"name\":\"y\"}")]
     [TestCase("\u0000\u0001")]
-    public async Task Malformed_json_answers_400_never_500(string body)
+    public async Task MalformedJsonAnswers400Never500(string body)
     {
         using var response = await host.AsAdmin(HttpMethod.Post, Profiles, raw: body);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
@@ -153,14 +153,14 @@ public sealed class AdminEndpointTests
     [TestCase("[]")]
     [TestCase("\"Starter\"")]
     [TestCase("42")]
-    public async Task A_body_that_is_not_an_object_answers_400(string body)
+    public async Task ABodyThatIsNotAnObjectAnswers400(string body)
     {
         using var response = await host.AsAdmin(HttpMethod.Post, Profiles, raw: body);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
     }
 
     [Test]
-    public async Task Deeply_nested_json_answers_400()
+    public async Task DeeplyNestedJsonAnswers400()
     {
         var body = "{\"name\":\"x\",\"extra\":" + new string('[', 200) + new string(']', 200) + "}";
         using var response = await host.AsAdmin(HttpMethod.Post, Profiles, raw: body);
@@ -168,7 +168,7 @@ public sealed class AdminEndpointTests
     }
 
     [Test]
-    public async Task A_1_MB_body_is_refused_with_413_and_changes_nothing()
+    public async Task A1MBBodyIsRefusedWith413AndChangesNothing()
     {
         var body = "{\"name\":\"Huge\",\"description\":\"" + new string('x', 1024 * 1024) + "\"}";
         using var response = await host.AsAdmin(HttpMethod.Post, Profiles, raw: body);
@@ -181,7 +181,7 @@ public sealed class AdminEndpointTests
     }
 
     [Test]
-    public async Task Extra_fields_are_ignored_and_cannot_set_server_fields()
+    public async Task ExtraFieldsAreIgnoredAndCannotSetServerFields()
     {
         using var response = await host.AsAdmin(HttpMethod.Post, Profiles, raw: "{\"name\":\"Extra\",\"id\":999,\"user_count\":50,\"created_at\":\"1999-01-01\",\"admin\":true}");
         var profile = (await ApiTestHost.Json(response)).GetProperty("profile");
@@ -191,7 +191,7 @@ public sealed class AdminEndpointTests
     }
 
     [Test]
-    public async Task Update_changes_only_the_given_fields()
+    public async Task UpdateChangesOnlyTheGivenFields()
     {
         var id = await CreateAsync();
         using var response = await host.AsAdmin(HttpMethod.Put, $"{Profiles}/{id}", new { prompts_per_hour = 42, input_tokens_per_month = (long?)null, description = (string?)null });
@@ -207,7 +207,7 @@ public sealed class AdminEndpointTests
     }
 
     [Test]
-    public async Task Update_status_codes()
+    public async Task UpdateStatusCodes()
     {
         var id = await CreateAsync();
         using var notFound = await host.AsAdmin(HttpMethod.Put, $"{Profiles}/9999", new { prompts_per_hour = 1 });
@@ -235,7 +235,7 @@ public sealed class AdminEndpointTests
     }
 
     [Test]
-    public async Task Delete_status_codes_and_seed_messages()
+    public async Task DeleteStatusCodesAndSeedMessages()
     {
         var id = await CreateAsync();
         var free = (await host.Profiles.ListAsync()).Single(p => p.Name == "Free").Id;
@@ -264,7 +264,7 @@ public sealed class AdminEndpointTests
     }
 
     [Test]
-    public async Task Activate_deactivate_and_set_default()
+    public async Task ActivateDeactivateAndSetDefault()
     {
         var id = await CreateAsync();
         var free = (await host.Profiles.ListAsync()).Single(p => p.Name == "Free").Id;
@@ -296,7 +296,7 @@ public sealed class AdminEndpointTests
     }
 
     [Test]
-    public async Task Assign_and_unassign_a_user()
+    public async Task AssignAndUnassignAUser()
     {
         var id = await CreateAsync();
         using var assign = await host.AsAdmin(HttpMethod.Put, "/api/v1/auth/admin/users/alice/consumption-profile", new { profile_id = id });
@@ -324,7 +324,7 @@ public sealed class AdminEndpointTests
     [TestCase("{\"profile_id\":\"2\"}", HttpStatusCode.BadRequest, "profile_id must be a profile id or null.")]
     [TestCase("{\"profile_id\":4242}", HttpStatusCode.NotFound, "Consumption profile not found or inactive")]
     [TestCase("{\"profile_id\":", HttpStatusCode.BadRequest, null)]
-    public async Task Assign_refusals(string body, HttpStatusCode status, string? message)
+    public async Task AssignRefusals(string body, HttpStatusCode status, string? message)
     {
         using var response = await host.AsAdmin(HttpMethod.Put, "/api/v1/auth/admin/users/alice/consumption-profile", raw: body);
         Assert.That(response.StatusCode, Is.EqualTo(status));
@@ -335,7 +335,7 @@ public sealed class AdminEndpointTests
     }
 
     [Test]
-    public async Task Assigning_an_inactive_profile_answers_404_and_an_overlong_user_id_400()
+    public async Task AssigningAnInactiveProfileAnswers404AndAnOverlongUserId400()
     {
         var id = await CreateAsync();
         await host.Profiles.DeactivateAsync(id);
@@ -348,7 +348,7 @@ public sealed class AdminEndpointTests
     }
 
     [Test]
-    public async Task Bulk_assignment()
+    public async Task BulkAssignment()
     {
         var id = await CreateAsync();
         using var response = await host.AsAdmin(HttpMethod.Put, "/api/v1/auth/admin/users/consumption-profile", new { user_ids = new[] { "alice", "bob", "carol" }, profile_id = id });
@@ -381,7 +381,7 @@ public sealed class AdminEndpointTests
     }
 
     [Test]
-    public async Task Usage_reports()
+    public async Task UsageReports()
     {
         await host.Checker.RecordAsync("alice", 100, 50);
         await host.Checker.RecordAsync("bob", 10, 5);
@@ -412,7 +412,7 @@ public sealed class AdminEndpointTests
     }
 
     [Test]
-    public async Task Audit_log_is_paged_and_filtered()
+    public async Task AuditLogIsPagedAndFiltered()
     {
         for (var i = 0; i < 5; i++)
         {
@@ -439,7 +439,7 @@ public sealed class AdminEndpointTests
     }
 
     [Test]
-    public async Task Concurrent_creates_of_one_name_give_exactly_one_201()
+    public async Task ConcurrentCreatesOfOneNameGiveExactlyOne201()
     {
         var responses = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => host.AsAdmin(HttpMethod.Post, Profiles, Starter("Racer"))));
         var codes = responses.Select(r => r.StatusCode).ToList();
@@ -453,7 +453,7 @@ public sealed class AdminEndpointTests
     }
 
     [Test]
-    public async Task Concurrent_edits_and_default_changes_leave_one_default_and_no_500()
+    public async Task ConcurrentEditsAndDefaultChangesLeaveOneDefaultAndNo500()
     {
         var ids = new List<long>();
         for (var i = 0; i < 4; i++)

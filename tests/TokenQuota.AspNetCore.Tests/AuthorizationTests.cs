@@ -30,7 +30,7 @@ public sealed class AuthorizationTests
     ];
 
     [Test]
-    public async Task Every_admin_route_answers_401_anonymous_and_403_to_a_user_and_changes_nothing()
+    public async Task EveryAdminRouteAnswers401AnonymousAnd403ToAUserAndChangesNothing()
     {
         await using var host = await ApiTestHost.StartAsync();
         var before = await host.Profiles.ListAsync();
@@ -49,7 +49,7 @@ public sealed class AuthorizationTests
     }
 
     [Test]
-    public async Task Quota_status_needs_a_signed_in_user()
+    public async Task QuotaStatusNeedsASignedInUser()
     {
         await using var host = await ApiTestHost.StartAsync();
         using var anonymous = await host.Client.SendAsync(host.Request(HttpMethod.Get, "/api/v1/auth/user/quota-status"));
@@ -58,7 +58,7 @@ public sealed class AuthorizationTests
     }
 
     [Test]
-    public async Task Quota_status_has_the_seed_shape_and_reads_only_the_callers_own_usage()
+    public async Task QuotaStatusHasTheSeedShapeAndReadsOnlyTheCallersOwnUsage()
     {
         await using var host = await ApiTestHost.StartAsync();
         var pro = (await host.Profiles.ListAsync()).Single(p => p.Name == "Pro").Id;
@@ -96,7 +96,7 @@ public sealed class AuthorizationTests
     }
 
     [Test]
-    public async Task A_configured_policy_and_user_id_claim_apply()
+    public async Task AConfiguredPolicyAndUserIdClaimApply()
     {
         await using var host = await ApiTestHost.StartAsync(o =>
         {
@@ -123,7 +123,7 @@ public sealed class AuthorizationTests
     }
 
     [Test]
-    public async Task A_custom_prefix_moves_every_route()
+    public async Task ACustomPrefixMovesEveryRoute()
     {
         await using var host = await ApiTestHost.StartAsync(map: app => app.MapTokenQuotaEndpoints("/quota"));
         using var response = await host.AsUser("alice", HttpMethod.Get, "/quota/user/quota-status");

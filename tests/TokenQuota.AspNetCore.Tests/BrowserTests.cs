@@ -83,7 +83,7 @@ public sealed class BrowserTests
     }
 
     [Test]
-    public async Task Admin_sets_a_small_profile_and_the_user_widget_warns_then_blocks()
+    public async Task AdminSetsASmallProfileAndTheUserWidgetWarnsThenBlocks()
     {
         // --- admin: create a profile with small limits and assign it to alice ---
         var admin = await SignInAsync("admin", "/admin.html");
@@ -189,7 +189,7 @@ public sealed class BrowserTests
     }
 
     [Test]
-    public async Task Admin_toggles_the_emergency_override_and_the_users_widget_shows_the_system_limits_without_a_restart()
+    public async Task AdminTogglesTheEmergencyOverrideAndTheUsersWidgetShowsTheSystemLimitsWithoutARestart()
     {
         var admin = await SignInAsync("admin", "/admin.html");
         var enforced = admin.GetByLabel("Rate limits enforced");
@@ -225,7 +225,7 @@ public sealed class BrowserTests
     }
 
     [Test]
-    public async Task The_pages_work_from_the_keyboard_and_label_every_control()
+    public async Task ThePagesWorkFromTheKeyboardAndLabelEveryControl()
     {
         var page = await NewPageAsync();
         await page.GotoAsync($"{baseUrl}/signin.html");
@@ -249,7 +249,7 @@ public sealed class BrowserTests
     }
 
     [Test]
-    public async Task The_sample_refuses_a_profile_for_a_user_it_does_not_have()
+    public async Task TheSampleRefusesAProfileForAUserItDoesNotHave()
     {
         var admin = await SignInAsync("admin", "/admin.html");
         var api = admin.Context.APIRequest;

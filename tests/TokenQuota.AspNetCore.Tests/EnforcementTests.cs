@@ -34,7 +34,7 @@ public sealed class EnforcementTests
     }
 
     [Test]
-    public async Task An_admitted_call_commits_the_estimate_or_the_reported_usage()
+    public async Task AnAdmittedCallCommitsTheEstimateOrTheReportedUsage()
     {
         await using var host = await StartAsync();
         using (var r = await host.AsUser("alice", HttpMethod.Post, "/chat"))
@@ -65,7 +65,7 @@ public sealed class EnforcementTests
     }
 
     [Test]
-    public async Task A_failing_endpoint_releases_its_reservation()
+    public async Task AFailingEndpointReleasesItsReservation()
     {
         await using var host = await StartAsync();
         await Assert.ThrowsAsync<InvalidOperationException>(async () => await host.AsUser("alice", HttpMethod.Post, "/chat-throws"));
@@ -74,7 +74,7 @@ public sealed class EnforcementTests
     }
 
     [Test]
-    public async Task Anonymous_calls_get_401()
+    public async Task AnonymousCallsGet401()
     {
         await using var host = await StartAsync();
         using var response = await host.Client.SendAsync(host.Request(HttpMethod.Post, "/chat"));
@@ -82,7 +82,7 @@ public sealed class EnforcementTests
     }
 
     [Test]
-    public async Task A_token_refusal_answers_429_with_the_figures_and_headers()
+    public async Task ATokenRefusalAnswers429WithTheFiguresAndHeaders()
     {
         await using var host = await StartAsync();
         await UseTinyProfileAsync(host, "alice", input: 1000);
@@ -114,7 +114,7 @@ public sealed class EnforcementTests
     }
 
     [Test]
-    public async Task A_429_also_carries_the_seeds_error_and_quota_info_for_clients_written_against_it()
+    public async Task A429AlsoCarriesTheSeedsErrorAndQuotaInfoForClientsWrittenAgainstIt()
     {
         await using var host = await StartAsync();
         await UseTinyProfileAsync(host, "alice", input: 1000, perHour: 2);
@@ -155,7 +155,7 @@ public sealed class EnforcementTests
     }
 
     [Test]
-    public async Task A_rate_refusal_answers_429_and_releases_the_reserved_tokens()
+    public async Task ARateRefusalAnswers429AndReleasesTheReservedTokens()
     {
         await using var host = await StartAsync();
         await UseTinyProfileAsync(host, "alice", perHour: 2);
@@ -180,7 +180,7 @@ public sealed class EnforcementTests
     }
 
     [Test]
-    public async Task The_rate_limiter_adapter_refuses_with_429_and_headers()
+    public async Task TheRateLimiterAdapterRefusesWith429AndHeaders()
     {
         await using var host = await StartAsync(rateLimiter: true);
         await UseTinyProfileAsync(host, "alice", perHour: 1);
@@ -204,7 +204,7 @@ public sealed class EnforcementTests
     }
 
     [Test]
-    public async Task The_adapter_never_acquires_synchronously()
+    public async Task TheAdapterNeverAcquiresSynchronously()
     {
         var policy = new Mock<IRateLimitPolicy>(MockBehavior.Strict);
         policy.Setup(p => p.AcquirePromptAsync("alice", It.IsAny<CancellationToken>()))

@@ -16,7 +16,7 @@ public sealed class RateLimitSettingsEndpointTests
     public async Task Stop() => await host.DisposeAsync();
 
     [Test]
-    public async Task Get_answers_the_start_up_defaults_of_a_new_database_under_the_seeds_keys()
+    public async Task GetAnswersTheStartUpDefaultsOfANewDatabaseUnderTheSeedsKeys()
     {
         using var response = await host.AsAdmin(HttpMethod.Get, Settings);
         var json = await ApiTestHost.Json(response);
@@ -27,7 +27,7 @@ public sealed class RateLimitSettingsEndpointTests
     }
 
     [Test]
-    public async Task Put_changes_only_the_keys_given_audits_the_change_and_get_reads_it_back()
+    public async Task PutChangesOnlyTheKeysGivenAuditsTheChangeAndGetReadsItBack()
     {
         using var put = await host.AsAdmin(HttpMethod.Put, Settings, raw: "{\"rate_limit_global_override\":true}");
         var putJson = await ApiTestHost.Json(put);
@@ -49,7 +49,7 @@ public sealed class RateLimitSettingsEndpointTests
     }
 
     [Test]
-    public async Task The_override_set_over_http_applies_to_the_next_quota_status_without_a_restart()
+    public async Task TheOverrideSetOverHttpAppliesToTheNextQuotaStatusWithoutARestart()
     {
         await host.Profiles.AssignAsync("alice", (await host.Profiles.ListAsync()).Single(p => p.Name == "Unlimited").Id);
         using var before = await host.AsUser("alice", HttpMethod.Get, "/api/v1/auth/user/quota-status");
@@ -79,7 +79,7 @@ public sealed class RateLimitSettingsEndpointTests
     [TestCase("{\"rate_limit_enabled\":false,\"extra\":1}", "extra", "Unknown setting 'extra'. Accepted: rate_limit_enabled, rate_limit_global_override.")]
     [TestCase("{\"rate_limit_user_prompts_per_hour\":5}", "rate_limit_user_prompts_per_hour", "rate_limit_user_prompts_per_hour cannot be changed at run time; it is the start-up option RateLimitOptions.DefaultPromptsPerHour.")]
     [TestCase("{\"rate_limit_ip_login_per_minute\":5}", "rate_limit_ip_login_per_minute", "rate_limit_ip_login_per_minute is not supported: TokenQuota has no per-IP limits.")]
-    public async Task A_wrongly_typed_or_unknown_key_answers_400_ProblemDetails_naming_it_and_changes_nothing(string body, string field, string error)
+    public async Task AWronglyTypedOrUnknownKeyAnswers400ProblemDetailsNamingItAndChangesNothing(string body, string field, string error)
     {
         using var response = await host.AsAdmin(HttpMethod.Put, Settings, raw: body);
         var json = await ApiTestHost.Json(response);
@@ -96,7 +96,7 @@ public sealed class RateLimitSettingsEndpointTests
     [TestCase("")]
     [TestCase("{}")]
     [TestCase("null")]
-    public async Task An_empty_body_answers_400_No_data_provided(string body)
+    public async Task AnEmptyBodyAnswers400NoDataProvided(string body)
     {
         using var response = await host.AsAdmin(HttpMethod.Put, Settings, raw: body);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
@@ -105,7 +105,7 @@ public sealed class RateLimitSettingsEndpointTests
 
     [TestCase("[]", "The request body must be a JSON object.")]
     [TestCase("true", "The request body must be a JSON object.")]
-    public async Task A_body_that_is_not_an_object_answers_400(string body, string message)
+    public async Task ABodyThatIsNotAnObjectAnswers400(string body, string message)
     {
         using var response = await host.AsAdmin(HttpMethod.Put, Settings, raw: body);
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
@@ -113,7 +113,7 @@ public sealed class RateLimitSettingsEndpointTests
     }
 
     [Test]
-    public async Task Malformed_json_answers_400_never_500()
+    public async Task MalformedJsonAnswers400Never500()
     {
         using var response = await host.AsAdmin(HttpMethod.Put, Settings, raw: "{\"rate_limit_enabled\":");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));

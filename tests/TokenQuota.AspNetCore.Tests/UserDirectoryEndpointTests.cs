@@ -24,7 +24,7 @@ public sealed class UserDirectoryEndpointTests
     public async Task Stop() => await host.DisposeAsync();
 
     [Test]
-    public async Task Assigning_an_unknown_user_answers_404_User_not_found_and_writes_nothing()
+    public async Task AssigningAnUnknownUserAnswers404UserNotFoundAndWritesNothing()
     {
         using var response = await host.AsAdmin(HttpMethod.Put, AssignMallory, new { profile_id = pro });
         var json = await ApiTestHost.Json(response);
@@ -44,7 +44,7 @@ public sealed class UserDirectoryEndpointTests
     }
 
     [Test]
-    public async Task An_unknown_user_is_reported_before_an_unknown_profile_as_the_seed_did()
+    public async Task AnUnknownUserIsReportedBeforeAnUnknownProfileAsTheSeedDid()
     {
         using var response = await host.AsAdmin(HttpMethod.Put, AssignMallory, new { profile_id = 4242 });
 
@@ -56,7 +56,7 @@ public sealed class UserDirectoryEndpointTests
     }
 
     [Test]
-    public async Task A_known_user_is_assigned_and_unassigning_an_unknown_user_succeeds()
+    public async Task AKnownUserIsAssignedAndUnassigningAnUnknownUserSucceeds()
     {
         using var assign = await host.AsAdmin(HttpMethod.Put, AssignAlice, new { profile_id = pro });
         using var unassign = await host.AsAdmin(HttpMethod.Put, AssignMallory, raw: "{\"profile_id\":null}");
@@ -71,7 +71,7 @@ public sealed class UserDirectoryEndpointTests
     }
 
     [Test]
-    public async Task A_bulk_assignment_naming_unknown_users_answers_404_with_every_unknown_id_and_writes_nothing()
+    public async Task ABulkAssignmentNamingUnknownUsersAnswers404WithEveryUnknownIdAndWritesNothing()
     {
         using var response = await host.AsAdmin(HttpMethod.Put, Bulk, new { user_ids = new[] { "alice", "x", "bob", "y" }, profile_id = pro });
         var json = await ApiTestHost.Json(response);
@@ -87,7 +87,7 @@ public sealed class UserDirectoryEndpointTests
     }
 
     [Test]
-    public async Task Without_a_directory_any_user_id_is_assigned_as_before()
+    public async Task WithoutADirectoryAnyUserIdIsAssignedAsBefore()
     {
         await using var plain = await ApiTestHost.StartAsync();
         using var response = await plain.AsAdmin(HttpMethod.Put, AssignMallory, new { profile_id = pro });

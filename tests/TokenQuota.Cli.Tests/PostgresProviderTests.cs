@@ -92,7 +92,7 @@ public class PostgresProviderTests : CliTestBase
     }
 
     [Test]
-    public async Task A_seed_installation_is_imported_into_a_postgres_schema_idempotently_and_new_ids_continue_after_the_seeds()
+    public async Task ASeedInstallationIsImportedIntoAPostgresSchemaIdempotentlyAndNewIdsContinueAfterTheSeeds()
     {
         var seedPath = Path.Combine(Folder, "tda_auth.db");
         SeedDatabase.Create(seedPath)

@@ -16,7 +16,7 @@ namespace TokenQuota.Cli.Tests;
 public class SeedCurlReplayTests : CliTestBase
 {
     [Test]
-    public async Task After_an_import_the_seed_documents_curl_examples_get_the_seeds_fields_back_from_the_web_sample()
+    public async Task AfterAnImportTheSeedDocumentsCurlExamplesGetTheSeedsFieldsBackFromTheWebSample()
     {
         var seedPath = Path.Combine(Folder, "tda_auth.db");
         var period = CurrentPeriod;

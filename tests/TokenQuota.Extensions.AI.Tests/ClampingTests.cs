@@ -5,7 +5,7 @@ namespace TokenQuota.Extensions.AI.Tests;
 public sealed class ClampingTests : ChatClientTestBase
 {
     [Test]
-    public async Task MaxOutputTokens_is_lowered_to_the_output_left()
+    public async Task MaxOutputTokensIsLoweredToTheOutputLeft()
     {
         await AssignProfileAsync("alice", outputLimit: 100);
         Model.OutputTokens = 1_000; // a model that uses every token it is allowed
@@ -23,7 +23,7 @@ public sealed class ClampingTests : ChatClientTestBase
     }
 
     [Test]
-    public async Task Unset_MaxOutputTokens_becomes_the_reserved_default_when_output_is_limited()
+    public async Task UnsetMaxOutputTokensBecomesTheReservedDefaultWhenOutputIsLimited()
     {
         await AssignProfileAsync("alice", outputLimit: 10_000);
         using var client = Client(o => o.DefaultMaxOutputTokens = 256);
@@ -34,7 +34,7 @@ public sealed class ClampingTests : ChatClientTestBase
     }
 
     [Test]
-    public async Task Without_clamping_a_request_that_does_not_fit_is_refused()
+    public async Task WithoutClampingARequestThatDoesNotFitIsRefused()
     {
         await AssignProfileAsync("alice", outputLimit: 100);
         using var client = Client(o => o.ClampMaxOutputTokens = false);
@@ -54,7 +54,7 @@ public sealed class ClampingTests : ChatClientTestBase
     }
 
     [Test]
-    public async Task When_no_output_is_left_the_call_is_refused_before_the_model()
+    public async Task WhenNoOutputIsLeftTheCallIsRefusedBeforeTheModel()
     {
         await AssignProfileAsync("alice", outputLimit: 20);
         using var client = Client();
@@ -68,7 +68,7 @@ public sealed class ClampingTests : ChatClientTestBase
     }
 
     [Test]
-    public async Task Input_over_the_limit_is_refused_not_clamped()
+    public async Task InputOverTheLimitIsRefusedNotClamped()
     {
         await AssignProfileAsync("alice", inputLimit: 5);
         using var client = Client();
@@ -80,7 +80,7 @@ public sealed class ClampingTests : ChatClientTestBase
     }
 
     [Test]
-    public async Task Hundred_parallel_calls_never_exceed_a_small_output_limit()
+    public async Task HundredParallelCallsNeverExceedASmallOutputLimit()
     {
         const int OutputLimit = 1_000;
         await AssignProfileAsync("alice", outputLimit: OutputLimit, promptsPerHour: 1_000);

@@ -25,7 +25,7 @@ public sealed class FunctionInvocationTests : ChatClientTestBase
     }
 
     [Test]
-    public async Task Inside_function_invocation_each_model_round_trip_is_charged_once_and_one_prompt_is_counted()
+    public async Task InsideFunctionInvocationEachModelRoundTripIsChargedOnceAndOnePromptIsCounted()
     {
         await AssignProfileAsync("alice", promptsPerHour: 1); // the tool round-trip must not count as a second prompt
         using var client = new ChatClientBuilder(Model)
@@ -49,7 +49,7 @@ public sealed class FunctionInvocationTests : ChatClientTestBase
     }
 
     [Test]
-    public async Task Inside_function_invocation_streaming_round_trips_are_charged_once_each()
+    public async Task InsideFunctionInvocationStreamingRoundTripsAreChargedOnceEach()
     {
         using var client = new ChatClientBuilder(Model)
             .UseFunctionInvocation()
@@ -65,7 +65,7 @@ public sealed class FunctionInvocationTests : ChatClientTestBase
     }
 
     [Test]
-    public async Task Outside_function_invocation_the_whole_loop_is_one_reservation_charged_its_total()
+    public async Task OutsideFunctionInvocationTheWholeLoopIsOneReservationChargedItsTotal()
     {
         using var client = new ChatClientBuilder(Model)
             .UseTokenQuotas()
@@ -83,7 +83,7 @@ public sealed class FunctionInvocationTests : ChatClientTestBase
     }
 
     [Test]
-    public async Task Outside_function_invocation_streaming_sums_every_round_trip()
+    public async Task OutsideFunctionInvocationStreamingSumsEveryRoundTrip()
     {
         using var client = new ChatClientBuilder(Model)
             .UseTokenQuotas()

@@ -7,7 +7,7 @@ namespace TokenQuota.Extensions.AI.Tests;
 public sealed class NonStreamingTests : ChatClientTestBase
 {
     [Test]
-    public async Task Response_with_usage_commits_the_reported_usage()
+    public async Task ResponseWithUsageCommitsTheReportedUsage()
     {
         using var client = Client();
         var response = await client.GetResponseAsync(Prompt(), For("alice"));
@@ -18,7 +18,7 @@ public sealed class NonStreamingTests : ChatClientTestBase
     }
 
     [Test]
-    public async Task Response_without_usage_commits_the_estimate_and_says_so()
+    public async Task ResponseWithoutUsageCommitsTheEstimateAndSaysSo()
     {
         using var estimated = new MetricCollector<long>(null, TokenQuotaDiagnostics.MeterName, TokenQuotaChatClientDiagnostics.UsageEstimatedInstrument);
         Model.Usage = UsageReport.None;
@@ -39,7 +39,7 @@ public sealed class NonStreamingTests : ChatClientTestBase
     }
 
     [Test]
-    public async Task Partial_usage_uses_what_was_reported_and_estimates_the_rest()
+    public async Task PartialUsageUsesWhatWasReportedAndEstimatesTheRest()
     {
         using var estimated = new MetricCollector<long>(null, TokenQuotaDiagnostics.MeterName, TokenQuotaChatClientDiagnostics.UsageEstimatedInstrument);
         Model.Usage = UsageReport.OutputOnly;
@@ -53,7 +53,7 @@ public sealed class NonStreamingTests : ChatClientTestBase
     }
 
     [Test]
-    public async Task Only_a_total_is_split_between_the_input_estimate_and_output()
+    public async Task OnlyATotalIsSplitBetweenTheInputEstimateAndOutput()
     {
         Model.Usage = UsageReport.TotalOnly; // total = 50 + 20
         using var client = Client();
@@ -66,7 +66,7 @@ public sealed class NonStreamingTests : ChatClientTestBase
     }
 
     [Test]
-    public async Task Cached_input_and_reasoning_count_by_default_and_can_be_excluded()
+    public async Task CachedInputAndReasoningCountByDefaultAndCanBeExcluded()
     {
         Model.CachedInputTokens = 30;
         Model.ReasoningTokens = 5;
@@ -85,7 +85,7 @@ public sealed class NonStreamingTests : ChatClientTestBase
     }
 
     [Test]
-    public async Task Inner_client_failure_releases_the_reservation()
+    public async Task InnerClientFailureReleasesTheReservation()
     {
         Model.ThrowImmediately = true;
         using var client = Client();
@@ -96,7 +96,7 @@ public sealed class NonStreamingTests : ChatClientTestBase
     }
 
     [Test]
-    public async Task Cancelled_call_releases_the_reservation()
+    public async Task CancelledCallReleasesTheReservation()
     {
         using var client = Client();
         using var cts = new CancellationTokenSource();

@@ -6,7 +6,7 @@ namespace TokenQuota.Extensions.AI.Tests;
 public sealed class RefusalAndUserTests : ChatClientTestBase
 {
     [Test]
-    public async Task Rate_limit_denial_throws_with_the_decision_and_never_calls_the_model()
+    public async Task RateLimitDenialThrowsWithTheDecisionAndNeverCallsTheModel()
     {
         await AssignProfileAsync("alice", promptsPerHour: 1);
         using var client = Client();
@@ -34,7 +34,7 @@ public sealed class RefusalAndUserTests : ChatClientTestBase
     }
 
     [Test]
-    public async Task Missing_user_id_is_a_clear_error()
+    public async Task MissingUserIdIsAClearError()
     {
         using var client = Client();
 
@@ -45,7 +45,7 @@ public sealed class RefusalAndUserTests : ChatClientTestBase
     }
 
     [Test]
-    public async Task User_comes_from_the_call_then_the_host_resolver_then_the_fallback()
+    public async Task UserComesFromTheCallThenTheHostResolverThenTheFallback()
     {
         var hostUser = "from-host";
         using (var client = Client(o => { o.UserIdResolver = (_, _) => hostUser; o.FallbackUserId = "anonymous"; }))
@@ -62,7 +62,7 @@ public sealed class RefusalAndUserTests : ChatClientTestBase
     }
 
     [Test]
-    public async Task Host_resolver_receives_the_pipeline_services()
+    public async Task HostResolverReceivesThePipelineServices()
     {
         IServiceProvider? seen = null;
         using var client = Client(o => o.UserIdResolver = (sp, _) =>
@@ -77,7 +77,7 @@ public sealed class RefusalAndUserTests : ChatClientTestBase
     }
 
     [Test]
-    public async Task The_user_id_entry_never_reaches_the_provider()
+    public async Task TheUserIdEntryNeverReachesTheProvider()
     {
         using var client = Client();
         var options = For("alice");
@@ -95,13 +95,13 @@ public sealed class RefusalAndUserTests : ChatClientTestBase
     }
 
     [Test]
-    public void Invalid_user_id_is_refused_by_the_helper()
+    public void InvalidUserIdIsRefusedByTheHelper()
     {
         Assert.Throws<ArgumentException>(() => new ChatOptions().WithTokenQuotaUser(" "));
     }
 
     [Test]
-    public void Pipeline_without_TokenQuota_services_names_the_fix()
+    public void PipelineWithoutTokenQuotaServicesNamesTheFix()
     {
         var error = Assert.Throws<InvalidOperationException>(() => new ChatClientBuilder(Model).UseTokenQuotas().Build());
 
@@ -109,7 +109,7 @@ public sealed class RefusalAndUserTests : ChatClientTestBase
     }
 
     [Test]
-    public void GetService_exposes_the_middleware_and_the_checker()
+    public void GetServiceExposesTheMiddlewareAndTheChecker()
     {
         using var client = Client();
 

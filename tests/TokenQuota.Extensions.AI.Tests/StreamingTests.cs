@@ -7,7 +7,7 @@ namespace TokenQuota.Extensions.AI.Tests;
 public sealed class StreamingTests : ChatClientTestBase
 {
     [Test]
-    public async Task Stream_with_usage_content_commits_the_reported_usage()
+    public async Task StreamWithUsageContentCommitsTheReportedUsage()
     {
         using var client = Client();
         var updates = new List<ChatResponseUpdate>();
@@ -21,7 +21,7 @@ public sealed class StreamingTests : ChatClientTestBase
     }
 
     [Test]
-    public async Task Stream_without_usage_commits_the_estimate_flagged_by_metric_and_warning()
+    public async Task StreamWithoutUsageCommitsTheEstimateFlaggedByMetricAndWarning()
     {
         using var estimated = new MetricCollector<long>(null, TokenQuotaDiagnostics.MeterName, TokenQuotaChatClientDiagnostics.UsageEstimatedInstrument);
         Model.Usage = UsageReport.None;
@@ -44,7 +44,7 @@ public sealed class StreamingTests : ChatClientTestBase
     }
 
     [Test]
-    public async Task Inner_throw_mid_stream_commits_what_streamed_and_releases_the_rest()
+    public async Task InnerThrowMidStreamCommitsWhatStreamedAndReleasesTheRest()
     {
         Model.ThrowAfterUpdates = 3;
         using var client = Client();
@@ -64,7 +64,7 @@ public sealed class StreamingTests : ChatClientTestBase
     }
 
     [Test]
-    public async Task Cancellation_mid_stream_commits_what_streamed_and_releases_the_rest()
+    public async Task CancellationMidStreamCommitsWhatStreamedAndReleasesTheRest()
     {
         using var client = Client();
         var messages = Prompt();
@@ -90,7 +90,7 @@ public sealed class StreamingTests : ChatClientTestBase
     }
 
     [Test]
-    public async Task Early_disposal_of_the_enumerator_commits_what_streamed_and_releases_the_rest()
+    public async Task EarlyDisposalOfTheEnumeratorCommitsWhatStreamedAndReleasesTheRest()
     {
         using var client = Client();
         var messages = Prompt();
@@ -108,7 +108,7 @@ public sealed class StreamingTests : ChatClientTestBase
     }
 
     [Test]
-    public async Task Enumerator_disposed_after_one_update_charges_it_and_one_never_started_charges_nothing()
+    public async Task EnumeratorDisposedAfterOneUpdateChargesItAndOneNeverStartedChargesNothing()
     {
         using var client = Client();
         var enumerator = client.GetStreamingResponseAsync(Prompt(), For("alice")).GetAsyncEnumerator();
@@ -124,7 +124,7 @@ public sealed class StreamingTests : ChatClientTestBase
     }
 
     [Test]
-    public async Task Inner_failure_before_the_first_update_releases_the_reservation()
+    public async Task InnerFailureBeforeTheFirstUpdateReleasesTheReservation()
     {
         Model.ThrowImmediately = true;
         using var client = Client();
@@ -140,7 +140,7 @@ public sealed class StreamingTests : ChatClientTestBase
     }
 
     [Test]
-    public async Task Stream_holds_its_reservation_while_it_runs()
+    public async Task StreamHoldsItsReservationWhileItRuns()
     {
         using var client = Client();
         await foreach (var _ in client.GetStreamingResponseAsync(Prompt(), For("alice", maxOutputTokens: 300)))

@@ -34,7 +34,7 @@ public sealed class MiddlewareTests
     }
 
     [Test]
-    public async Task The_middleware_reserves_and_charges_the_tokenizer_count()
+    public async Task TheMiddlewareReservesAndChargesTheTokenizerCount()
     {
         const string Answer = "The quick brown fox jumps over the lazy dog."; // 10 tokens in o200k_base
         long reservedInput = -1;

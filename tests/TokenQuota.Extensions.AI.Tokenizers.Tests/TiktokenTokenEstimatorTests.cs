@@ -25,7 +25,7 @@ public sealed class TiktokenTokenEstimatorTests
     [TestCase("Hello, world!", 4)]
     [TestCase("The quick brown fox jumps over the lazy dog.", 10)]
     [TestCase("こんにちは世界", 2)]
-    public void O200kBase_counts_known_strings(string text, long expected) =>
+    public void O200kBaseCountsKnownStrings(string text, long expected) =>
         Assert.That(TiktokenTokenEstimator.O200kBase.CountTokens(text), Is.EqualTo(expected));
 
     [TestCase("hello world", 2)]
@@ -34,11 +34,11 @@ public sealed class TiktokenTokenEstimatorTests
     [TestCase("Hello, world!", 4)]
     [TestCase("The quick brown fox jumps over the lazy dog.", 10)]
     [TestCase("こんにちは世界", 4)]
-    public void Cl100kBase_counts_known_strings(string text, long expected) =>
+    public void Cl100kBaseCountsKnownStrings(string text, long expected) =>
         Assert.That(TiktokenTokenEstimator.Cl100kBase.CountTokens(text), Is.EqualTo(expected));
 
     [Test]
-    public void The_encodings_are_the_real_ones()
+    public void TheEncodingsAreTheRealOnes()
     {
         Assert.Multiple(() =>
         {
@@ -48,7 +48,7 @@ public sealed class TiktokenTokenEstimatorTests
     }
 
     [Test]
-    public void Shared_estimators_are_created_once()
+    public void SharedEstimatorsAreCreatedOnce()
     {
         var o200k = TiktokenTokenEstimator.O200kBase;
         var cl100k = TiktokenTokenEstimator.Cl100kBase;
@@ -66,11 +66,11 @@ public sealed class TiktokenTokenEstimatorTests
     [TestCase("o3", 2)]
     [TestCase("gpt-4", 4)]
     [TestCase("gpt-3.5-turbo", 4)]
-    public void ForModel_picks_the_model_encoding(string model, long japaneseTokens) =>
+    public void ForModelPicksTheModelEncoding(string model, long japaneseTokens) =>
         Assert.That(TiktokenTokenEstimator.ForModel(model).CountTokens("こんにちは世界"), Is.EqualTo(japaneseTokens));
 
     [Test]
-    public void ForModel_rejects_unknown_and_empty_models()
+    public void ForModelRejectsUnknownAndEmptyModels()
     {
         Assert.Multiple(() =>
         {
@@ -82,7 +82,7 @@ public sealed class TiktokenTokenEstimatorTests
     }
 
     [Test]
-    public void Chat_messages_count_text_plus_three_per_message_plus_three_for_the_reply()
+    public void ChatMessagesCountTextPlusThreePerMessagePlusThreeForTheReply()
     {
         List<ChatMessage> messages =
         [
@@ -104,7 +104,7 @@ public sealed class TiktokenTokenEstimatorTests
     }
 
     [Test]
-    public void Chat_messages_count_tool_calls_and_results()
+    public void ChatMessagesCountToolCallsAndResults()
     {
         var call = new ChatMessage(ChatRole.Assistant, [new FunctionCallContent("c1", "weather", new Dictionary<string, object?> { ["city"] = "Paris" })]);
         List<ChatMessage> withResult = [call, new(ChatRole.Tool, [new FunctionResultContent("c1", "hello world")])];
@@ -119,7 +119,7 @@ public sealed class TiktokenTokenEstimatorTests
     }
 
     [Test]
-    public void The_overheads_can_be_changed()
+    public void TheOverheadsCanBeChanged()
     {
         var raw = new TiktokenTokenEstimator(TiktokenTokenEstimator.O200kBase.Tokenizer) { TokensPerMessage = 0, TokensPerReply = 0 };
         List<ChatMessage> messages = [new(ChatRole.User, "hello world"), new(ChatRole.User, "tiktoken is great!")];
@@ -134,7 +134,7 @@ public sealed class TiktokenTokenEstimatorTests
     }
 
     [Test]
-    public void Output_is_the_token_count_of_the_text()
+    public void OutputIsTheTokenCountOfTheText()
     {
         Assert.Multiple(() =>
         {
@@ -144,7 +144,7 @@ public sealed class TiktokenTokenEstimatorTests
     }
 
     [Test]
-    public void Parallel_use_counts_as_serial_use()
+    public void ParallelUseCountsAsSerialUse()
     {
         var estimators = new[] { TiktokenTokenEstimator.O200kBase, TiktokenTokenEstimator.Cl100kBase };
         var expected = estimators.Select(e => Samples.Select(e.CountTokens).ToArray()).ToArray();
@@ -165,7 +165,7 @@ public sealed class TiktokenTokenEstimatorTests
     }
 
     [Test]
-    public async Task Concurrent_first_use_of_a_model_creates_one_estimator()
+    public async Task ConcurrentFirstUseOfAModelCreatesOneEstimator()
     {
         using var start = new Barrier(8);
         var tasks = Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
@@ -180,7 +180,7 @@ public sealed class TiktokenTokenEstimatorTests
     }
 
     [Test]
-    public void UseTiktokenEstimator_plugs_the_shared_estimator_in()
+    public void UseTiktokenEstimatorPlugsTheSharedEstimatorIn()
     {
         var options = new TokenQuotaChatClientOptions();
         Assert.Multiple(() =>

@@ -50,7 +50,7 @@ public class PostgreSqlMigrationTests : PostgresTestDatabase
     }
 
     [Test]
-    public async Task A_schema_holding_the_seed_tables_is_refused_with_the_import_command_and_nothing_is_created()
+    public async Task ASchemaHoldingTheSeedTablesIsRefusedWithTheImportCommandAndNothingIsCreated()
     {
         await ScalarAsync<int>($"CREATE SCHEMA {Schema}; CREATE TABLE {Schema}.consumption_profiles (id INTEGER PRIMARY KEY, name TEXT); SELECT 1;");
 

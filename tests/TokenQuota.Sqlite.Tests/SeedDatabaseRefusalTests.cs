@@ -10,7 +10,7 @@ namespace TokenQuota.Sqlite.Tests;
 public class SeedDatabaseRefusalTests : SqliteTestDatabase
 {
     [Test]
-    public async Task A_store_on_a_seed_database_refuses_it_with_the_import_command_and_changes_nothing_in_the_file()
+    public async Task AStoreOnASeedDatabaseRefusesItWithTheImportCommandAndChangesNothingInTheFile()
     {
         SeedDatabase.Create(DbPath).User("u-1", "alice", 2).Usage("u-1", "2026-12", 10, 5, "2026-12-01 10:00:00.000000", "2026-12-02 11:00:00.000000");
         var before = await File.ReadAllBytesAsync(DbPath);
@@ -40,7 +40,7 @@ public class SeedDatabaseRefusalTests : SqliteTestDatabase
     }
 
     [Test]
-    public async Task A_file_that_only_has_a_host_users_table_is_migrated_beside_it()
+    public async Task AFileThatOnlyHasAHostUsersTableIsMigratedBesideIt()
     {
         SeedDatabase.CreateEmpty(DbPath).Execute("DROP TABLE consumption_profiles; DROP TABLE user_token_usage;");
 

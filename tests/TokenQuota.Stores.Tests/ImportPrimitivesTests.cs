@@ -9,7 +9,7 @@ public class ImportPrimitivesTests<TBackend> : StoreContractTest<TBackend>
     private static readonly QuotaPeriod December = new(2025, 12);
 
     [Test]
-    public async Task A_profile_inserted_with_an_id_keeps_it_and_later_profiles_get_new_ids_after_it()
+    public async Task AProfileInsertedWithAnIdKeepsItAndLaterProfilesGetNewIdsAfterIt()
     {
         var s = await StartAsync();
 
@@ -26,7 +26,7 @@ public class ImportPrimitivesTests<TBackend> : StoreContractTest<TBackend>
     }
 
     [Test]
-    public async Task Merging_usage_keeps_the_larger_counters_and_the_wider_time_span_and_a_repeat_changes_nothing()
+    public async Task MergingUsageKeepsTheLargerCountersAndTheWiderTimeSpanAndARepeatChangesNothing()
     {
         var s = await StartAsync();
         await s.Checker.RecordAsync("u", 100, 5);

@@ -52,13 +52,13 @@ public class FailureModeTests
     }
 
     [Test]
-    public void FailClosed_IsTheDefault()
+    public void FailClosedIsTheDefault()
     {
         Assert.That(new TokenQuotaOptions().FailureMode, Is.EqualTo(FailureMode.FailClosed));
     }
 
     [Test]
-    public async Task FailClosed_Check_ThrowsTokenQuotaStoreExceptionWrappingTheStoresError()
+    public async Task FailClosedCheckThrowsTokenQuotaStoreExceptionWrappingTheStoresError()
     {
         Build(mode: null);
 
@@ -79,7 +79,7 @@ public class FailureModeTests
     }
 
     [Test]
-    public async Task FailClosed_Record_Throws()
+    public async Task FailClosedRecordThrows()
     {
         Build(FailureMode.FailClosed);
 
@@ -90,7 +90,7 @@ public class FailureModeTests
     }
 
     [Test]
-    public async Task FailClosed_AcquirePrompt_Throws()
+    public async Task FailClosedAcquirePromptThrows()
     {
         Build(FailureMode.FailClosed);
 
@@ -100,7 +100,7 @@ public class FailureModeTests
     }
 
     [Test]
-    public async Task FailClosed_AcquireConfigChange_Throws()
+    public async Task FailClosedAcquireConfigChangeThrows()
     {
         Build(FailureMode.FailClosed);
 
@@ -110,7 +110,7 @@ public class FailureModeTests
     }
 
     [Test]
-    public async Task FailClosed_ProfileResolutionFailure_Throws()
+    public async Task FailClosedProfileResolutionFailureThrows()
     {
         Build(FailureMode.FailClosed);
         harness.Store.Setup(s => s.GetConfigurationVersionAsync(It.IsAny<CancellationToken>())).ThrowsAsync(storeError);
@@ -121,7 +121,7 @@ public class FailureModeTests
     }
 
     [Test]
-    public async Task FailClosed_AStoreExceptionIsNotWrappedTwice()
+    public async Task FailClosedAStoreExceptionIsNotWrappedTwice()
     {
         Build(FailureMode.FailClosed);
         var newerSchema = new TokenQuotaStoreException("The database was migrated by a newer TokenQuota.");
@@ -133,7 +133,7 @@ public class FailureModeTests
     }
 
     [Test]
-    public async Task FailOpen_Check_AllowsLogsAWarningAndCountsTheFailure()
+    public async Task FailOpenCheckAllowsLogsAWarningAndCountsTheFailure()
     {
         Build(FailureMode.FailOpen);
 
@@ -159,7 +159,7 @@ public class FailureModeTests
     }
 
     [Test]
-    public async Task FailOpen_Record_ReturnsLogsAWarningAndCountsTheFailure()
+    public async Task FailOpenRecordReturnsLogsAWarningAndCountsTheFailure()
     {
         Build(FailureMode.FailOpen);
 
@@ -170,7 +170,7 @@ public class FailureModeTests
     }
 
     [Test]
-    public async Task FailOpen_AcquirePrompt_AllowsAndSaysSo()
+    public async Task FailOpenAcquirePromptAllowsAndSaysSo()
     {
         Build(FailureMode.FailOpen);
 
@@ -187,7 +187,7 @@ public class FailureModeTests
     }
 
     [Test]
-    public async Task FailOpen_AcquireConfigChange_AllowsAndSaysSo()
+    public async Task FailOpenAcquireConfigChangeAllowsAndSaysSo()
     {
         Build(FailureMode.FailOpen);
 
@@ -202,7 +202,7 @@ public class FailureModeTests
     }
 
     [Test]
-    public async Task FailOpen_Status_StillThrows()
+    public async Task FailOpenStatusStillThrows()
     {
         Build(FailureMode.FailOpen);
 
@@ -212,7 +212,7 @@ public class FailureModeTests
     }
 
     [Test]
-    public async Task FailOpen_Administration_StillThrows()
+    public async Task FailOpenAdministrationStillThrows()
     {
         Build(FailureMode.FailOpen);
         harness.Store.Setup(s => s.GetProfilesAsync(It.IsAny<CancellationToken>())).ThrowsAsync(storeError);
@@ -230,7 +230,7 @@ public class FailureModeTests
     }
 
     [Test]
-    public async Task FailOpen_DoesNotSwallowCancellation()
+    public async Task FailOpenDoesNotSwallowCancellation()
     {
         Build(FailureMode.FailOpen);
         harness.Store.Setup(s => s.GetUsageAsync(It.IsAny<string>(), It.IsAny<QuotaPeriod>(), It.IsAny<CancellationToken>()))
@@ -241,7 +241,7 @@ public class FailureModeTests
     }
 
     [Test]
-    public async Task FailOpen_DoesNotSwallowAnOverflowRefusal()
+    public async Task FailOpenDoesNotSwallowAnOverflowRefusal()
     {
         Build(FailureMode.FailOpen);
         harness.Store.Setup(s => s.AddUsageAsync(It.IsAny<string>(), It.IsAny<QuotaPeriod>(), It.IsAny<long>(), It.IsAny<long>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
@@ -252,7 +252,7 @@ public class FailureModeTests
     }
 
     [Test]
-    public async Task StoreThatWorks_CountsNoFailure()
+    public async Task StoreThatWorksCountsNoFailure()
     {
         harness = new QuotaHarness(o => o.FailureMode = FailureMode.FailOpen);
 

@@ -5,7 +5,7 @@ namespace TokenQuota.Tests;
 public class QuotaPeriodTests
 {
     [Test]
-    public void FromInstant_UsesTheUtcCalendarMonth()
+    public void FromInstantUsesTheUtcCalendarMonth()
     {
         var lateOnNewYearsEveInNewYork = new DateTimeOffset(2025, 12, 31, 22, 0, 0, TimeSpan.FromHours(-5));
         Assert.That(QuotaPeriod.FromInstant(lateOnNewYearsEveInNewYork).Key, Is.EqualTo("2026-01"));
@@ -16,7 +16,7 @@ public class QuotaPeriodTests
     [TestCase("abc")]
     [TestCase("2025-00")]
     [TestCase("2025/12")]
-    public void TryParse_RefusesMalformedKeys(string key)
+    public void TryParseRefusesMalformedKeys(string key)
     {
         Assert.That(QuotaPeriod.TryParse(key, out _), Is.False);
         var error = Assert.Throws<FormatException>(() => QuotaPeriod.Parse(key));
@@ -24,7 +24,7 @@ public class QuotaPeriodTests
     }
 
     [Test]
-    public void Parse_RoundTripsAndKnowsItsBounds()
+    public void ParseRoundTripsAndKnowsItsBounds()
     {
         var period = QuotaPeriod.Parse("2025-12");
         Assert.Multiple(() =>
@@ -39,7 +39,7 @@ public class QuotaPeriodTests
 public class QuotaPeriodClockTests
 {
     [Test]
-    public async Task Checker_MonthRollover_PassesTheNewPeriodKeyToTheStore()
+    public async Task CheckerMonthRolloverPassesTheNewPeriodKeyToTheStore()
     {
         using var harness = new TestSupport.QuotaHarness(now: new DateTimeOffset(2025, 12, 31, 23, 59, 59, TimeSpan.Zero));
         harness.WithProfile(TestSupport.Profiles.Make(1, "Free", input: 100, isDefault: true));
@@ -62,7 +62,7 @@ public class QuotaPeriodClockTests
     }
 
     [Test]
-    public async Task RecordAndStatus_UseTheUtcMonthOfTheInjectedClock()
+    public async Task RecordAndStatusUseTheUtcMonthOfTheInjectedClock()
     {
         // 23:30 on 31 January in UTC-05:00 is already 1 February in UTC.
         using var harness = new TestSupport.QuotaHarness(now: new DateTimeOffset(2026, 1, 31, 23, 30, 0, TimeSpan.FromHours(-5)));
@@ -80,7 +80,7 @@ public class QuotaPeriodClockTests
     }
 
     [Test]
-    public void Current_ReadsTheGivenClock()
+    public void CurrentReadsTheGivenClock()
     {
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2031, 7, 4, 12, 0, 0, TimeSpan.Zero));
 

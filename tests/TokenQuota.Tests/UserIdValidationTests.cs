@@ -53,7 +53,7 @@ public class UserIdValidationTests
     }
 
     [TestCaseSource(nameof(EntryPoints))]
-    public async Task NullUserId_ThrowsArgumentNullExceptionNamingTheParameter(string entryPoint)
+    public async Task NullUserIdThrowsArgumentNullExceptionNamingTheParameter(string entryPoint)
     {
         var error = await Call(entryPoint, null);
 
@@ -75,7 +75,7 @@ public class UserIdValidationTests
     ];
 
     [Test]
-    public async Task BadUserIds_ThrowArgumentExceptionNamingTheParameter_AndTouchNothing(
+    public async Task BadUserIdsThrowArgumentExceptionNamingTheParameterAndTouchNothing(
         [ValueSource(nameof(EntryPoints))] string entryPoint,
         [ValueSource(nameof(BadIds))] string userId)
     {
@@ -88,7 +88,7 @@ public class UserIdValidationTests
     }
 
     [Test]
-    public async Task LongestAndUnusualValidIds_AreAccepted()
+    public async Task LongestAndUnusualValidIdsAreAccepted()
     {
         string[] ids = [new string('a', 128), "a", "用户-🙂", "alice@example.com", " padded "];
         foreach (var id in ids)
@@ -99,7 +99,7 @@ public class UserIdValidationTests
     }
 
     [Test]
-    public void UserIds_Validate_ReportsTheCallersParameterName()
+    public void UserIdsValidateReportsTheCallersParameterName()
     {
         string? customerId = "";
 
@@ -113,7 +113,7 @@ public class UserIdValidationTests
     [TestCase(long.MinValue, 0L, "inputTokens")]
     [TestCase(TokenCounts.MaxPerCall + 1, 0L, "inputTokens")]
     [TestCase(0L, long.MaxValue, "outputTokens")]
-    public async Task BadTokenCounts_OnCheck_ThrowArgumentOutOfRange_AndTouchNothing(long input, long output, string parameter)
+    public async Task BadTokenCountsOnCheckThrowArgumentOutOfRangeAndTouchNothing(long input, long output, string parameter)
     {
         var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await harness.Checker.CheckAsync("alice", input, output));
 
@@ -130,7 +130,7 @@ public class UserIdValidationTests
     [TestCase(-5L, -5L, "inputTokens")]
     [TestCase(TokenCounts.MaxPerCall + 1, 1L, "inputTokens")]
     [TestCase(1L, TokenCounts.MaxPerCall + 1, "outputTokens")]
-    public async Task BadTokenCounts_OnRecord_ThrowArgumentOutOfRange_AndWriteNothing(long input, long output, string parameter)
+    public async Task BadTokenCountsOnRecordThrowArgumentOutOfRangeAndWriteNothing(long input, long output, string parameter)
     {
         var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await harness.Checker.RecordAsync("alice", input, output));
 
@@ -141,7 +141,7 @@ public class UserIdValidationTests
     }
 
     [Test]
-    public async Task MaxPerCall_IsAccepted()
+    public async Task MaxPerCallIsAccepted()
     {
         await harness.Checker.RecordAsync("alice", TokenCounts.MaxPerCall, TokenCounts.MaxPerCall);
 
@@ -149,7 +149,7 @@ public class UserIdValidationTests
     }
 
     [Test]
-    public void Services_ResolveWithoutTouchingTheStore()
+    public void ServicesResolveWithoutTouchingTheStore()
     {
         _ = harness.Services.GetRequiredService<ITokenQuotaChecker>();
         _ = harness.Services.GetRequiredService<IRateLimitPolicy>();

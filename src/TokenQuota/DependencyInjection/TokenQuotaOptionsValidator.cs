@@ -2,34 +2,54 @@ using Microsoft.Extensions.Options;
 
 namespace TokenQuota;
 
-/// <summary>Validates <see cref="TokenQuotaOptions"/> when the host starts (or on first use without a host).</summary>
+/// <summary>
+/// The rules of <see cref="TokenQuotaOptions"/>: an <see cref="IValidateOptions{TOptions}"/> registered by
+/// <c>AddTokenQuotas()</c> with <c>ValidateOnStart()</c>, and <see cref="ThrowIfInvalid"/> for options built directly.
+/// </summary>
 internal sealed class TokenQuotaOptionsValidator : IValidateOptions<TokenQuotaOptions>
 {
     public ValidateOptionsResult Validate(string? name, TokenQuotaOptions options)
     {
-        var failures = new List<string>();
+        var failures = Failures(options).Select(f => f.Message).ToList();
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid option.</summary>
+    public static void ThrowIfInvalid(TokenQuotaOptions options)
+    {
+        if (Failures(options).FirstOrDefault() is { } failure)
+        {
+            throw failure;
+        }
+    }
+
+    private static IEnumerable<ArgumentException> Failures(TokenQuotaOptions options)
+    {
         if (!Enum.IsDefined(options.FailureMode))
         {
-            failures.Add($"TokenQuotaOptions.FailureMode has the undefined value {(int)options.FailureMode}.");
+            yield return Invalid(nameof(options.FailureMode), $"TokenQuotaOptions.FailureMode has the undefined value {(int)options.FailureMode}.");
         }
 
         if (options.MaxCachedAssignments < 0)
         {
-            failures.Add($"TokenQuotaOptions.MaxCachedAssignments must be 0 or more; got {options.MaxCachedAssignments}.");
+            yield return Invalid(nameof(options.MaxCachedAssignments), $"TokenQuotaOptions.MaxCachedAssignments must be 0 or more; got {options.MaxCachedAssignments}.");
         }
 
         var rates = options.RateLimits;
-        AddIfNegative(failures, nameof(rates.DefaultPromptsPerHour), rates.DefaultPromptsPerHour);
-        AddIfNegative(failures, nameof(rates.DefaultPromptsPerDay), rates.DefaultPromptsPerDay);
-        AddIfNegative(failures, nameof(rates.DefaultConfigChangesPerHour), rates.DefaultConfigChangesPerHour);
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
-
-    private static void AddIfNegative(List<string> failures, string property, int value)
-    {
-        if (value < 0)
+        foreach (var (property, value) in new[]
         {
-            failures.Add($"TokenQuotaOptions.RateLimits.{property} must be 0 or more; got {value}.");
+            (nameof(rates.DefaultPromptsPerHour), rates.DefaultPromptsPerHour),
+            (nameof(rates.DefaultPromptsPerDay), rates.DefaultPromptsPerDay),
+            (nameof(rates.DefaultConfigChangesPerHour), rates.DefaultConfigChangesPerHour),
+        })
+        {
+            if (value < 0)
+            {
+                yield return Invalid($"RateLimits.{property}", $"TokenQuotaOptions.RateLimits.{property} must be 0 or more; got {value}.");
+            }
         }
     }
+
+    // The message already names the option and its value; the parameter name lets a direct caller tell which.
+    private static ArgumentOutOfRangeException Invalid(string option, string message) => new(option, message);
 }

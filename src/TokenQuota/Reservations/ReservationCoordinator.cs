@@ -20,7 +20,7 @@ internal sealed class ReservationCoordinator(
         TokenCounts.Validate(inputTokens);
         TokenCounts.Validate(outputTokens);
         options ??= new QuotaReservationOptions();
-        ValidateOptions(options);
+        QuotaReservationOptionsValidator.ThrowIfInvalid(options);
         cancellationToken.ThrowIfCancellationRequested();
 
         var now = timeProvider.GetUtcNow();
@@ -153,17 +153,4 @@ internal sealed class ReservationCoordinator(
 
     public void ReleaseFailed(QuotaReservation reservation, Exception exception) =>
         TokenQuotaLog.ReservationReleaseFailed(logger, exception, reservation.RequestId, reservation.UserId, reservation.ExpiresAt);
-
-    private static void ValidateOptions(QuotaReservationOptions options)
-    {
-        if (options.Ttl <= TimeSpan.Zero || options.Ttl > QuotaReservationOptions.MaxTtl)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Ttl, $"The reservation TTL must be more than zero and at most {QuotaReservationOptions.MaxTtl.TotalHours:N0} hours.");
-        }
-
-        if (options.RequestId is { } id && (string.IsNullOrWhiteSpace(id) || id.Length > 128 || id.Any(char.IsControl)))
-        {
-            throw new ArgumentException("The request id must be 1 to 128 visible characters.", nameof(options));
-        }
-    }
 }

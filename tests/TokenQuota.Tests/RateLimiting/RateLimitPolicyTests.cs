@@ -27,7 +27,7 @@ public class RateLimitPolicyTests
     }
 
     [Test]
-    public async Task Prompt_PassesHourlyAndDailyWindowsTogetherInOneCall_WithUtcAlignedStarts()
+    public async Task PromptPassesHourlyAndDailyWindowsTogetherInOneCallWithUtcAlignedStarts()
     {
         WithPro();
 
@@ -43,7 +43,7 @@ public class RateLimitPolicyTests
     }
 
     [Test]
-    public async Task Prompt_WindowStartsAreUtcEvenWhenTheClockWasSetWithAnOffset()
+    public async Task PromptWindowStartsAreUtcEvenWhenTheClockWasSetWithAnOffset()
     {
         // 16:00 in UTC+05:30 is 10:30 UTC: the day starts at midnight UTC, not at local midnight.
         WithPro(now: new DateTimeOffset(2025, 12, 15, 16, 0, 0, TimeSpan.FromHours(5.5)));
@@ -54,7 +54,7 @@ public class RateLimitPolicyTests
     }
 
     [Test]
-    public async Task Prompt_NextHour_PassesTheNextHourlyWindowStartAndTheSameDay()
+    public async Task PromptNextHourPassesTheNextHourlyWindowStartAndTheSameDay()
     {
         WithPro();
 
@@ -70,7 +70,7 @@ public class RateLimitPolicyTests
     }
 
     [Test]
-    public async Task Prompt_Allowed_DescribesTheWindowWithFewestAttemptsLeft()
+    public async Task PromptAllowedDescribesTheWindowWithFewestAttemptsLeft()
     {
         WithPro();
         harness.RateAnswer = _ => new RateWindowChargeResult(true, [3, 40]);
@@ -91,7 +91,7 @@ public class RateLimitPolicyTests
     }
 
     [Test]
-    public async Task Prompt_Allowed_DailyTighter_DescribesTheDailyWindow()
+    public async Task PromptAllowedDailyTighterDescribesTheDailyWindow()
     {
         WithPro();
         harness.RateAnswer = _ => new RateWindowChargeResult(true, [1, 49]);
@@ -108,7 +108,7 @@ public class RateLimitPolicyTests
     }
 
     [Test]
-    public async Task Prompt_RefusedByTheHourlyWindow_HasExactFigures()
+    public async Task PromptRefusedByTheHourlyWindowHasExactFigures()
     {
         WithPro();
         harness.RateAnswer = _ => new RateWindowChargeResult(false, [5, 40]);
@@ -128,7 +128,7 @@ public class RateLimitPolicyTests
     }
 
     [Test]
-    public async Task Prompt_RefusedByTheDailyWindow_RetriesAtMidnightUtc()
+    public async Task PromptRefusedByTheDailyWindowRetriesAtMidnightUtc()
     {
         WithPro();
         harness.RateAnswer = _ => new RateWindowChargeResult(false, [2, 50]);
@@ -148,7 +148,7 @@ public class RateLimitPolicyTests
     }
 
     [Test]
-    public async Task Prompt_BothWindowsExhausted_TheOneThatEndsLastDecides()
+    public async Task PromptBothWindowsExhaustedTheOneThatEndsLastDecides()
     {
         WithPro();
         harness.RateAnswer = _ => new RateWindowChargeResult(false, [5, 50]);
@@ -163,7 +163,7 @@ public class RateLimitPolicyTests
     }
 
     [Test]
-    public async Task Prompt_RetryAfterIsExactToTheTickAndTheMessageRoundsUp()
+    public async Task PromptRetryAfterIsExactToTheTickAndTheMessageRoundsUp()
     {
         WithPro(now: new DateTimeOffset(2025, 12, 15, 10, 59, 59, 250, TimeSpan.Zero));
         harness.RateAnswer = _ => new RateWindowChargeResult(false, [5, 10]);
@@ -178,7 +178,7 @@ public class RateLimitPolicyTests
     }
 
     [Test]
-    public async Task Prompt_FractionalRetryAfter_MessageRoundsUpToWholeSeconds()
+    public async Task PromptFractionalRetryAfterMessageRoundsUpToWholeSeconds()
     {
         WithPro(now: new DateTimeOffset(2025, 12, 15, 10, 29, 59, 500, TimeSpan.Zero));
         harness.RateAnswer = _ => new RateWindowChargeResult(false, [5, 10]);
@@ -193,7 +193,7 @@ public class RateLimitPolicyTests
     }
 
     [Test]
-    public async Task ConfigChange_PassesOnlyTheConfigurationWindow()
+    public async Task ConfigChangePassesOnlyTheConfigurationWindow()
     {
         WithPro();
 
@@ -203,7 +203,7 @@ public class RateLimitPolicyTests
     }
 
     [Test]
-    public async Task ConfigChange_Refused_HasTheConfigurationMessage()
+    public async Task ConfigChangeRefusedHasTheConfigurationMessage()
     {
         WithPro(now: new DateTimeOffset(2025, 12, 15, 10, 45, 0, TimeSpan.Zero));
         harness.RateAnswer = _ => new RateWindowChargeResult(false, [3]);
@@ -222,7 +222,7 @@ public class RateLimitPolicyTests
     }
 
     [Test]
-    public async Task Disabled_AllowsWithoutChargingAnything_ReadingOnlyTheConfiguration()
+    public async Task DisabledAllowsWithoutChargingAnythingReadingOnlyTheConfiguration()
     {
         WithPro(o => o.RateLimits.Enabled = false);
 
@@ -244,7 +244,7 @@ public class RateLimitPolicyTests
     }
 
     [Test]
-    public async Task StoredSettingsWinOverTheStartUpOptions_DisabledInTheStoreAdmitsEverything()
+    public async Task StoredSettingsWinOverTheStartUpOptionsDisabledInTheStoreAdmitsEverything()
     {
         WithPro();
         harness.StoredSettings = new StoredRateLimitSettings(Enabled: false, GlobalOverride: null);
@@ -261,7 +261,7 @@ public class RateLimitPolicyTests
     }
 
     [Test]
-    public async Task StoredGlobalOverride_AppliesTheSystemDefaults_WithoutReadingTheAssignment()
+    public async Task StoredGlobalOverrideAppliesTheSystemDefaultsWithoutReadingTheAssignment()
     {
         WithPro(o => o.RateLimits.DefaultPromptsPerHour = 20);
         harness.StoredSettings = new StoredRateLimitSettings(Enabled: null, GlobalOverride: true);
@@ -273,7 +273,7 @@ public class RateLimitPolicyTests
     }
 
     [Test]
-    public async Task AChangeOfTheStoredSettings_AppliesAtTheNextConfigurationVersion()
+    public async Task AChangeOfTheStoredSettingsAppliesAtTheNextConfigurationVersion()
     {
         WithPro();
         await harness.RateLimits.AcquirePromptAsync(User);
@@ -296,7 +296,7 @@ public class RateLimitPolicyTests
     }
 
     [Test]
-    public async Task WhileEnabledTheCachedVersionIsCharged_WhileDisabledTheVersionIsReadOnEveryAttempt()
+    public async Task WhileEnabledTheCachedVersionIsChargedWhileDisabledTheVersionIsReadOnEveryAttempt()
     {
         // A store that reports its version with each charge and refuses a charge tagged with an older one.
         WithPro();
@@ -327,7 +327,7 @@ public class RateLimitPolicyTests
     }
 
     [Test]
-    public async Task GlobalOverride_UsesTheSystemDefaultsInsteadOfTheProfiles()
+    public async Task GlobalOverrideUsesTheSystemDefaultsInsteadOfTheProfiles()
     {
         WithPro(o =>
         {
@@ -349,7 +349,7 @@ public class RateLimitPolicyTests
     }
 
     [Test]
-    public async Task NoProfile_UsesTheSystemDefaults()
+    public async Task NoProfileUsesTheSystemDefaults()
     {
         harness = new QuotaHarness();
 
@@ -364,7 +364,7 @@ public class RateLimitPolicyTests
     }
 
     [Test]
-    public async Task InactiveAssignedProfile_FallsBackToTheDefaultProfilesLimits()
+    public async Task InactiveAssignedProfileFallsBackToTheDefaultProfilesLimits()
     {
         harness = new QuotaHarness();
         harness.WithProfile(Profiles.Make(1, "Free", isDefault: true, promptsPerHour: 9, promptsPerDay: 90))
@@ -377,7 +377,7 @@ public class RateLimitPolicyTests
     }
 
     [Test]
-    public async Task ProfileWithZeroPromptsPerHour_IsRefused()
+    public async Task ProfileWithZeroPromptsPerHourIsRefused()
     {
         harness = new QuotaHarness();
         harness.WithProfile(Profiles.Make(1, "Blocked", isDefault: true, promptsPerHour: 0, promptsPerDay: 10));

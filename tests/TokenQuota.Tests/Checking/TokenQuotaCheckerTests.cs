@@ -21,7 +21,7 @@ public class TokenQuotaCheckerTests
     public void TearDown() => harness.Dispose();
 
     [Test]
-    public async Task Check_LandingExactlyOnTheLimit_IsAllowed()
+    public async Task CheckLandingExactlyOnTheLimitIsAllowed()
     {
         harness.WithUsage(User, 99_500, 49_000);
 
@@ -38,7 +38,7 @@ public class TokenQuotaCheckerTests
     }
 
     [Test]
-    public async Task Check_OneTokenOverTheInputLimit_IsDeniedWithTheExactMessage()
+    public async Task CheckOneTokenOverTheInputLimitIsDeniedWithTheExactMessage()
     {
         harness.WithUsage(User, 99_500, 0);
 
@@ -53,7 +53,7 @@ public class TokenQuotaCheckerTests
     }
 
     [Test]
-    public async Task Check_OneTokenOverTheOutputLimit_IsDeniedWithTheOutputMessage()
+    public async Task CheckOneTokenOverTheOutputLimitIsDeniedWithTheOutputMessage()
     {
         harness.WithUsage(User, 0, 49_999);
 
@@ -68,7 +68,7 @@ public class TokenQuotaCheckerTests
     }
 
     [Test]
-    public async Task Check_UsageAlreadyOverTheLimit_ReportsRemainingZero()
+    public async Task CheckUsageAlreadyOverTheLimitReportsRemainingZero()
     {
         harness.WithUsage(User, 120_000, 0);
 
@@ -83,7 +83,7 @@ public class TokenQuotaCheckerTests
     }
 
     [Test]
-    public async Task Check_DenialMessage_UsesTheInvariantCultureWhateverTheCurrentCulture()
+    public async Task CheckDenialMessageUsesTheInvariantCultureWhateverTheCurrentCulture()
     {
         harness.WithUsage(User, 1_234_567, 0);
         harness.Profiles[0] = harness.Profiles[0] with { InputTokensPerMonth = 1_234_567 };
@@ -101,7 +101,7 @@ public class TokenQuotaCheckerTests
     }
 
     [Test]
-    public async Task Check_LimitOfZero_AllowsZeroAndDeniesOne()
+    public async Task CheckLimitOfZeroAllowsZeroAndDeniesOne()
     {
         harness.Profiles[0] = harness.Profiles[0] with { InputTokensPerMonth = 0, OutputTokensPerMonth = 0 };
 
@@ -121,7 +121,7 @@ public class TokenQuotaCheckerTests
     }
 
     [Test]
-    public async Task Check_NullLimit_IsUnlimitedForThatDimensionOnly()
+    public async Task CheckNullLimitIsUnlimitedForThatDimensionOnly()
     {
         harness.Profiles[0] = harness.Profiles[0] with { InputTokensPerMonth = null, OutputTokensPerMonth = 1_000 };
         harness.WithUsage(User, 999_999_999_999, 1_000);
@@ -141,7 +141,7 @@ public class TokenQuotaCheckerTests
     }
 
     [Test]
-    public async Task Check_BothDimensionsOver_JudgesInputFirstButCarriesBothFigures()
+    public async Task CheckBothDimensionsOverJudgesInputFirstButCarriesBothFigures()
     {
         harness.WithUsage(User, 99_000, 49_000);
 
@@ -159,7 +159,7 @@ public class TokenQuotaCheckerTests
     }
 
     [Test]
-    public async Task Check_Allowed_CarriesBothDimensionsProfileAndPeriod()
+    public async Task CheckAllowedCarriesBothDimensionsProfileAndPeriod()
     {
         harness.WithUsage(User, 10, 20);
 
@@ -178,7 +178,7 @@ public class TokenQuotaCheckerTests
     }
 
     [Test]
-    public async Task Check_WithoutAnyProfile_IsUnlimited()
+    public async Task CheckWithoutAnyProfileIsUnlimited()
     {
         harness.Profiles.Clear();
         harness.WithUsage(User, 5_000_000, 5_000_000);
@@ -196,7 +196,7 @@ public class TokenQuotaCheckerTests
     }
 
     [Test]
-    public async Task Check_WritesNothing()
+    public async Task CheckWritesNothing()
     {
         harness.WithUsage(User, 99_999, 0);
 
@@ -208,7 +208,7 @@ public class TokenQuotaCheckerTests
     }
 
     [Test]
-    public async Task Record_AddsUsageOnceWithThePeriodAndTimeOfTheClock()
+    public async Task RecordAddsUsageOnceWithThePeriodAndTimeOfTheClock()
     {
         harness.Clock.Advance(TimeSpan.FromMinutes(7));
 
@@ -221,7 +221,7 @@ public class TokenQuotaCheckerTests
     }
 
     [Test]
-    public async Task Record_IsNotRefusedWhenItCrossesTheLimit()
+    public async Task RecordIsNotRefusedWhenItCrossesTheLimit()
     {
         harness.WithUsage(User, 99_000, 0);
 
@@ -237,7 +237,7 @@ public class TokenQuotaCheckerTests
     }
 
     [Test]
-    public async Task Record_ZeroAndZero_DoesNotTouchTheStore()
+    public async Task RecordZeroAndZeroDoesNotTouchTheStore()
     {
         await harness.Checker.RecordAsync(User, 0, 0);
 
@@ -245,7 +245,7 @@ public class TokenQuotaCheckerTests
     }
 
     [Test]
-    public async Task Record_StoreReportsOverflow_ThrowsAndDoesNotFailOpen()
+    public async Task RecordStoreReportsOverflowThrowsAndDoesNotFailOpen()
     {
         harness.Store
             .Setup(s => s.AddUsageAsync(User, It.IsAny<QuotaPeriod>(), It.IsAny<long>(), It.IsAny<long>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
@@ -257,7 +257,7 @@ public class TokenQuotaCheckerTests
     }
 
     [Test]
-    public async Task Check_AlreadyCancelled_ThrowsWithoutTouchingTheStore()
+    public async Task CheckAlreadyCancelledThrowsWithoutTouchingTheStore()
     {
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();

@@ -21,7 +21,7 @@ public class ProfileResolutionTests
     public void TearDown() => harness.Dispose();
 
     [Test]
-    public async Task AssignedActiveProfile_Applies()
+    public async Task AssignedActiveProfileApplies()
     {
         harness.Assign(User, 2);
 
@@ -37,7 +37,7 @@ public class ProfileResolutionTests
     }
 
     [Test]
-    public async Task AssignedProfileListedAfterTheDefault_StillWins()
+    public async Task AssignedProfileListedAfterTheDefaultStillWins()
     {
         harness.Profiles.Reverse();
         harness.Assign(User, 2);
@@ -48,7 +48,7 @@ public class ProfileResolutionTests
     }
 
     [Test]
-    public async Task AssignedInactiveProfile_FallsBackToTheActiveDefault()
+    public async Task AssignedInactiveProfileFallsBackToTheActiveDefault()
     {
         harness.Assign(User, 3);
 
@@ -64,7 +64,7 @@ public class ProfileResolutionTests
     }
 
     [Test]
-    public async Task DanglingAssignment_FallsBackToTheActiveDefault()
+    public async Task DanglingAssignmentFallsBackToTheActiveDefault()
     {
         harness.Assign(User, 999);
 
@@ -74,7 +74,7 @@ public class ProfileResolutionTests
     }
 
     [Test]
-    public async Task NoAssignment_GetsTheActiveDefault()
+    public async Task NoAssignmentGetsTheActiveDefault()
     {
         var profile = await harness.Manager.GetEffectiveProfileAsync(User);
 
@@ -82,7 +82,7 @@ public class ProfileResolutionTests
     }
 
     [Test]
-    public async Task InactiveDefault_IsNotUsed_SoNoProfileApplies()
+    public async Task InactiveDefaultIsNotUsedSoNoProfileApplies()
     {
         harness.Profiles[0] = harness.Profiles[0] with { IsActive = false };
         harness.Assign(User, 3);
@@ -99,7 +99,7 @@ public class ProfileResolutionTests
     }
 
     [Test]
-    public async Task NoDefault_NoProfileApplies()
+    public async Task NoDefaultNoProfileApplies()
     {
         harness.Profiles[0] = harness.Profiles[0] with { IsDefault = false };
 
@@ -114,7 +114,7 @@ public class ProfileResolutionTests
     }
 
     [Test]
-    public async Task SameConfigurationVersion_ReadsProfilesAndAssignmentOnce()
+    public async Task SameConfigurationVersionReadsProfilesAndAssignmentOnce()
     {
         harness.Assign(User, 2);
 
@@ -129,7 +129,7 @@ public class ProfileResolutionTests
     }
 
     [Test]
-    public async Task NewConfigurationVersion_RefreshesProfiles()
+    public async Task NewConfigurationVersionRefreshesProfiles()
     {
         harness.Assign(User, 2);
         var before = await harness.Checker.CheckAsync(User, 0, 0);
@@ -150,7 +150,7 @@ public class ProfileResolutionTests
     }
 
     [Test]
-    public async Task NewConfigurationVersion_RefreshesAssignments()
+    public async Task NewConfigurationVersionRefreshesAssignments()
     {
         var before = await harness.Checker.CheckAsync(User, 0, 0);
 
@@ -168,7 +168,7 @@ public class ProfileResolutionTests
     }
 
     [Test]
-    public async Task AdminChangeInThisProcess_DropsTheCacheEvenBeforeTheVersionIsRead()
+    public async Task AdminChangeInThisProcessDropsTheCacheEvenBeforeTheVersionIsRead()
     {
         var session = new InMemoryAdminSession(QuotaHarness.DefaultNow);
         session.Add(Profiles.Make(2, "Pro"));
@@ -186,7 +186,7 @@ public class ProfileResolutionTests
     }
 
     [Test]
-    public async Task MaxCachedAssignmentsZero_ReadsTheAssignmentEveryTime()
+    public async Task MaxCachedAssignmentsZeroReadsTheAssignmentEveryTime()
     {
         harness.Dispose();
         harness = new QuotaHarness(o => o.MaxCachedAssignments = 0);
@@ -205,7 +205,7 @@ public class ProfileResolutionTests
     }
 
     [Test]
-    public async Task CachedAssignments_AreKeptPerUser()
+    public async Task CachedAssignmentsAreKeptPerUser()
     {
         harness.Assign(User, 2);
 
@@ -222,7 +222,7 @@ public class ProfileResolutionTests
     }
 
     [Test]
-    public void Resolve_Rule_AssignedActiveElseActiveDefaultElseNone()
+    public void ResolveRuleAssignedActiveElseActiveDefaultElseNone()
     {
         ConsumptionProfile[] profiles =
         [

@@ -15,7 +15,7 @@ public class RateLimitSettingsTests<TBackend> : StoreContractTest<TBackend>
     private const string SettingsRows = "SELECT key, value FROM tokenquota_state WHERE key LIKE 'rate_limit_%' ORDER BY key;";
 
     [Test]
-    public async Task ADatabaseThatStoresNoSettingsUsesTheStartUpOptions_AndStoresNothingOnItsOwn()
+    public async Task ADatabaseThatStoresNoSettingsUsesTheStartUpOptionsAndStoresNothingOnItsOwn()
     {
         var services = await StartAsync(o =>
         {
@@ -33,7 +33,7 @@ public class RateLimitSettingsTests<TBackend> : StoreContractTest<TBackend>
     }
 
     [Test]
-    public async Task TheFirstChangeStoresBothValues_AndANewStoreInstanceReadsThemWhateverItsOptionsSay()
+    public async Task TheFirstChangeStoresBothValuesAndANewStoreInstanceReadsThemWhateverItsOptionsSay()
     {
         var first = await StartAsync();
         var changed = await first.Profiles.UpdateRateLimitSettingsAsync(new RateLimitSettingsUpdate { GlobalOverride = true }, actor: "admin");
@@ -57,7 +57,7 @@ public class RateLimitSettingsTests<TBackend> : StoreContractTest<TBackend>
     }
 
     [Test]
-    public async Task AChangeMadeThroughAnotherStoreInstanceReachesThisInstancesRateLimiting_WithoutARestart()
+    public async Task AChangeMadeThroughAnotherStoreInstanceReachesThisInstancesRateLimitingWithoutARestart()
     {
         var admin = await StartAsync();
         var worker = await StartAsync(o => o.RateLimits.DefaultPromptsPerHour = 3);
@@ -89,7 +89,7 @@ public class RateLimitSettingsTests<TBackend> : StoreContractTest<TBackend>
     }
 
     [Test]
-    public async Task StoredDisabledAdmitsEveryAttemptAndCountsNothing_AndStatusShowsNoRateLimits()
+    public async Task StoredDisabledAdmitsEveryAttemptAndCountsNothingAndStatusShowsNoRateLimits()
     {
         var services = await StartAsync();
         var profile = await services.Profiles.CreateAsync(new NewConsumptionProfile { Name = "Tight", PromptsPerHour = 1, PromptsPerDay = 1, ConfigChangesPerHour = 1 });
@@ -114,7 +114,7 @@ public class RateLimitSettingsTests<TBackend> : StoreContractTest<TBackend>
     }
 
     [Test]
-    public async Task StoredGlobalOverrideAppliesTheSystemDefaultsToEveryone_InRateLimitingAndStatus()
+    public async Task StoredGlobalOverrideAppliesTheSystemDefaultsToEveryoneInRateLimitingAndStatus()
     {
         var services = await StartAsync(o =>
         {
@@ -141,7 +141,7 @@ public class RateLimitSettingsTests<TBackend> : StoreContractTest<TBackend>
     }
 
     [Test]
-    public async Task EveryChangeIsAuditedWithBeforeAndAfterAndMovesTheConfigurationVersion_AnUnchangedOneWritesNothing()
+    public async Task EveryChangeIsAuditedWithBeforeAndAfterAndMovesTheConfigurationVersionAnUnchangedOneWritesNothing()
     {
         var services = await StartAsync();
         var versionBefore = await services.Store.GetConfigurationVersionAsync();

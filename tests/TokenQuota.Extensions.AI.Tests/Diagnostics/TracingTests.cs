@@ -13,7 +13,7 @@ public sealed class TracingTests : ChatClientTestBase
     private const string GenAiSource = "TokenQuota.Tests.GenAi";
 
     [Test]
-    public async Task The_chat_span_sits_under_the_OpenTelemetry_chat_span_and_parents_the_quota_spans()
+    public async Task TheChatSpanSitsUnderTheOpenTelemetryChatSpanAndParentsTheQuotaSpans()
     {
         using var spans = new SpanRecorder(GenAiSource);
         using var client = new ChatClientBuilder(Model).UseOpenTelemetry(sourceName: GenAiSource).UseTokenQuotas().Build(Services);
@@ -37,7 +37,7 @@ public sealed class TracingTests : ChatClientTestBase
     }
 
     [Test]
-    public async Task A_refused_streaming_call_ends_its_span_as_denied_with_the_binding_limit_on_the_reserve_span()
+    public async Task ARefusedStreamingCallEndsItsSpanAsDeniedWithTheBindingLimitOnTheReserveSpan()
     {
         await AssignProfileAsync("bob", inputLimit: 1);
         using var spans = new SpanRecorder(GenAiSource);
@@ -66,7 +66,7 @@ public sealed class TracingTests : ChatClientTestBase
     }
 
     [Test]
-    public async Task A_streamed_call_ends_its_span_when_the_stream_completes()
+    public async Task AStreamedCallEndsItsSpanWhenTheStreamCompletes()
     {
         using var spans = new SpanRecorder();
         using var client = Client();

@@ -8,7 +8,7 @@ public class SettingsCommandTests : CliTestBase
     public Task Migrate() => MigrateAsync();
 
     [Test]
-    public async Task SettingsShowsTheDefaultsOfADatabaseThatStoresNone_AndSaysSo()
+    public async Task SettingsShowsTheDefaultsOfADatabaseThatStoresNoneAndSaysSo()
     {
         var text = await RunOkAsync("settings");
         var json = (await RunOkAsync("settings", "--json")).Json();
@@ -25,7 +25,7 @@ public class SettingsCommandTests : CliTestBase
     }
 
     [Test]
-    public async Task SettingsSetChangesOnlyTheOptionsGiven_StoresThemAndAuditsWithTheCliActor()
+    public async Task SettingsSetChangesOnlyTheOptionsGivenStoresThemAndAuditsWithTheCliActor()
     {
         var set = await RunOkAsync("settings", "set", "--global-override", "true");
         var json = (await RunOkAsync("settings", "--json")).Json();

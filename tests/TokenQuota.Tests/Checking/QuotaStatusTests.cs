@@ -12,7 +12,7 @@ public class QuotaStatusTests
     public void TearDown() => harness.Dispose();
 
     [Test]
-    public async Task Status_WithProfile_HasTheSeedFigures()
+    public async Task StatusWithProfileHasTheSeedFigures()
     {
         harness = new QuotaHarness();
         harness.WithProfile(Profiles.Make(2, "Pro", input: 500_000, output: 250_000, promptsPerHour: 200, promptsPerDay: 2000, configChangesPerHour: 20))
@@ -43,7 +43,7 @@ public class QuotaStatusTests
     [TestCase(1_000L, 0L, 1_000L, 0.0)]
     [TestCase(0L, 0L, 0L, 100.0)]
     [TestCase(0L, 5L, 0L, 100.0)]
-    public void TokenStatus_ComputesRemainingAndRoundedCappedPercentage(long limit, long used, long remaining, double percentage)
+    public void TokenStatusComputesRemainingAndRoundedCappedPercentage(long limit, long used, long remaining, double percentage)
     {
         var figures = QuotaTokenStatus.From(limit, used);
 
@@ -57,7 +57,7 @@ public class QuotaStatusTests
     }
 
     [Test]
-    public void TokenStatus_NullLimit_ReadsRemainingNullAndPercentageZero()
+    public void TokenStatusNullLimitReadsRemainingNullAndPercentageZero()
     {
         var figures = QuotaTokenStatus.From(null, 123_456);
 
@@ -65,7 +65,7 @@ public class QuotaStatusTests
     }
 
     [Test]
-    public async Task Status_LimitOfZero_ReadsOneHundredPercent()
+    public async Task StatusLimitOfZeroReadsOneHundredPercent()
     {
         harness = new QuotaHarness();
         harness.WithProfile(Profiles.Make(4, "Frozen", input: 0, output: 0, isDefault: true));
@@ -81,7 +81,7 @@ public class QuotaStatusTests
     }
 
     [Test]
-    public async Task Status_UnlimitedProfile_StillHasQuota()
+    public async Task StatusUnlimitedProfileStillHasQuota()
     {
         harness = new QuotaHarness();
         harness.WithProfile(Profiles.Make(3, "Unlimited", isDefault: true)).WithUsage(User, 7, 8);
@@ -98,7 +98,7 @@ public class QuotaStatusTests
     }
 
     [Test]
-    public async Task Status_WithoutProfile_HasNoQuotaAndTheSystemDefaultRateLimits()
+    public async Task StatusWithoutProfileHasNoQuotaAndTheSystemDefaultRateLimits()
     {
         harness = new QuotaHarness();
         harness.WithUsage(User, 42, 17);
@@ -117,7 +117,7 @@ public class QuotaStatusTests
     }
 
     [Test]
-    public async Task Status_WithoutProfile_ShowsTheConfiguredSystemDefaults()
+    public async Task StatusWithoutProfileShowsTheConfiguredSystemDefaults()
     {
         harness = new QuotaHarness(o =>
         {
@@ -132,7 +132,7 @@ public class QuotaStatusTests
     }
 
     [Test]
-    public async Task Status_UnderGlobalOverride_ShowsTheSystemDefaultsInsteadOfTheProfiles()
+    public async Task StatusUnderGlobalOverrideShowsTheSystemDefaultsInsteadOfTheProfiles()
     {
         harness = new QuotaHarness(o => o.RateLimits.GlobalOverride = true);
         harness.WithProfile(Profiles.Make(2, "Pro", promptsPerHour: 200, promptsPerDay: 2000, configChangesPerHour: 20)).Assign(User, 2);
@@ -147,7 +147,7 @@ public class QuotaStatusTests
     }
 
     [Test]
-    public async Task Status_WithRateLimitingDisabled_ShowsNoRateLimits()
+    public async Task StatusWithRateLimitingDisabledShowsNoRateLimits()
     {
         harness = new QuotaHarness(o => o.RateLimits.Enabled = false);
         harness.WithProfile(Profiles.Make(2, "Pro", promptsPerHour: 200)).Assign(User, 2);
@@ -158,7 +158,7 @@ public class QuotaStatusTests
     }
 
     [Test]
-    public async Task Status_SerializesWithPlainJsonSerializerToTheSeedsSnakeCaseShape()
+    public async Task StatusSerializesWithPlainJsonSerializerToTheSeedsSnakeCaseShape()
     {
         harness = new QuotaHarness();
         harness.WithProfile(Profiles.Make(2, "Pro", input: 500_000, output: null, promptsPerHour: 200, promptsPerDay: 2000, configChangesPerHour: 20))
@@ -204,7 +204,7 @@ public class QuotaStatusTests
     }
 
     [Test]
-    public async Task Status_WithoutProfile_SerializesNullProfileAndDefaultRateLimits()
+    public async Task StatusWithoutProfileSerializesNullProfileAndDefaultRateLimits()
     {
         harness = new QuotaHarness();
 
@@ -224,7 +224,7 @@ public class QuotaStatusTests
     }
 
     [Test]
-    public async Task Status_WritesNothing()
+    public async Task StatusWritesNothing()
     {
         harness = new QuotaHarness();
         harness.WithProfile(Profiles.Make(1, "Free", input: 10, isDefault: true));

@@ -8,7 +8,7 @@ public class ReservationRetentionPassTests
     private static readonly DateTimeOffset Start = new(2026, 12, 6, 12, 0, 0, TimeSpan.Zero);
 
     [Test]
-    public async Task RunAsync_DeletesBatchAfterBatchUntilOneComesBackShort()
+    public async Task RunAsyncDeletesBatchAfterBatchUntilOneComesBackShort()
     {
         var clock = new FakeTimeProvider(Start);
         var remaining = ReservationRetention.BatchSize * 2 + 7;
@@ -33,7 +33,7 @@ public class ReservationRetentionPassTests
     }
 
     [Test]
-    public async Task RunAsync_SweepsExpiredHoldsBatchAfterBatchOfUsersAndReportsEachBatchsHolds()
+    public async Task RunAsyncSweepsExpiredHoldsBatchAfterBatchOfUsersAndReportsEachBatchsHolds()
     {
         var clock = new FakeTimeProvider(Start);
         var usersLeft = ReservationRetention.BatchSize + 4;
@@ -61,7 +61,7 @@ public class ReservationRetentionPassTests
     }
 
     [Test]
-    public async Task RunAsync_AFailedSweepDoesNotHideTheCommittedRowsForgotten()
+    public async Task RunAsyncAFailedSweepDoesNotHideTheCommittedRowsForgotten()
     {
         var clock = new FakeTimeProvider(Start);
         using var retention = new ReservationRetention(clock, (_, _, _) => ValueTask.FromResult(3), (_, _, _) => throw new InvalidOperationException("store down"));
@@ -70,7 +70,7 @@ public class ReservationRetentionPassTests
     }
 
     [Test]
-    public async Task RunAsync_AFailedPassReportsNothingAndTheNextPassRunsAgain()
+    public async Task RunAsyncAFailedPassReportsNothingAndTheNextPassRunsAgain()
     {
         var clock = new FakeTimeProvider(Start);
         var fail = true;
@@ -85,7 +85,7 @@ public class ReservationRetentionPassTests
     }
 
     [Test]
-    public void EnsureStarted_RunsAPassEveryIntervalOnTheClockAndOnlyOneTimer()
+    public void EnsureStartedRunsAPassEveryIntervalOnTheClockAndOnlyOneTimer()
     {
         var clock = new FakeTimeProvider(Start);
         var passes = new List<long>();
@@ -114,7 +114,7 @@ public class ReservationRetentionPassTests
     }
 
     [Test]
-    public void Dispose_StopsThePasses()
+    public void DisposeStopsThePasses()
     {
         var clock = new FakeTimeProvider(Start);
         var passes = 0;

@@ -30,7 +30,7 @@ public class ImportSeedCommandTests : CliTestBase
         new DateTimeOffset(year, month, day, hour, minute, second, millisecond, TimeSpan.Zero).ToUnixTimeMilliseconds();
 
     [Test]
-    public async Task A_seed_installation_with_its_oddities_is_carried_into_a_new_database()
+    public async Task ASeedInstallationWithItsOdditiesIsCarriedIntoANewDatabase()
     {
         OddSeed();
 
@@ -72,7 +72,7 @@ public class ImportSeedCommandTests : CliTestBase
     }
 
     [Test]
-    public async Task A_second_import_changes_nothing_and_says_so()
+    public async Task ASecondImportChangesNothingAndSaysSo()
     {
         OddSeed();
         await RunOkAsync("import-seed", "--from", SeedPath);
@@ -92,7 +92,7 @@ public class ImportSeedCommandTests : CliTestBase
     }
 
     [Test]
-    public async Task Usage_recorded_here_after_an_import_is_kept_by_a_repeated_import()
+    public async Task UsageRecordedHereAfterAnImportIsKeptByARepeatedImport()
     {
         OddSeed();
         await RunOkAsync("import-seed", "--from", SeedPath);
@@ -109,7 +109,7 @@ public class ImportSeedCommandTests : CliTestBase
     }
 
     [Test]
-    public async Task Into_an_existing_database_profiles_match_by_name_ignoring_case_and_ids_are_kept_only_where_free()
+    public async Task IntoAnExistingDatabaseProfilesMatchByNameIgnoringCaseAndIdsAreKeptOnlyWhereFree()
     {
         await MigrateAsync();
         await RunOkAsync("profiles", "create", "--name", "Internal", "--prompts-per-hour", "7");
@@ -142,7 +142,7 @@ public class ImportSeedCommandTests : CliTestBase
     }
 
     [Test]
-    public async Task A_seed_without_an_active_default_leaves_no_default_as_the_seed_had()
+    public async Task ASeedWithoutAnActiveDefaultLeavesNoDefaultAsTheSeedHad()
     {
         await MigrateAsync();
         SeedDatabase.Create(SeedPath).Execute("UPDATE consumption_profiles SET is_active = 0 WHERE id = 1;");
@@ -157,7 +157,7 @@ public class ImportSeedCommandTests : CliTestBase
     }
 
     [Test]
-    public async Task A_dry_run_reports_what_the_import_would_do_and_writes_nothing()
+    public async Task ADryRunReportsWhatTheImportWouldDoAndWritesNothing()
     {
         OddSeed();
         var newDatabase = Path.Combine(Folder, "new.db");
@@ -181,7 +181,7 @@ public class ImportSeedCommandTests : CliTestBase
     }
 
     [Test]
-    public async Task A_file_that_is_not_sqlite_is_refused_and_no_database_is_created()
+    public async Task AFileThatIsNotSqliteIsRefusedAndNoDatabaseIsCreated()
     {
         var notSqlite = WriteFile("tda_auth.db", "this is not a database, just text long enough to have a header of sorts.....................");
 
@@ -196,7 +196,7 @@ public class ImportSeedCommandTests : CliTestBase
     }
 
     [Test]
-    public async Task Files_without_the_seed_tables_or_the_users_column_are_refused_and_nothing_is_written()
+    public async Task FilesWithoutTheSeedTablesOrTheUsersColumnAreRefusedAndNothingIsWritten()
     {
         await MigrateAsync();
         var noSeedTables = Path.Combine(Folder, "other.db");
@@ -213,7 +213,7 @@ public class ImportSeedCommandTests : CliTestBase
     }
 
     [Test]
-    public async Task Rows_breaking_the_rules_are_all_named_and_nothing_is_written()
+    public async Task RowsBreakingTheRulesAreAllNamedAndNothingIsWritten()
     {
         await MigrateAsync();
         SeedDatabase.Create(SeedPath)
@@ -236,7 +236,7 @@ public class ImportSeedCommandTests : CliTestBase
     }
 
     [Test]
-    public async Task A_store_refusing_the_seed_file_points_at_the_command_that_imports_it()
+    public async Task AStoreRefusingTheSeedFilePointsAtTheCommandThatImportsIt()
     {
         SeedDatabase.Create(SeedPath);
 

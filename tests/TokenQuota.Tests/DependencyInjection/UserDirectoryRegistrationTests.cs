@@ -6,7 +6,7 @@ namespace TokenQuota.Tests;
 public class UserDirectoryRegistrationTests
 {
     [Test]
-    public void UseUserDirectory_ByType_RegistersOneSingleton()
+    public void UseUserDirectoryByTypeRegistersOneSingleton()
     {
         var services = new ServiceCollection();
         services.AddTokenQuotas().UseUserDirectory<SetDirectory>();
@@ -22,7 +22,7 @@ public class UserDirectoryRegistrationTests
     }
 
     [Test]
-    public void UseUserDirectory_Twice_TheLastWins()
+    public void UseUserDirectoryTwiceTheLastWins()
     {
         var chosen = new SetDirectory("b");
         var services = new ServiceCollection();
@@ -37,7 +37,7 @@ public class UserDirectoryRegistrationTests
     }
 
     [Test]
-    public void WithoutUseUserDirectory_NoDirectoryIsRegistered()
+    public void WithoutUseUserDirectoryNoDirectoryIsRegistered()
     {
         var services = new ServiceCollection();
         services.AddTokenQuotas();
@@ -47,7 +47,7 @@ public class UserDirectoryRegistrationTests
     }
 
     [Test]
-    public void UseUserDirectory_NullArguments_Throw()
+    public void UseUserDirectoryNullArgumentsThrow()
     {
         var builder = new ServiceCollection().AddTokenQuotas();
 
@@ -60,7 +60,7 @@ public class UserDirectoryRegistrationTests
     }
 
     [Test]
-    public async Task FindUnknownAsync_ByDefault_AsksExistsForEachIdAndKeepsTheOrder()
+    public async Task FindUnknownAsyncByDefaultAsksExistsForEachIdAndKeepsTheOrder()
     {
         IUserDirectory directory = new SetDirectory("a", "c");
 
@@ -70,7 +70,7 @@ public class UserDirectoryRegistrationTests
     }
 
     [Test]
-    public void UnknownUserException_NamesOneOrManyIdsAndLimitsTheMessage()
+    public void UnknownUserExceptionNamesOneOrManyIdsAndLimitsTheMessage()
     {
         var one = new UnknownUserException("mallory");
         var many = new UnknownUserException([.. Enumerable.Range(1, 12).Select(i => $"u{i}")]);

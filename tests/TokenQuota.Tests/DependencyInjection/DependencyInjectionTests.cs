@@ -20,7 +20,7 @@ public class DependencyInjectionTests
     }
 
     [Test]
-    public async Task BareServiceCollection_WithoutLogging_ResolvesAndWorks()
+    public async Task BareServiceCollectionWithoutLoggingResolvesAndWorks()
     {
         var store = EmptyStore();
         var services = new ServiceCollection().AddSingleton<IQuotaStore>(store.Object);
@@ -43,7 +43,7 @@ public class DependencyInjectionTests
     }
 
     [Test]
-    public void Services_AreSingletons()
+    public void ServicesAreSingletons()
     {
         var services = new ServiceCollection().AddSingleton<IQuotaStore>(EmptyStore().Object);
         services.AddTokenQuotas();
@@ -62,7 +62,7 @@ public class DependencyInjectionTests
     }
 
     [Test]
-    public void AddTokenQuotas_ReturnsABuilderOverTheSameCollection()
+    public void AddTokenQuotasReturnsABuilderOverTheSameCollection()
     {
         var services = new ServiceCollection();
 
@@ -72,7 +72,7 @@ public class DependencyInjectionTests
     }
 
     [Test]
-    public void AddTokenQuotas_NullServices_Throws()
+    public void AddTokenQuotasNullServicesThrows()
     {
         var error = Assert.Throws<ArgumentNullException>(() => TokenQuotaServiceCollectionExtensions.AddTokenQuotas(null!));
 
@@ -80,7 +80,7 @@ public class DependencyInjectionTests
     }
 
     [Test]
-    public void NoStore_ResolvingTheChecker_ThrowsAClearErrorMentioningUseSqlite()
+    public void NoStoreResolvingTheCheckerThrowsAClearErrorMentioningUseSqlite()
     {
         var services = new ServiceCollection();
         services.AddTokenQuotas();
@@ -92,7 +92,7 @@ public class DependencyInjectionTests
     }
 
     [Test]
-    public void NoStore_ResolvingTheManager_ThrowsTheSameClearError()
+    public void NoStoreResolvingTheManagerThrowsTheSameClearError()
     {
         var services = new ServiceCollection();
         services.AddTokenQuotas();
@@ -104,7 +104,7 @@ public class DependencyInjectionTests
     }
 
     [Test]
-    public void StoreRegisteredAfterAddTokenQuotas_AlsoWins()
+    public void StoreRegisteredAfterAddTokenQuotasAlsoWins()
     {
         var store = EmptyStore();
         var services = new ServiceCollection();
@@ -117,7 +117,7 @@ public class DependencyInjectionTests
 
     [TestCase(true)]
     [TestCase(false)]
-    public async Task HostsOwnTimeProvider_Wins(bool registeredFirst)
+    public async Task HostsOwnTimeProviderWins(bool registeredFirst)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2030, 5, 20, 8, 0, 0, TimeSpan.Zero));
         var store = EmptyStore();
@@ -145,7 +145,7 @@ public class DependencyInjectionTests
     }
 
     [Test]
-    public void HostsOwnChecker_Wins()
+    public void HostsOwnCheckerWins()
     {
         var mine = Mock.Of<ITokenQuotaChecker>();
         var services = new ServiceCollection().AddSingleton(mine);
@@ -156,7 +156,7 @@ public class DependencyInjectionTests
     }
 
     [Test]
-    public void CallingAddTokenQuotasTwice_RegistersTheValidatorOnce()
+    public void CallingAddTokenQuotasTwiceRegistersTheValidatorOnce()
     {
         var services = new ServiceCollection();
         services.AddTokenQuotas();
@@ -179,7 +179,7 @@ public class DependencyInjectionTests
     }
 
     [TestCaseSource(nameof(InvalidOptions))]
-    public void InvalidOptions_ThrowOptionsValidationExceptionWhenAServiceIsResolved(Action<TokenQuotaOptions> configure, string property)
+    public void InvalidOptionsThrowOptionsValidationExceptionWhenAServiceIsResolved(Action<TokenQuotaOptions> configure, string property)
     {
         var store = new Mock<IQuotaStore>();
         var services = new ServiceCollection().AddSingleton<IQuotaStore>(store.Object);
@@ -200,7 +200,7 @@ public class DependencyInjectionTests
     }
 
     [Test]
-    public async Task InvalidOptions_AreValidatedOnStart()
+    public async Task InvalidOptionsAreValidatedOnStart()
     {
         var services = new ServiceCollection();
         services.AddTokenQuotas(o => o.RateLimits.DefaultPromptsPerHour = -1);
@@ -214,7 +214,7 @@ public class DependencyInjectionTests
     }
 
     [Test]
-    public void ZeroDefaults_AreValid()
+    public void ZeroDefaultsAreValid()
     {
         var services = new ServiceCollection().AddSingleton<IQuotaStore>(EmptyStore().Object);
         services.AddTokenQuotas(o =>
@@ -230,7 +230,7 @@ public class DependencyInjectionTests
     }
 
     [Test]
-    public async Task WithoutMeterFactory_TheLibraryPublishesOnAMeterNamedTokenQuota()
+    public async Task WithoutMeterFactoryTheLibraryPublishesOnAMeterNamedTokenQuota()
     {
         using var checks = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(
             null, TokenQuotaDiagnostics.MeterName, TokenQuotaDiagnostics.ChecksInstrument);

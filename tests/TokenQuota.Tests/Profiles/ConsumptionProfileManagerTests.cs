@@ -45,7 +45,7 @@ public class ConsumptionProfileManagerTests
     // ---- create ----
 
     [Test]
-    public async Task Create_TrimsTheNameInsertsAndWritesOneAuditEntry()
+    public async Task CreateTrimsTheNameInsertsAndWritesOneAuditEntry()
     {
         var created = await Manager.CreateAsync(
             new NewConsumptionProfile { Name = "  Team  ", Description = "for teams", PromptsPerHour = 60, InputTokensPerMonth = 1_000 },
@@ -85,7 +85,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Create_AsDefault_ClearsThePreviousDefaultBeforeInsertingInTheSameChange()
+    public async Task CreateAsDefaultClearsThePreviousDefaultBeforeInsertingInTheSameChange()
     {
         var created = await Manager.CreateAsync(new NewConsumptionProfile { Name = "Starter", IsDefault = true });
 
@@ -98,7 +98,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Create_InactiveDefault_IsRefusedAndWritesNothing()
+    public async Task CreateInactiveDefaultIsRefusedAndWritesNothing()
     {
         var error = await Assert.ThrowsAsync<ConsumptionProfileOperationRefusedException>(
             async () => await Manager.CreateAsync(new NewConsumptionProfile { Name = "Odd", IsDefault = true, IsActive = false }));
@@ -111,7 +111,7 @@ public class ConsumptionProfileManagerTests
     [TestCase("pro")]
     [TestCase("  PRO ")]
     [TestCase("retired")]
-    public async Task Create_DuplicateNameIgnoringCase_IsAConflictAndWritesNothing(string name)
+    public async Task CreateDuplicateNameIgnoringCaseIsAConflictAndWritesNothing(string name)
     {
         var error = await Assert.ThrowsAsync<ConsumptionProfileConflictException>(
             async () => await Manager.CreateAsync(new NewConsumptionProfile { Name = name }));
@@ -121,7 +121,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Create_HundredCharacterNameAfterTrimming_IsAccepted()
+    public async Task CreateHundredCharacterNameAfterTrimmingIsAccepted()
     {
         var name = new string('n', 100);
 
@@ -131,7 +131,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Create_ZeroRatesAndLimits_AreAccepted()
+    public async Task CreateZeroRatesAndLimitsAreAccepted()
     {
         var created = await Manager.CreateAsync(new NewConsumptionProfile
         {
@@ -161,7 +161,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [TestCaseSource(nameof(InvalidNewProfiles))]
-    public async Task Create_InvalidField_ThrowsValidationKeyedByFieldAndStartsNoChange(NewConsumptionProfile profile, string field)
+    public async Task CreateInvalidFieldThrowsValidationKeyedByFieldAndStartsNoChange(NewConsumptionProfile profile, string field)
     {
         var error = await Assert.ThrowsAsync<ConsumptionProfileValidationException>(async () => await Manager.CreateAsync(profile));
 
@@ -170,7 +170,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Create_SeveralInvalidFields_ReportsEveryOne()
+    public async Task CreateSeveralInvalidFieldsReportsEveryOne()
     {
         var error = await Assert.ThrowsAsync<ConsumptionProfileValidationException>(async () => await Manager.CreateAsync(
             new NewConsumptionProfile { Name = " ", PromptsPerHour = -1, PromptsPerDay = -2, OutputTokensPerMonth = -3 }));
@@ -182,7 +182,7 @@ public class ConsumptionProfileManagerTests
     // ---- update ----
 
     [Test]
-    public async Task Update_ChangesOnlyTheFieldsSetAndWritesOneAuditEntry()
+    public async Task UpdateChangesOnlyTheFieldsSetAndWritesOneAuditEntry()
     {
         var updated = await Manager.UpdateAsync(
             2,
@@ -211,7 +211,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Update_RenamingToTheSameNameInAnotherCase_IsAllowed()
+    public async Task UpdateRenamingToTheSameNameInAnotherCaseIsAllowed()
     {
         var updated = await Manager.UpdateAsync(2, new ConsumptionProfileUpdate { Name = "PRO" });
 
@@ -219,7 +219,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Update_RenamingToAnotherProfilesNameIgnoringCase_IsAConflictAndWritesNothing()
+    public async Task UpdateRenamingToAnotherProfilesNameIgnoringCaseIsAConflictAndWritesNothing()
     {
         var error = await Assert.ThrowsAsync<ConsumptionProfileConflictException>(
             async () => await Manager.UpdateAsync(2, new ConsumptionProfileUpdate { Name = "free" }));
@@ -229,7 +229,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Update_UnknownId_IsNotFound()
+    public async Task UpdateUnknownIdIsNotFound()
     {
         var error = await Assert.ThrowsAsync<ConsumptionProfileNotFoundException>(
             async () => await Manager.UpdateAsync(42, new ConsumptionProfileUpdate { PromptsPerHour = 1 }));
@@ -239,7 +239,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Update_InvalidFields_ThrowValidationAndStartNoChange()
+    public async Task UpdateInvalidFieldsThrowValidationAndStartNoChange()
     {
         var error = await Assert.ThrowsAsync<ConsumptionProfileValidationException>(async () => await Manager.UpdateAsync(
             2,
@@ -250,7 +250,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Update_DeactivatingTheDefault_IsRefusedAndWritesNothing()
+    public async Task UpdateDeactivatingTheDefaultIsRefusedAndWritesNothing()
     {
         var error = await Assert.ThrowsAsync<ConsumptionProfileOperationRefusedException>(
             async () => await Manager.UpdateAsync(1, new ConsumptionProfileUpdate { IsActive = false }));
@@ -264,7 +264,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Update_MakingAnInactiveProfileTheDefault_IsRefused()
+    public async Task UpdateMakingAnInactiveProfileTheDefaultIsRefused()
     {
         var error = await Assert.ThrowsAsync<ConsumptionProfileOperationRefusedException>(
             async () => await Manager.UpdateAsync(3, new ConsumptionProfileUpdate { IsDefault = true }));
@@ -274,7 +274,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Update_MakingTheDefault_ClearsThePreviousDefaultFirst()
+    public async Task UpdateMakingTheDefaultClearsThePreviousDefaultFirst()
     {
         await Manager.UpdateAsync(2, new ConsumptionProfileUpdate { IsDefault = true });
 
@@ -286,7 +286,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Update_DeactivatingAnotherProfile_IsAllowed()
+    public async Task UpdateDeactivatingAnotherProfileIsAllowed()
     {
         var updated = await Manager.UpdateAsync(2, new ConsumptionProfileUpdate { IsActive = false });
 
@@ -300,7 +300,7 @@ public class ConsumptionProfileManagerTests
     // ---- delete ----
 
     [Test]
-    public async Task Delete_TheDefault_IsRefusedAndWritesNothing()
+    public async Task DeleteTheDefaultIsRefusedAndWritesNothing()
     {
         var error = await Assert.ThrowsAsync<ConsumptionProfileOperationRefusedException>(async () => await Manager.DeleteAsync(1));
 
@@ -313,7 +313,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Delete_InUseWithoutReassignTo_IsRefusedWithTheUserCount()
+    public async Task DeleteInUseWithoutReassignToIsRefusedWithTheUserCount()
     {
         session.Assignments["alice"] = 2;
         session.Assignments["bob"] = 2;
@@ -333,7 +333,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Delete_InUseWithReassignTo_MovesUsersThenDeletesInOneChange()
+    public async Task DeleteInUseWithReassignToMovesUsersThenDeletesInOneChange()
     {
         session.Assignments["alice"] = 2;
         session.Assignments["bob"] = 2;
@@ -357,7 +357,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Delete_Unused_DeletesAndAuditsWithoutAfter()
+    public async Task DeleteUnusedDeletesAndAuditsWithoutAfter()
     {
         await Manager.DeleteAsync(3);
 
@@ -369,7 +369,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Delete_UnknownId_IsNotFound()
+    public async Task DeleteUnknownIdIsNotFound()
     {
         var error = await Assert.ThrowsAsync<ConsumptionProfileNotFoundException>(async () => await Manager.DeleteAsync(77));
 
@@ -378,7 +378,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Delete_ReassignToUnknown_IsNotFoundForTheTarget()
+    public async Task DeleteReassignToUnknownIsNotFoundForTheTarget()
     {
         session.Assignments["alice"] = 2;
 
@@ -389,7 +389,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Delete_ReassignToInactive_IsRefused()
+    public async Task DeleteReassignToInactiveIsRefused()
     {
         session.Assignments["alice"] = 2;
 
@@ -400,7 +400,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Delete_ReassignToItself_IsRefused()
+    public async Task DeleteReassignToItselfIsRefused()
     {
         session.Assignments["alice"] = 2;
 
@@ -413,7 +413,7 @@ public class ConsumptionProfileManagerTests
     // ---- set default ----
 
     [Test]
-    public async Task SetDefault_ClearsThePreviousDefaultInTheSameChangeAndAuditsOnce()
+    public async Task SetDefaultClearsThePreviousDefaultInTheSameChangeAndAuditsOnce()
     {
         var next = await Manager.SetDefaultAsync(2, actor: "admin");
 
@@ -429,7 +429,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task SetDefault_Inactive_IsRefusedAndWritesNothing()
+    public async Task SetDefaultInactiveIsRefusedAndWritesNothing()
     {
         var error = await Assert.ThrowsAsync<ConsumptionProfileOperationRefusedException>(async () => await Manager.SetDefaultAsync(3));
 
@@ -438,7 +438,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task SetDefault_AlreadyDefault_ChangesNothing()
+    public async Task SetDefaultAlreadyDefaultChangesNothing()
     {
         var same = await Manager.SetDefaultAsync(1);
 
@@ -447,7 +447,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task SetDefault_UnknownId_IsNotFound()
+    public async Task SetDefaultUnknownIdIsNotFound()
     {
         await Assert.ThatAsync(async () => await Manager.SetDefaultAsync(9), Throws.TypeOf<ConsumptionProfileNotFoundException>());
         AssertNothingWritten();
@@ -456,7 +456,7 @@ public class ConsumptionProfileManagerTests
     // ---- assign ----
 
     [Test]
-    public async Task Assign_ActiveProfile_SetsTheAssignmentAndAuditsOnce()
+    public async Task AssignActiveProfileSetsTheAssignmentAndAuditsOnce()
     {
         await Manager.AssignAsync("alice", 2, actor: "admin");
 
@@ -476,7 +476,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Assign_Null_ReturnsTheUserToTheDefault()
+    public async Task AssignNullReturnsTheUserToTheDefault()
     {
         session.Assignments["alice"] = 2;
 
@@ -492,7 +492,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Assign_InactiveProfile_IsRefusedAndWritesNothing()
+    public async Task AssignInactiveProfileIsRefusedAndWritesNothing()
     {
         var error = await Assert.ThrowsAsync<ConsumptionProfileOperationRefusedException>(async () => await Manager.AssignAsync("alice", 3));
 
@@ -501,7 +501,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Assign_UnknownProfile_IsNotFoundAndWritesNothing()
+    public async Task AssignUnknownProfileIsNotFoundAndWritesNothing()
     {
         var error = await Assert.ThrowsAsync<ConsumptionProfileNotFoundException>(async () => await Manager.AssignAsync("alice", 404));
 
@@ -510,7 +510,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Assign_SameProfileAgain_ChangesNothing()
+    public async Task AssignSameProfileAgainChangesNothing()
     {
         session.Assignments["alice"] = 2;
 
@@ -522,7 +522,7 @@ public class ConsumptionProfileManagerTests
     // ---- reads ----
 
     [Test]
-    public async Task List_PutsTheDefaultFirstThenSortsByNameIgnoringCase()
+    public async Task ListPutsTheDefaultFirstThenSortsByNameIgnoringCase()
     {
         session.Add(Profiles.Make(4, "basic"));
         session.Assignments["alice"] = 2;
@@ -538,7 +538,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Get_UnknownId_IsNotFound()
+    public async Task GetUnknownIdIsNotFound()
     {
         var error = await Assert.ThrowsAsync<ConsumptionProfileNotFoundException>(async () => await Manager.GetAsync(123));
 
@@ -546,7 +546,7 @@ public class ConsumptionProfileManagerTests
     }
 
     [Test]
-    public async Task Get_KnownId_ReturnsTheProfile()
+    public async Task GetKnownIdReturnsTheProfile()
     {
         var profile = await Manager.GetAsync(2);
 
@@ -556,7 +556,7 @@ public class ConsumptionProfileManagerTests
     // ---- atomicity ----
 
     [Test]
-    public async Task EveryChange_RunsInExactlyOneAdminChangeWithExactlyOneAuditEntry()
+    public async Task EveryChangeRunsInExactlyOneAdminChangeWithExactlyOneAuditEntry()
     {
         session.Assignments["zed"] = 2;
 
