@@ -21,7 +21,7 @@ public sealed partial class WireFormatTests
     public async Task Stop() => await host.DisposeAsync();
 
     [Test]
-    public async Task Error_and_refusal_bodies_are_the_seeds_text()
+    public async Task ErrorAndRefusalBodiesAreTheSeedsText()
     {
         var id = await CreateAsync();
         await host.Profiles.AssignAsync("alice", id);
@@ -39,7 +39,7 @@ public sealed partial class WireFormatTests
     }
 
     [Test]
-    public async Task Success_bodies_keep_their_property_order()
+    public async Task SuccessBodiesKeepTheirPropertyOrder()
     {
         var id = await CreateAsync();
         await host.Checker.RecordAsync("alice", 10, 5);
@@ -72,7 +72,7 @@ public sealed partial class WireFormatTests
     }
 
     [Test]
-    public async Task Audit_entries_inline_their_snapshots_in_the_seed_order()
+    public async Task AuditEntriesInlineTheirSnapshotsInTheSeedOrder()
     {
         var id = await CreateAsync();
 
@@ -84,7 +84,7 @@ public sealed partial class WireFormatTests
     }
 
     [Test]
-    public async Task Quota_status_opens_with_status_then_quota()
+    public async Task QuotaStatusOpensWithStatusThenQuota()
     {
         using var response = await host.AsUser("alice", HttpMethod.Get, "/api/v1/auth/user/quota-status");
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());

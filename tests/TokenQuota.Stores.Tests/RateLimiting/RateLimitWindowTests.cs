@@ -49,7 +49,7 @@ public class RateLimitWindowTests<TBackend> : StoreContractTest<TBackend>
     }
 
     [Test]
-    public async Task EveryChargeReportsTheConfigurationVersion_AndAChargeResolvedAgainstAnotherIsRefusedWritingNothing()
+    public async Task EveryChargeReportsTheConfigurationVersionAndAChargeResolvedAgainstAnotherIsRefusedWritingNothing()
     {
         var s = await StartAsync();
         var version = await s.Store.GetConfigurationVersionAsync();
