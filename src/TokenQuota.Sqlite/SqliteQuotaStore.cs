@@ -46,8 +46,8 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
         reports = new RelationalReports(this, SqliteDialect.Instance);
         retention = new ReservationRetention(
             this.timeProvider,
-            (cutoff, limit, ct) => WriteAsync((cutoff, limit), static (c, s) => c.PurgeCommittedReservations(s.cutoff, s.limit), SqliteWriteKind.Statement, ct),
-            (now, limit, ct) => WriteAsync((now, limit), static (c, s) => c.SweepExpiredHolds(s.now, s.limit), SqliteWriteKind.Statement, ct),
+            (cutoff, limit, ct) => WriteAsync((cutoff, limit), static (c, s) => c.PurgeCommittedReservations(s.cutoff, s.limit), SqliteWriteAtomicity.SingleStatement, ct),
+            (now, limit, ct) => WriteAsync((now, limit), static (c, s) => c.SweepExpiredHolds(s.now, s.limit), SqliteWriteAtomicity.SingleStatement, ct),
             holds => ExpiredHoldsSwept?.Invoke(holds));
     }
 
@@ -108,7 +108,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
         WriteAsync(
             (userId, period.Key, inputTokens, outputTokens, now.ToUnixTimeMilliseconds()),
             static (c, s) => c.AddUsage(s.userId, s.Key, s.inputTokens, s.outputTokens, s.Item5),
-            SqliteWriteKind.Statement,
+            SqliteWriteAtomicity.SingleStatement,
             cancellationToken);
 
     /// <inheritdoc />
@@ -120,7 +120,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     public ValueTask<RateWindowChargeResult> TryChargeRateWindowsAsync(string userId, IReadOnlyList<RateWindowCharge> windows, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(windows);
-        return WriteAsync((userId, windows), static (c, s) => ChargeRateWindows(c, s.userId, s.windows), SqliteWriteKind.Transaction, cancellationToken);
+        return WriteAsync((userId, windows), static (c, s) => ChargeRateWindows(c, s.userId, s.windows), SqliteWriteAtomicity.BatchTransaction, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -129,7 +129,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
         ArgumentNullException.ThrowIfNull(reservation);
         ArgumentNullException.ThrowIfNull(admit);
         return RequestIdMustBeFree(
-            WriteAsync((reservation, admit), static (c, s) => Reserve(c, s.reservation, s.admit), SqliteWriteKind.Transaction, cancellationToken),
+            WriteAsync((reservation, admit), static (c, s) => Reserve(c, s.reservation, s.admit), SqliteWriteAtomicity.BatchTransaction, cancellationToken),
             reservation.RequestId);
     }
 
@@ -140,13 +140,13 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
         return UsageMustFit(WriteAsync(
             (requestId, userId, period.Key, inputTokens, outputTokens, now.ToUnixTimeMilliseconds()),
             static (c, s) => CommitReservation(c, s.requestId, s.userId, s.Key, s.inputTokens, s.outputTokens, s.Item6),
-            SqliteWriteKind.Transaction,
+            SqliteWriteAtomicity.BatchTransaction,
             cancellationToken));
     }
 
     /// <inheritdoc />
     public ValueTask<bool> ReleaseReservationAsync(string requestId, CancellationToken cancellationToken = default) =>
-        WriteAsync(requestId, static (c, id) => c.ReleaseHold(id), SqliteWriteKind.Transaction, cancellationToken);
+        WriteAsync(requestId, static (c, id) => c.ReleaseHold(id), SqliteWriteAtomicity.BatchTransaction, cancellationToken);
 
     /// <summary>Told how many expired holds each background sweep batch forgot (wired to the expired-reservations metric).</summary>
     internal Action<int>? ExpiredHoldsSwept { get; set; }
@@ -285,7 +285,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     }
 
     /// <summary>Runs a write on the writer connection (inline when idle, else group-committed); completes after its COMMIT.</summary>
-    private ValueTask<T> WriteAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, SqliteWriteKind kind, CancellationToken cancellationToken)
+    private ValueTask<T> WriteAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, SqliteWriteAtomicity kind, CancellationToken cancellationToken)
     {
         if (!migration.IsDone && options.AutoMigrate)
         {
@@ -295,7 +295,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
         return cancellationToken.IsCancellationRequested ? ValueTask.FromCanceled<T>(cancellationToken) : writer.RunAsync(state, work, kind);
     }
 
-    private async ValueTask<T> MigrateThenWriteAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, SqliteWriteKind kind, CancellationToken cancellationToken)
+    private async ValueTask<T> MigrateThenWriteAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, SqliteWriteAtomicity kind, CancellationToken cancellationToken)
     {
         await MigrateAsync(cancellationToken).ConfigureAwait(false);
         return await WriteAsync(state, work, kind, cancellationToken).ConfigureAwait(false);

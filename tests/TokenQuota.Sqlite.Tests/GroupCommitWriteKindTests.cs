@@ -1,7 +1,7 @@
 namespace TokenQuota.Sqlite.Tests;
 
 /// <summary>
-/// How the group-commit writer keeps each kind of write atomic inside a batch (<see cref="SqliteWriteKind"/>): a write
+/// How the group-commit writer keeps each kind of write atomic inside a batch (<see cref="SqliteWriteAtomicity"/>): a write
 /// that may fail on its own runs in a savepoint and fails alone; a write that runs without a savepoint fails its whole
 /// batch, so its first statements are never left committed.
 /// </summary>
@@ -16,7 +16,7 @@ public class GroupCommitWriteKindTests : SqliteTestDatabase
     [Test]
     public async Task AFailingWriteWithoutASavepointFailsItsWholeBatchAndLeavesNothingOfIt()
     {
-        var outcomes = await RunBatchWithOneFailingWriteAsync(SqliteWriteKind.Transaction);
+        var outcomes = await RunBatchWithOneFailingWriteAsync(SqliteWriteAtomicity.BatchTransaction);
 
         Assert.Multiple(() =>
         {
@@ -30,7 +30,7 @@ public class GroupCommitWriteKindTests : SqliteTestDatabase
     [Test]
     public async Task AFailingWriteInASavepointFailsAloneAndTheRestOfItsBatchCommits()
     {
-        var outcomes = await RunBatchWithOneFailingWriteAsync(SqliteWriteKind.Savepoint);
+        var outcomes = await RunBatchWithOneFailingWriteAsync(SqliteWriteAtomicity.OwnSavepoint);
 
         Assert.Multiple(() =>
         {
@@ -41,7 +41,7 @@ public class GroupCommitWriteKindTests : SqliteTestDatabase
         });
     }
 
-    private async Task<(Exception? Failing, Exception?[] Others)> RunBatchWithOneFailingWriteAsync(SqliteWriteKind failingKind)
+    private async Task<(Exception? Failing, Exception?[] Others)> RunBatchWithOneFailingWriteAsync(SqliteWriteAtomicity failingKind)
     {
         await StartAsync();
         var factory = new SqliteConnectionFactory(new SqliteQuotaStoreOptions { ConnectionString = ConnectionString });
@@ -51,14 +51,14 @@ public class GroupCommitWriteKindTests : SqliteTestDatabase
         // 1. A first write runs inline (the writer is idle) and holds the writer connection until released.
         using var inlineHolding = new ManualResetEventSlim();
         using var inlineRelease = new ManualResetEventSlim();
-        var inline = Task.Run(async () => await writer.RunAsync((inlineHolding, inlineRelease), static (c, s) => Hold(s), SqliteWriteKind.Statement));
+        var inline = Task.Run(async () => await writer.RunAsync((inlineHolding, inlineRelease), static (c, s) => Hold(s), SqliteWriteAtomicity.SingleStatement));
         inlineHolding.Wait();
 
         // 2. A second write is therefore queued; the writer thread runs it as a batch of its own, where it holds the
         //    writer thread until released, so everything queued meanwhile is drained into the next batch, together.
         using var batchHolding = new ManualResetEventSlim();
         using var batchRelease = new ManualResetEventSlim();
-        var queued = writer.RunAsync((batchHolding, batchRelease), static (c, s) => Hold(s), SqliteWriteKind.Statement).AsTask();
+        var queued = writer.RunAsync((batchHolding, batchRelease), static (c, s) => Hold(s), SqliteWriteAtomicity.SingleStatement).AsTask();
         inlineRelease.Set();
         await inline;
         batchHolding.Wait();
@@ -72,7 +72,7 @@ public class GroupCommitWriteKindTests : SqliteTestDatabase
             },
             failingKind));
         var others = Enumerable.Range(0, Writes)
-            .Select(i => Capture(writer.RunAsync((User: $"other-{i}", Period: period), static (c, s) => c.AddUsage(s.User, s.Period, 1, 1, 0), SqliteWriteKind.Statement)))
+            .Select(i => Capture(writer.RunAsync((User: $"other-{i}", Period: period), static (c, s) => c.AddUsage(s.User, s.Period, 1, 1, 0), SqliteWriteAtomicity.SingleStatement)))
             .ToArray();
         batchRelease.Set();
         await queued;

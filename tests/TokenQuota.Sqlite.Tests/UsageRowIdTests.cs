@@ -1,7 +1,7 @@
 namespace TokenQuota.Sqlite.Tests;
 
 /// <summary>
-/// The writer updates a user's usage row by its remembered rowid (<see cref="SqliteUsageRowIds"/>); the rowid is only a
+/// The writer updates a user's usage row by its remembered rowid (<see cref="SqliteUsageRowIdCache"/>); the rowid is only a
 /// hint, so a row removed or replaced under it, by any process, never takes another user's usage.
 /// </summary>
 public class UsageRowIdTests : SqliteTestDatabase
@@ -79,7 +79,7 @@ public class UsageRowIdTests : SqliteTestDatabase
     [Test]
     public void ANewPeriodForgetsThePreviousPeriodsRows()
     {
-        var rowIds = new SqliteUsageRowIds();
+        var rowIds = new SqliteUsageRowIdCache();
         rowIds.Remember("alice", "2025-11", 7);
 
         rowIds.Remember("bob", "2025-12", 9);
@@ -95,8 +95,8 @@ public class UsageRowIdTests : SqliteTestDatabase
     [Test]
     public void AFullMemoryRemembersNoFurtherUsersButKeepsUpdatingTheOnesItHas()
     {
-        var rowIds = new SqliteUsageRowIds();
-        for (var i = 0; i < SqliteUsageRowIds.Capacity; i++)
+        var rowIds = new SqliteUsageRowIdCache();
+        for (var i = 0; i < SqliteUsageRowIdCache.Capacity; i++)
         {
             rowIds.Remember("user-" + i, "2025-12", i + 1);
         }

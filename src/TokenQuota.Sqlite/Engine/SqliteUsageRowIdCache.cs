@@ -10,7 +10,7 @@ namespace TokenQuota.Sqlite;
 /// Holds one period at a time (a record for another period starts it afresh) and at most <see cref="Capacity"/> users;
 /// once full, further users of the period are recorded by key as before. Not thread-safe: the writer connection's own.
 /// </remarks>
-internal sealed class SqliteUsageRowIds
+internal sealed class SqliteUsageRowIdCache
 {
     /// <summary>The most users remembered (about 10 MB at most).</summary>
     public const int Capacity = 100_000;

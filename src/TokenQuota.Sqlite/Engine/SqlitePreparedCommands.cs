@@ -16,7 +16,7 @@ internal sealed partial class SqlitePreparedCommands : IDisposable
     private SqliteRawStatement? addUsage;
     private SqliteRawStatement? addUsageReturningRowId;
     private SqliteRawStatement? addUsageByRowId;
-    private SqliteUsageRowIds? usageRowIds;
+    private SqliteUsageRowIdCache? usageRowIds;
     private SqliteRawStatement? selectRateWindows;
     private SqliteRawStatement? chargeRateWindow;
     private SqliteRawStatement? selectPromptWindows;
@@ -85,13 +85,13 @@ internal sealed partial class SqlitePreparedCommands : IDisposable
 
     /// <summary>
     /// The atomic insert-or-add; <see langword="false"/> when the overflow guard refused it (no row changed, nothing
-    /// written). A user's row of the period is updated by its remembered rowid (<see cref="SqliteUsageRowIds"/>); a user
+    /// written). A user's row of the period is updated by its remembered rowid (<see cref="SqliteUsageRowIdCache"/>); a user
     /// not remembered is inserted or added to by key, and inside a batch the rowid that statement returns is remembered
     /// while there is room. Every path is one atomic statement that adds in SQL.
     /// </summary>
     public bool AddUsage(string userId, string periodKey, long input, long output, long nowMs)
     {
-        usageRowIds ??= new SqliteUsageRowIds();
+        usageRowIds ??= new SqliteUsageRowIdCache();
         if (usageRowIds.TryGet(userId, periodKey, out var rowId))
         {
             var update = BindUsage(Raw(ref addUsageByRowId, SqliteSql.AddUsageByRowId, "?1", "?2", "?3", "?4", "?5", "?6"), userId, periodKey, input, output, nowMs);

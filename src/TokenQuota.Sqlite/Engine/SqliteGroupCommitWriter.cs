@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
-using SQLitePCL;
 
 namespace TokenQuota.Sqlite;
 
@@ -11,7 +10,7 @@ namespace TokenQuota.Sqlite;
 /// completes only after the COMMIT that contains its write, so every write is durable on return, exactly as if it had
 /// committed alone. A multi-statement write that may fail on its own runs inside a savepoint, so it changes nothing and
 /// does not disturb the others of its batch; one that fails only with its transaction runs without one (see
-/// <see cref="SqliteWriteKind"/>). If the transaction itself fails, every write of the batch fails.
+/// <see cref="SqliteWriteAtomicity"/>). If the transaction itself fails, every write of the batch fails.
 /// </summary>
 /// <remarks>
 /// When nothing has been queued for <see cref="IdleGap"/> (a sequential caller), the caller runs its write inline on the
@@ -66,8 +65,8 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
     /// <summary>Runs <paramref name="work"/> on the writer connection; the task completes after its COMMIT.</summary>
     /// <param name="state">The work's arguments.</param>
     /// <param name="work">The statements; a static lambda, so nothing is captured.</param>
-    /// <param name="kind">How the work is kept atomic (see <see cref="SqliteWriteKind"/>).</param>
-    public ValueTask<T> RunAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, SqliteWriteKind kind)
+    /// <param name="kind">How the work is kept atomic (see <see cref="SqliteWriteAtomicity"/>).</param>
+    public ValueTask<T> RunAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, SqliteWriteAtomicity kind)
     {
         if (IsIdle())
         {
@@ -141,20 +140,20 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
     private bool IsIdle() =>
         Volatile.Read(ref queued) == 0 && Stopwatch.GetTimestamp() - Volatile.Read(ref lastQueuedAt) > IdleGapTicks;
 
-    private async ValueTask<T> YieldThenRunAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, SqliteWriteKind kind)
+    private async ValueTask<T> YieldThenRunAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, SqliteWriteAtomicity kind)
     {
         await Task.Yield();
         return await RunAsync(state, work, kind).ConfigureAwait(false);
     }
 
     /// <summary>Runs one write by itself, under <see cref="gate"/>.</summary>
-    private T RunAlone<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, SqliteWriteKind kind)
+    private T RunAlone<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, SqliteWriteAtomicity kind)
     {
         var connection = Connection();
         try
         {
             CheckFile(connection);
-            if (kind == SqliteWriteKind.Statement)
+            if (kind == SqliteWriteAtomicity.SingleStatement)
             {
                 var single = work(connection, state);
                 checkpointer.Committed();
@@ -175,7 +174,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
                 throw;
             }
         }
-        catch (Exception ex) when (IsConnectionFailure(ex))
+        catch (Exception ex) when (SqliteWriteBatch.IsConnectionFailure(ex))
         {
             DropConnection();
             throw;
@@ -305,10 +304,10 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
         {
             connection = Connection();
             CheckFile(connection);
-            if (batch.Count == 1 && batch[0].Kind == SqliteWriteKind.Statement)
+            if (batch.Count == 1 && batch[0].Kind == SqliteWriteAtomicity.SingleStatement)
             {
                 // Autocommit: one statement is its own transaction.
-                RunOne(connection, batch[0]);
+                SqliteWriteBatch.Run(connection, batch[0]);
                 checkpointer.Committed();
                 return null;
             }
@@ -325,7 +324,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
         {
             foreach (var request in batch)
             {
-                RunOne(connection, request);
+                SqliteWriteBatch.Run(connection, request);
             }
 
             connection.Commit();
@@ -349,51 +348,6 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Runs one request inside the open transaction (or alone in autocommit). A failure of the request's own work is
-    /// kept on the request; a failure that broke the transaction is thrown.
-    /// </summary>
-    private static void RunOne(SqlitePreparedCommands connection, SqliteWriteRequest request)
-    {
-        var inTransaction = connection.InTransaction;
-        if (request.Kind == SqliteWriteKind.Transaction && inTransaction)
-        {
-            // No savepoint: the work fails only when the transaction does, so its failure fails the whole batch
-            // (RunBatch rolls back), and nothing of it can be left half-written.
-            request.Execute(connection);
-            return;
-        }
-
-        if (request.Kind == SqliteWriteKind.Savepoint && inTransaction)
-        {
-            connection.Savepoint();
-            try
-            {
-                request.Execute(connection);
-                connection.ReleaseSavepoint();
-            }
-            catch (Exception) when (connection.InTransaction)
-            {
-                connection.RollbackToSavepoint();
-            }
-
-            return;
-        }
-
-        try
-        {
-            request.Execute(connection);
-        }
-        catch (Exception ex) when (!inTransaction && IsConnectionFailure(ex))
-        {
-            throw;
-        }
-        catch (Exception) when (!inTransaction || connection.InTransaction)
-        {
-            // The statement failed alone (SQLite undid just that statement); the request carries the error.
-        }
-    }
-
     private SqlitePreparedCommands Connection()
     {
         ObjectDisposedException.ThrowIf(disposed, this);
@@ -405,8 +359,4 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
         commands?.Dispose();
         commands = null;
     }
-
-    /// <summary>Whether an exception may have left the connection unusable (anything from SQLite but a constraint violation).</summary>
-    private static bool IsConnectionFailure(Exception exception) =>
-        exception is IOException || exception is SqliteException { SqliteErrorCode: not raw.SQLITE_CONSTRAINT } || exception.InnerException is SqliteException { SqliteErrorCode: not raw.SQLITE_CONSTRAINT };
 }

@@ -9,7 +9,7 @@ namespace TokenQuota.Sqlite;
 /// </summary>
 internal abstract class SqliteWriteRequest
 {
-    protected SqliteWriteRequest(SqliteWriteKind kind)
+    protected SqliteWriteRequest(SqliteWriteAtomicity kind)
     {
         Kind = kind;
         Caller = TokenQuotaTracing.CurrentOperation();
@@ -19,7 +19,7 @@ internal abstract class SqliteWriteRequest
     public Activity? Caller { get; }
 
     /// <summary>Gets how the work is kept atomic: alone, in a savepoint, or by its batch's transaction.</summary>
-    public SqliteWriteKind Kind { get; }
+    public SqliteWriteAtomicity Kind { get; }
 
     /// <summary>Gets the exception the work itself threw (it changed nothing), or <see langword="null"/>.</summary>
     public Exception? Error { get; private set; }
@@ -48,7 +48,7 @@ internal abstract class SqliteWriteRequest
 }
 
 /// <summary>A write of <typeparamref name="TState"/> returning <typeparamref name="T"/>.</summary>
-internal sealed class SqliteWriteRequest<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, SqliteWriteKind kind)
+internal sealed class SqliteWriteRequest<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, SqliteWriteAtomicity kind)
     : SqliteWriteRequest(kind)
 {
     private readonly TaskCompletionSource<T> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
