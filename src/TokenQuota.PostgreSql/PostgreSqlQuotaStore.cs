@@ -175,16 +175,16 @@ public sealed partial class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable
             long? hour = null, day = null;
             foreach (var window in windows)
             {
-                switch (window.Key)
+                switch (window.Window)
                 {
-                    case RateWindowKeys.PromptsHourly:
+                    case RateLimitWindow.PromptsPerHour:
                         hour = window.WindowStart;
                         break;
-                    case RateWindowKeys.PromptsDaily:
+                    case RateLimitWindow.PromptsPerDay:
                         day = window.WindowStart;
                         break;
                     default:
-                        await c.ExecuteAsync(Command(sql.ChargeRateWindow, new { userId, key = window.Key, start = window.WindowStart }, t, cancellationToken)).ConfigureAwait(false);
+                        await c.ExecuteAsync(Command(sql.ChargeRateWindow, new { userId, key = RateWindows.StoredKey(window.Window), start = window.WindowStart }, t, cancellationToken)).ConfigureAwait(false);
                         break;
                 }
             }

@@ -6,7 +6,7 @@ namespace TokenQuota.Sqlite.Tests;
 /// <summary>
 /// The SQLite store keeps a user's two prompt windows in one row (<c>tokenquota_prompt_windows</c>) and every other
 /// window in a table by key, yet keeps the contract of <see cref="IQuotaStore.TryChargeRateWindowsAsync"/> for any set
-/// of windows: one counter per user and key, whichever windows a request carries, all charged or none.
+/// of windows: one counter per user and window, whichever windows a request carries, all charged or none.
 /// </summary>
 public class PromptWindowLayoutTests : SqliteTestDatabase
 {
@@ -18,16 +18,16 @@ public class PromptWindowLayoutTests : SqliteTestDatabase
     {
         var store = await StoreAsync();
 
-        var daily = await store.TryChargeRateWindowsAsync("user-1", [new(RateWindowKeys.PromptsDaily, Day, 10)]);
-        var both = await store.TryChargeRateWindowsAsync("user-1", [new(RateWindowKeys.PromptsHourly, Hour, 10), new(RateWindowKeys.PromptsDaily, Day, 10)]);
-        var hourlyAndCustom = await store.TryChargeRateWindowsAsync("user-1", [new(RateWindowKeys.PromptsHourly, Hour, 10), new("custom", Hour, 10)]);
+        var daily = await store.TryChargeRateWindowsAsync("user-1", [new(RateLimitWindow.PromptsPerDay, Day, 10)]);
+        var both = await store.TryChargeRateWindowsAsync("user-1", [new(RateLimitWindow.PromptsPerHour, Hour, 10), new(RateLimitWindow.PromptsPerDay, Day, 10)]);
+        var hourlyAndConfig = await store.TryChargeRateWindowsAsync("user-1", [new(RateLimitWindow.PromptsPerHour, Hour, 10), new(RateLimitWindow.ConfigChangesPerHour, Hour, 10)]);
 
         Assert.Multiple(() =>
         {
             Assert.That((daily.Charged, daily.Counts), Is.EqualTo((true, new[] { 1 })));
             Assert.That((both.Charged, both.Counts), Is.EqualTo((true, new[] { 1, 2 })));
-            Assert.That((hourlyAndCustom.Charged, hourlyAndCustom.Counts), Is.EqualTo((true, new[] { 2, 1 })));
-            Assert.That(Windows(), Is.EqualTo(new[] { $"custom {Hour} 1", $"prompts_daily {Day} 2", $"prompts_hourly {Hour} 2" }));
+            Assert.That((hourlyAndConfig.Charged, hourlyAndConfig.Counts), Is.EqualTo((true, new[] { 2, 1 })));
+            Assert.That(Windows(), Is.EqualTo(new[] { $"config_hourly {Hour} 1", $"prompts_daily {Day} 2", $"prompts_hourly {Hour} 2" }));
             Assert.That(Scalar<long>("SELECT COUNT(*) FROM tokenquota_prompt_windows;"), Is.EqualTo(1), "one row per user for both prompt windows");
         });
     }
@@ -36,7 +36,7 @@ public class PromptWindowLayoutTests : SqliteTestDatabase
     public async Task ARequestRefusedByAWindowByKeyChargesNoPromptWindowEither()
     {
         var store = await StoreAsync();
-        RateWindowCharge[] request = [new(RateWindowKeys.PromptsHourly, Hour, 10), new(RateWindowKeys.PromptsDaily, Day, 10), new("custom", Hour, 1)];
+        RateWindowCharge[] request = [new(RateLimitWindow.PromptsPerHour, Hour, 10), new(RateLimitWindow.PromptsPerDay, Day, 10), new(RateLimitWindow.ConfigChangesPerHour, Hour, 1)];
 
         var first = await store.TryChargeRateWindowsAsync("user-1", request);
         var second = await store.TryChargeRateWindowsAsync("user-1", request);
@@ -45,7 +45,7 @@ public class PromptWindowLayoutTests : SqliteTestDatabase
         {
             Assert.That((first.Charged, first.Counts), Is.EqualTo((true, new[] { 1, 1, 1 })));
             Assert.That((second.Charged, second.Counts), Is.EqualTo((false, new[] { 1, 1, 1 })));
-            Assert.That(Windows(), Is.EqualTo(new[] { $"custom {Hour} 1", $"prompts_daily {Day} 1", $"prompts_hourly {Hour} 1" }));
+            Assert.That(Windows(), Is.EqualTo(new[] { $"config_hourly {Hour} 1", $"prompts_daily {Day} 1", $"prompts_hourly {Hour} 1" }));
         });
     }
 
@@ -53,10 +53,10 @@ public class PromptWindowLayoutTests : SqliteTestDatabase
     public async Task ANewWindowStartsItsPromptCounterAgainAndLeavesTheOtherPromptWindow()
     {
         var store = await StoreAsync();
-        await store.TryChargeRateWindowsAsync("user-1", [new(RateWindowKeys.PromptsHourly, Hour, 10), new(RateWindowKeys.PromptsDaily, Day, 10)]);
-        await store.TryChargeRateWindowsAsync("user-1", [new(RateWindowKeys.PromptsHourly, Hour, 10), new(RateWindowKeys.PromptsDaily, Day, 10)]);
+        await store.TryChargeRateWindowsAsync("user-1", [new(RateLimitWindow.PromptsPerHour, Hour, 10), new(RateLimitWindow.PromptsPerDay, Day, 10)]);
+        await store.TryChargeRateWindowsAsync("user-1", [new(RateLimitWindow.PromptsPerHour, Hour, 10), new(RateLimitWindow.PromptsPerDay, Day, 10)]);
 
-        var nextHour = await store.TryChargeRateWindowsAsync("user-1", [new(RateWindowKeys.PromptsHourly, Hour + 3600, 10), new(RateWindowKeys.PromptsDaily, Day, 10)]);
+        var nextHour = await store.TryChargeRateWindowsAsync("user-1", [new(RateLimitWindow.PromptsPerHour, Hour + 3600, 10), new(RateLimitWindow.PromptsPerDay, Day, 10)]);
 
         Assert.Multiple(() =>
         {

@@ -39,10 +39,11 @@ internal static class RateWindowRules
         ArgumentNullException.ThrowIfNull(counts);
         for (var i = 0; i < windows.Count; i++)
         {
+            var key = RateWindows.StoredKey(windows[i].Window);
             var count = 0L;
             foreach (var row in stored)
             {
-                if (row.WindowKey == windows[i].Key && row.WindowStart == windows[i].WindowStart)
+                if (row.WindowKey == key && row.WindowStart == windows[i].WindowStart)
                 {
                     count = row.RequestCount;
                 }

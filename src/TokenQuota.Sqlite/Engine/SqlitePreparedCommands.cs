@@ -145,8 +145,8 @@ internal sealed partial class SqlitePreparedCommands : IDisposable
     /// <summary>
     /// Reads the stored counts of <paramref name="windows"/> (zero for a window whose stored start differs), whether the
     /// user's prompt row exists (<paramref name="promptRowStored"/>), and the configuration version, in one statement per
-    /// table. The prompt windows (<see cref="RateWindowKeys.PromptsHourly"/>,
-    /// <see cref="RateWindowKeys.PromptsDaily"/>) are read from the user's prompt row; any other window from the table of
+    /// table. The prompt windows (<see cref="RateLimitWindow.PromptsPerHour"/>,
+    /// <see cref="RateLimitWindow.PromptsPerDay"/>) are read from the user's prompt row; any other window from the table of
     /// windows by key.
     /// </summary>
     public int[] ReadRateWindowCounts(string userId, IReadOnlyList<RateWindowCharge> windows, out long configurationVersion, out bool promptRowStored)
@@ -159,7 +159,7 @@ internal sealed partial class SqlitePreparedCommands : IDisposable
         var hasPromptWindow = false;
         for (var i = 0; i < windows.Count; i++)
         {
-            if (PromptSlot(windows[i].Key) is null)
+            if (!IsPromptWindow(windows[i].Window))
             {
                 others[otherCount++] = i;
             }
@@ -181,8 +181,8 @@ internal sealed partial class SqlitePreparedCommands : IDisposable
             var first = others[pair];
             var second = others[Math.Min(pair + 1, otherCount - 1)];
             statement.Bind(1, userId);
-            statement.Bind(2, windows[first].Key);
-            statement.Bind(3, windows[second].Key);
+            statement.Bind(2, RateWindows.StoredKey(windows[first].Window));
+            statement.Bind(3, RateWindows.StoredKey(windows[second].Window));
             try
             {
                 while (statement.Step())
@@ -228,19 +228,19 @@ internal sealed partial class SqlitePreparedCommands : IDisposable
         long? dayStart = null;
         for (var i = 0; i < windows.Count; i++)
         {
-            switch (PromptSlot(windows[i].Key))
+            switch (windows[i].Window)
             {
-                case PromptWindowSlot.Hour:
+                case RateLimitWindow.PromptsPerHour:
                     hourStart = windows[i].WindowStart;
                     continue;
-                case PromptWindowSlot.Day:
+                case RateLimitWindow.PromptsPerDay:
                     dayStart = windows[i].WindowStart;
                     continue;
             }
 
             var one = Raw(ref chargeRateWindow, SqliteSql.ChargeRateWindow, "@userId", "@key", "@start");
             one.Bind(1, userId);
-            one.Bind(2, windows[i].Key);
+            one.Bind(2, RateWindows.StoredKey(windows[i].Window));
             one.Bind(3, windows[i].WindowStart);
             one.Execute();
         }
@@ -319,13 +319,9 @@ internal sealed partial class SqlitePreparedCommands : IDisposable
         return statement;
     }
 
-    /// <summary>Where a prompt window lives in the user's prompt row, or <see langword="null"/> for any other window.</summary>
-    private static PromptWindowSlot? PromptSlot(string key) => key switch
-    {
-        RateWindowKeys.PromptsHourly => PromptWindowSlot.Hour,
-        RateWindowKeys.PromptsDaily => PromptWindowSlot.Day,
-        _ => null,
-    };
+    /// <summary>Whether the window lives in the user's prompt row rather than in the table of windows by key.</summary>
+    private static bool IsPromptWindow(RateLimitWindow window) =>
+        window is RateLimitWindow.PromptsPerHour or RateLimitWindow.PromptsPerDay;
 
     /// <summary>
     /// Reads the user's prompt row into the counts of the request's prompt windows, and the configuration version;
@@ -350,10 +346,10 @@ internal sealed partial class SqlitePreparedCommands : IDisposable
                 for (var i = 0; i < windows.Count; i++)
                 {
                     // Columns 1 and 2: the hourly window's start and count; 3 and 4: the daily window's.
-                    int? column = PromptSlot(windows[i].Key) switch
+                    int? column = windows[i].Window switch
                     {
-                        PromptWindowSlot.Hour => 1,
-                        PromptWindowSlot.Day => 3,
+                        RateLimitWindow.PromptsPerHour => 1,
+                        RateLimitWindow.PromptsPerDay => 3,
                         _ => null,
                     };
                     if (column is { } start && windows[i].WindowStart == statement.Int64(start))

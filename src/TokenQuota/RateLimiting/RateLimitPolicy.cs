@@ -67,10 +67,10 @@ internal sealed class RateLimitPolicy(
                 windows = isPrompt
                     ?
                     [
-                        RateLimitRules.HourlyWindow(RateLimitRules.PromptsHourlyKey, nowSeconds, limits.PromptsPerHour!.Value) with { ConfigurationVersion = tag },
-                        RateLimitRules.DailyWindow(RateLimitRules.PromptsDailyKey, nowSeconds, limits.PromptsPerDay!.Value) with { ConfigurationVersion = tag },
+                        RateLimitRules.Charge(RateLimitWindow.PromptsPerHour, nowSeconds, limits.PromptsPerHour!.Value) with { ConfigurationVersion = tag },
+                        RateLimitRules.Charge(RateLimitWindow.PromptsPerDay, nowSeconds, limits.PromptsPerDay!.Value) with { ConfigurationVersion = tag },
                     ]
-                    : [RateLimitRules.HourlyWindow(RateLimitRules.ConfigHourlyKey, nowSeconds, limits.ConfigChangesPerHour!.Value) with { ConfigurationVersion = tag }];
+                    : [RateLimitRules.Charge(RateLimitWindow.ConfigChangesPerHour, nowSeconds, limits.ConfigChangesPerHour!.Value) with { ConfigurationVersion = tag }];
 
                 outcome = await store.TryChargeRateWindowsAsync(userId, windows, cancellationToken).ConfigureAwait(false);
                 if (outcome.Charged || outcome.ConfigurationVersion == tag)
@@ -131,7 +131,7 @@ internal sealed class RateLimitPolicy(
             {
                 IsAllowed = true,
                 Message = string.Empty,
-                Window = RateLimitRules.WindowOf(windows[tightest].Key),
+                Window = windows[tightest].Window,
                 Limit = windows[tightest].Limit,
                 Remaining = Math.Max(0, windows[tightest].Limit - outcome.Counts[tightest]),
                 ResetsAt = RateLimitRules.EndOf(windows[tightest]),
@@ -154,7 +154,7 @@ internal sealed class RateLimitPolicy(
             throw new InvalidOperationException("The store refused a rate-limited attempt although no window was exhausted.");
         }
 
-        var window = RateLimitRules.WindowOf(windows[refusing].Key);
+        var window = windows[refusing].Window;
         var resetsAt = RateLimitRules.EndOf(windows[refusing]);
         var retryAfter = resetsAt - now;
         return new RateLimitDecision

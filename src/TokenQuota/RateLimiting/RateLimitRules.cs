@@ -7,12 +7,6 @@ namespace TokenQuota;
 /// <summary>Which rate limits apply to a profile, the windows they map to, and the refusal messages.</summary>
 internal sealed class RateLimitRules(IOptions<TokenQuotaOptions> options)
 {
-    public const string PromptsHourlyKey = RateWindowKeys.PromptsHourly;
-    public const string PromptsDailyKey = RateWindowKeys.PromptsDaily;
-    public const string ConfigHourlyKey = RateWindowKeys.ConfigChangesHourly;
-    private const long HourSeconds = 3600;
-    private const long DaySeconds = 86400;
-
     private readonly RateLimitOptions defaults = options.Value.RateLimits;
 
     /// <summary>
@@ -41,19 +35,11 @@ internal sealed class RateLimitRules(IOptions<TokenQuotaOptions> options)
             };
     }
 
-    public static RateWindowCharge HourlyWindow(string key, long nowSeconds, int limit) => new(key, nowSeconds - (nowSeconds % HourSeconds), limit);
-
-    public static RateWindowCharge DailyWindow(string key, long nowSeconds, int limit) => new(key, nowSeconds - (nowSeconds % DaySeconds), limit);
-
-    public static RateLimitWindow WindowOf(string key) => key switch
-    {
-        PromptsHourlyKey => RateLimitWindow.PromptsPerHour,
-        PromptsDailyKey => RateLimitWindow.PromptsPerDay,
-        _ => RateLimitWindow.ConfigChangesPerHour,
-    };
+    /// <summary>The current <paramref name="window"/> at <paramref name="nowSeconds"/>, limited to <paramref name="limit"/>.</summary>
+    public static RateWindowCharge Charge(RateLimitWindow window, long nowSeconds, int limit) => new(window, RateWindows.StartOf(window, nowSeconds), limit);
 
     public static DateTimeOffset EndOf(RateWindowCharge window) =>
-        DateTimeOffset.FromUnixTimeSeconds(window.WindowStart + (WindowOf(window.Key) == RateLimitWindow.PromptsPerDay ? DaySeconds : HourSeconds));
+        DateTimeOffset.FromUnixTimeSeconds(window.WindowStart) + RateWindows.Duration(window.Window);
 
     public static string RefusalMessage(RateLimitWindow window, int limit, TimeSpan retryAfter)
     {

@@ -92,6 +92,9 @@ public interface IQuotaStore
     /// Judges and charges every rate window of one request atomically: each window is charged one unit if and only if,
     /// for every window, its current count plus one is at most its limit. A window whose stored start differs from the
     /// requested start counts as zero (a new window has begun). Refused requests change nothing.
+    /// A prompt carries <see cref="RateLimitWindow.PromptsPerHour"/> and <see cref="RateLimitWindow.PromptsPerDay"/>
+    /// together; a configuration change carries <see cref="RateLimitWindow.ConfigChangesPerHour"/>. The store keeps one
+    /// counter per user and <see cref="RateWindowCharge.Window"/>, whichever set of windows a request carries.
     /// The store also reads its configuration version in the same transaction and reports it
     /// (<see cref="RateWindowChargeResult.ConfigurationVersion"/>), and refuses, writing nothing, a request whose windows
     /// carry another <see cref="RateWindowCharge.ConfigurationVersion"/>.

@@ -1,10 +1,14 @@
 namespace TokenQuota.Storage;
 
 /// <summary>One rate window to judge and charge in <see cref="IQuotaStore.TryChargeRateWindowsAsync"/>.</summary>
-/// <param name="Key">The window's stable key, for example <c>prompts_hourly</c>; one counter is kept per user and key.</param>
+/// <param name="Window">
+/// Which window: its kind fixes its duration (a clock hour or a UTC day). One counter is kept per user and window, whatever
+/// set of windows a request carries; a store may lay the counters out as it likes (the SQLite store keeps a user's two
+/// prompt windows in one row).
+/// </param>
 /// <param name="WindowStart">The start of the current window, in Unix seconds; a stored counter with another start counts as zero.</param>
 /// <param name="Limit">The most units the window admits.</param>
-public readonly record struct RateWindowCharge(string Key, long WindowStart, int Limit)
+public readonly record struct RateWindowCharge(RateLimitWindow Window, long WindowStart, int Limit)
 {
     /// <summary>
     /// Gets the configuration version (see <see cref="IQuotaStore.GetConfigurationVersionAsync"/>) the limit was resolved

@@ -55,9 +55,9 @@ public class RateLimitWindowTests<TBackend> : StoreContractTest<TBackend>
         var version = await s.Store.GetConfigurationVersionAsync();
         var start = TenTwenty.ToUnixTimeSeconds() - (TenTwenty.ToUnixTimeSeconds() % 3600);
 
-        var stale = await s.Store.TryChargeRateWindowsAsync("user-1", [new(RateWindowKeys.ConfigChangesHourly, start, 10) { ConfigurationVersion = version + 1 }]);
+        var stale = await s.Store.TryChargeRateWindowsAsync("user-1", [new(RateLimitWindow.ConfigChangesPerHour, start, 10) { ConfigurationVersion = version + 1 }]);
         var nothingWritten = Scalar<long>("SELECT COUNT(*) FROM tokenquota_rate_windows;");
-        var current = await s.Store.TryChargeRateWindowsAsync("user-1", [new(RateWindowKeys.ConfigChangesHourly, start, 10) { ConfigurationVersion = version }]);
+        var current = await s.Store.TryChargeRateWindowsAsync("user-1", [new(RateLimitWindow.ConfigChangesPerHour, start, 10) { ConfigurationVersion = version }]);
 
         Assert.Multiple(() =>
         {

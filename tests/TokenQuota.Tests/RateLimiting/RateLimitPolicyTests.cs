@@ -36,8 +36,8 @@ public class RateLimitPolicyTests
         Assert.That(harness.ChargedWindows, Has.Count.EqualTo(1));
         Assert.That(harness.ChargedWindows[0], Is.EqualTo(new[]
         {
-            new RateWindowCharge(RateLimitRules.PromptsHourlyKey, HourStart, 5) { ConfigurationVersion = harness.Version },
-            new RateWindowCharge(RateLimitRules.PromptsDailyKey, DayStart, 50) { ConfigurationVersion = harness.Version },
+            new RateWindowCharge(RateLimitWindow.PromptsPerHour, HourStart, 5) { ConfigurationVersion = harness.Version },
+            new RateWindowCharge(RateLimitWindow.PromptsPerDay, DayStart, 50) { ConfigurationVersion = harness.Version },
         }));
         harness.Store.Verify(s => s.TryChargeRateWindowsAsync(User, It.IsAny<IReadOnlyList<RateWindowCharge>>(), It.IsAny<CancellationToken>()), Times.Once);
     }
@@ -199,7 +199,7 @@ public class RateLimitPolicyTests
 
         await harness.RateLimits.AcquireConfigChangeAsync(User);
 
-        Assert.That(harness.ChargedWindows.Single(), Is.EqualTo(new[] { new RateWindowCharge(RateLimitRules.ConfigHourlyKey, HourStart, 3) { ConfigurationVersion = harness.Version } }));
+        Assert.That(harness.ChargedWindows.Single(), Is.EqualTo(new[] { new RateWindowCharge(RateLimitWindow.ConfigChangesPerHour, HourStart, 3) { ConfigurationVersion = harness.Version } }));
     }
 
     [Test]
