@@ -160,10 +160,8 @@ public sealed partial class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable
             }
 
             var counts = new int[windows.Count];
-            var expected = windows.Count > 0 ? windows[0].ConfigurationVersion : 0;
-            if (expected != 0 && expected != version)
+            if (RateWindowRules.IsStale(windows, version))
             {
-                // The limits were resolved against another configuration: refuse, write nothing; the core resolves again.
                 return (false, new RateWindowChargeResult(false, counts) { ConfigurationVersion = version });
             }
 

@@ -189,13 +189,11 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     /// <inheritdoc />
     public Task<IReadOnlyList<UserUsage>> GetUserUsageHistoryAsync(string userId, CancellationToken cancellationToken = default) => reports.GetUserUsageHistoryAsync(userId, cancellationToken);
 
-    private static RateWindowChargeResult ChargeRateWindows(SqlitePreparedCommands c, string userId, IReadOnlyList<RateWindowCharge> windows)
+    private static RateWindowChargeResult ChargeRateWindows(SqliteHotPathConnection c, string userId, IReadOnlyList<RateWindowCharge> windows)
     {
         var counts = c.ReadRateWindowCounts(userId, windows, out var version, out var promptRowStored);
-        var expected = windows.Count > 0 ? windows[0].ConfigurationVersion : 0;
-        if (expected != 0 && expected != version)
+        if (RateWindowRules.IsStale(windows, version))
         {
-            // The limits were resolved against another configuration: refuse, write nothing; the core resolves again.
             return new RateWindowChargeResult(false, counts) { ConfigurationVersion = version };
         }
 
@@ -214,7 +212,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     }
 
     /// <summary>The reservation step; <see langword="null"/> when the request id is already in use (nothing written for it).</summary>
-    private static ReservationAttempt? Reserve(SqlitePreparedCommands c, NewReservation reservation, Func<TokenUsageTotals, bool> admit)
+    private static ReservationAttempt? Reserve(SqliteHotPathConnection c, NewReservation reservation, Func<TokenUsageTotals, bool> admit)
     {
         var now = reservation.CreatedAt.ToUnixTimeMilliseconds();
         var totals = c.ReadUsage(reservation.UserId, reservation.Period.Key, now, out var hasExpiredHolds);
@@ -230,7 +228,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     }
 
     /// <summary>The commit step; <see langword="null"/> when the usage would overflow the stored total (nothing written).</summary>
-    private static ReservationCommitOutcome? CommitReservation(SqlitePreparedCommands c, string requestId, string userId, string periodKey, long inputTokens, long outputTokens, long nowMs)
+    private static ReservationCommitOutcome? CommitReservation(SqliteHotPathConnection c, string requestId, string userId, string periodKey, long inputTokens, long outputTokens, long nowMs)
     {
         if (ReservationCommit.Plan(c.ReadReservation(requestId), userId, periodKey, inputTokens, outputTokens) is not { } commit)
         {
@@ -260,7 +258,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
         await write.ConfigureAwait(false) ?? throw ReservationCommit.UsageWouldOverflow();
 
     /// <summary>Runs a read on a pooled long-lived connection; synchronous (no allocation) once the schema is migrated.</summary>
-    private ValueTask<T> ReadAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> read, CancellationToken cancellationToken)
+    private ValueTask<T> ReadAsync<TState, T>(TState state, Func<SqliteHotPathConnection, TState, T> read, CancellationToken cancellationToken)
     {
         if (!migration.IsDone && options.AutoMigrate)
         {
@@ -278,14 +276,14 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
         }
     }
 
-    private async ValueTask<T> MigrateThenReadAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> read, CancellationToken cancellationToken)
+    private async ValueTask<T> MigrateThenReadAsync<TState, T>(TState state, Func<SqliteHotPathConnection, TState, T> read, CancellationToken cancellationToken)
     {
         await MigrateAsync(cancellationToken).ConfigureAwait(false);
         return await ReadAsync(state, read, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs a write on the writer connection (inline when idle, else group-committed); completes after its COMMIT.</summary>
-    private ValueTask<T> WriteAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, SqliteWriteAtomicity kind, CancellationToken cancellationToken)
+    private ValueTask<T> WriteAsync<TState, T>(TState state, Func<SqliteHotPathConnection, TState, T> work, SqliteWriteAtomicity kind, CancellationToken cancellationToken)
     {
         if (!migration.IsDone && options.AutoMigrate)
         {
@@ -295,7 +293,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
         return cancellationToken.IsCancellationRequested ? ValueTask.FromCanceled<T>(cancellationToken) : writer.RunAsync(state, work, kind);
     }
 
-    private async ValueTask<T> MigrateThenWriteAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, SqliteWriteAtomicity kind, CancellationToken cancellationToken)
+    private async ValueTask<T> MigrateThenWriteAsync<TState, T>(TState state, Func<SqliteHotPathConnection, TState, T> work, SqliteWriteAtomicity kind, CancellationToken cancellationToken)
     {
         await MigrateAsync(cancellationToken).ConfigureAwait(false);
         return await WriteAsync(state, work, kind, cancellationToken).ConfigureAwait(false);

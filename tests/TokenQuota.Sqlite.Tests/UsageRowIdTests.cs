@@ -65,11 +65,11 @@ public class UsageRowIdTests : SqliteTestDatabase
     }
 
     /// <summary>The store's writer connection with its prepared statements, as the group-commit writer holds it.</summary>
-    private SqlitePreparedCommands WriterConnection() =>
+    private SqliteHotPathConnection WriterConnection() =>
         new(new SqliteConnectionFactory(new SqliteQuotaStoreOptions { ConnectionString = ConnectionString }).Open(writer: true));
 
     /// <summary>Runs a write inside a transaction, as a group-commit batch does (where the writer learns rowids).</summary>
-    private static void InTransaction(SqlitePreparedCommands writer, Action<SqlitePreparedCommands> write)
+    private static void InTransaction(SqliteHotPathConnection writer, Action<SqliteHotPathConnection> write)
     {
         writer.BeginImmediate();
         write(writer);

@@ -5,6 +5,13 @@ namespace TokenQuota.Relational;
 /// <summary>The judge-and-charge rule of <see cref="IQuotaStore.TryChargeRateWindowsAsync"/>, shared by every SQL store.</summary>
 internal static class RateWindowRules
 {
+    /// <summary>
+    /// Whether a charge was resolved against another configuration than the store's <paramref name="version"/>: then the
+    /// store refuses it, writing nothing, and the core resolves again. An untagged charge (version 0) is judged as it is.
+    /// </summary>
+    public static bool IsStale(IReadOnlyList<RateWindowCharge> windows, long version) =>
+        windows.Count > 0 && windows[0].ConfigurationVersion != 0 && windows[0].ConfigurationVersion != version;
+
     /// <summary>Admits the request only if every window's current count plus one is at most its limit.</summary>
     /// <param name="windows">The windows of the request.</param>
     /// <param name="counts">Each window's current count, in the same order.</param>

@@ -43,7 +43,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
     private readonly ConcurrentQueue<SqliteWriteRequest> queue = new();
     private readonly ManualResetEventSlim wake = new(false, spinCount: 200);
     private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private SqlitePreparedCommands? commands;
+    private SqliteHotPathConnection? commands;
     private int queued;
     private long lastQueuedAt;
     private int inlineCalls;
@@ -66,7 +66,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
     /// <param name="state">The work's arguments.</param>
     /// <param name="work">The statements; a static lambda, so nothing is captured.</param>
     /// <param name="kind">How the work is kept atomic (see <see cref="SqliteWriteAtomicity"/>).</param>
-    public ValueTask<T> RunAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, SqliteWriteAtomicity kind)
+    public ValueTask<T> RunAsync<TState, T>(TState state, Func<SqliteHotPathConnection, TState, T> work, SqliteWriteAtomicity kind)
     {
         if (IsIdle())
         {
@@ -140,14 +140,14 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
     private bool IsIdle() =>
         Volatile.Read(ref queued) == 0 && Stopwatch.GetTimestamp() - Volatile.Read(ref lastQueuedAt) > IdleGapTicks;
 
-    private async ValueTask<T> YieldThenRunAsync<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, SqliteWriteAtomicity kind)
+    private async ValueTask<T> YieldThenRunAsync<TState, T>(TState state, Func<SqliteHotPathConnection, TState, T> work, SqliteWriteAtomicity kind)
     {
         await Task.Yield();
         return await RunAsync(state, work, kind).ConfigureAwait(false);
     }
 
     /// <summary>Runs one write by itself, under <see cref="gate"/>.</summary>
-    private T RunAlone<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, SqliteWriteAtomicity kind)
+    private T RunAlone<TState, T>(TState state, Func<SqliteHotPathConnection, TState, T> work, SqliteWriteAtomicity kind)
     {
         var connection = Connection();
         try
@@ -182,7 +182,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
     }
 
     /// <summary>Fails the write transaction about to begin if the database file was removed or replaced under the connection.</summary>
-    private void CheckFile(SqlitePreparedCommands connection)
+    private void CheckFile(SqliteHotPathConnection connection)
     {
         try
         {
@@ -299,7 +299,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
             return new ObjectDisposedException(nameof(SqliteQuotaStore));
         }
 
-        SqlitePreparedCommands connection;
+        SqliteHotPathConnection connection;
         try
         {
             connection = Connection();
@@ -348,10 +348,10 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
         }
     }
 
-    private SqlitePreparedCommands Connection()
+    private SqliteHotPathConnection Connection()
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        return commands ??= new SqlitePreparedCommands(factory.Open(writer: true));
+        return commands ??= new SqliteHotPathConnection(factory.Open(writer: true));
     }
 
     private void DropConnection()

@@ -15,12 +15,12 @@ internal sealed class SqliteReaderPool(SqliteConnectionFactory factory) : IDispo
     private static readonly int MaxIdle = Math.Max(4, Environment.ProcessorCount * 2);
 
     private readonly Lock gate = new();
-    private readonly SqlitePreparedCommands?[] idle = new SqlitePreparedCommands?[MaxIdle];
+    private readonly SqliteHotPathConnection?[] idle = new SqliteHotPathConnection?[MaxIdle];
     private int idleCount;
     private bool disposed;
 
     /// <summary>Runs <paramref name="read"/> on a pooled connection.</summary>
-    public T Read<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> read)
+    public T Read<TState, T>(TState state, Func<SqliteHotPathConnection, TState, T> read)
     {
         var reader = Rent();
         T result;
@@ -53,7 +53,7 @@ internal sealed class SqliteReaderPool(SqliteConnectionFactory factory) : IDispo
     {
         while (true)
         {
-            SqlitePreparedCommands? reader;
+            SqliteHotPathConnection? reader;
             lock (gate)
             {
                 reader = PopIdle();
@@ -68,20 +68,20 @@ internal sealed class SqliteReaderPool(SqliteConnectionFactory factory) : IDispo
         }
     }
 
-    private SqlitePreparedCommands Rent()
+    private SqliteHotPathConnection Rent()
     {
-        SqlitePreparedCommands? reader;
+        SqliteHotPathConnection? reader;
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
             reader = PopIdle();
         }
 
-        return reader ?? new SqlitePreparedCommands(factory.Open(writer: false));
+        return reader ?? new SqliteHotPathConnection(factory.Open(writer: false));
     }
 
     /// <summary>Takes the most recently returned idle connection, or <see langword="null"/>; called under <see cref="gate"/>.</summary>
-    private SqlitePreparedCommands? PopIdle()
+    private SqliteHotPathConnection? PopIdle()
     {
         if (idleCount == 0)
         {
@@ -93,7 +93,7 @@ internal sealed class SqliteReaderPool(SqliteConnectionFactory factory) : IDispo
         return reader;
     }
 
-    private void Return(SqlitePreparedCommands reader)
+    private void Return(SqliteHotPathConnection reader)
     {
         lock (gate)
         {

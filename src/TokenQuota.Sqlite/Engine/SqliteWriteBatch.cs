@@ -13,7 +13,7 @@ internal static class SqliteWriteBatch
     /// Runs one request inside the open transaction (or alone in autocommit). A failure of the request's own work is
     /// kept on the request; a failure that broke the transaction is thrown.
     /// </summary>
-    public static void Run(SqlitePreparedCommands connection, SqliteWriteRequest request)
+    public static void Run(SqliteHotPathConnection connection, SqliteWriteRequest request)
     {
         var inTransaction = connection.InTransaction;
         if (request.Kind == SqliteWriteAtomicity.BatchTransaction && inTransaction)

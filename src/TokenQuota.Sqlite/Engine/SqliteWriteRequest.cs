@@ -25,7 +25,7 @@ internal abstract class SqliteWriteRequest
     public Exception? Error { get; private set; }
 
     /// <summary>Runs the work, keeping its result or the exception it threw.</summary>
-    public void Execute(SqlitePreparedCommands commands)
+    public void Execute(SqliteHotPathConnection commands)
     {
         try
         {
@@ -44,11 +44,11 @@ internal abstract class SqliteWriteRequest
     /// <summary>Fails the caller's task: the transaction that held the work did not commit.</summary>
     public abstract void Fail(Exception exception);
 
-    protected abstract void Run(SqlitePreparedCommands commands);
+    protected abstract void Run(SqliteHotPathConnection commands);
 }
 
 /// <summary>A write of <typeparamref name="TState"/> returning <typeparamref name="T"/>.</summary>
-internal sealed class SqliteWriteRequest<TState, T>(TState state, Func<SqlitePreparedCommands, TState, T> work, SqliteWriteAtomicity kind)
+internal sealed class SqliteWriteRequest<TState, T>(TState state, Func<SqliteHotPathConnection, TState, T> work, SqliteWriteAtomicity kind)
     : SqliteWriteRequest(kind)
 {
     private readonly TaskCompletionSource<T> completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -70,5 +70,5 @@ internal sealed class SqliteWriteRequest<TState, T>(TState state, Func<SqlitePre
 
     public override void Fail(Exception exception) => completion.TrySetException(exception);
 
-    protected override void Run(SqlitePreparedCommands commands) => result = work(commands, state);
+    protected override void Run(SqliteHotPathConnection commands) => result = work(commands, state);
 }

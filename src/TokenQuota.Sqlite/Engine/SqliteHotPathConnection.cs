@@ -8,7 +8,7 @@ namespace TokenQuota.Sqlite;
 /// re-run: no per-call connection set-up, pragma round trip or statement compilation. Not thread-safe: one owner at a
 /// time (the writer, or a reader rented from the pool).
 /// </summary>
-internal sealed partial class SqlitePreparedCommands : IDisposable
+internal sealed partial class SqliteHotPathConnection : IDisposable
 {
     private SqliteRawStatement? selectConfigVersion;
     private SqliteCommand? selectAssignment;
@@ -29,7 +29,7 @@ internal sealed partial class SqlitePreparedCommands : IDisposable
     private SqliteRawStatement? releaseSavepoint;
     private SqliteRawStatement? rollbackToSavepoint;
 
-    public SqlitePreparedCommands(SqliteConnection connection) => Connection = connection;
+    public SqliteHotPathConnection(SqliteConnection connection) => Connection = connection;
 
     public SqliteConnection Connection { get; }
 

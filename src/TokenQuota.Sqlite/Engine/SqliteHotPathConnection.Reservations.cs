@@ -4,7 +4,7 @@ using TokenQuota.Storage;
 namespace TokenQuota.Sqlite;
 
 // The reservation statements of the writer connection: holds, their reserved totals, commits and retention.
-internal sealed partial class SqlitePreparedCommands
+internal sealed partial class SqliteHotPathConnection
 {
     private SqliteRawStatement? takeBackExpiredHolds;
     private SqliteRawStatement? deleteExpiredHolds;
