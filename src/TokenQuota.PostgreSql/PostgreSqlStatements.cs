@@ -153,8 +153,8 @@ internal sealed class PostgreSqlStatements : RelationalSql
         LockAdmin = $"SELECT pg_advisory_xact_lock({AdminLockClass}, 0);";
         LockMigration = $"SELECT pg_advisory_lock({MigrationLockClass}, hashtext('{schema}'));";
         UnlockMigration = $"SELECT pg_advisory_unlock({MigrationLockClass}, hashtext('{schema}'));";
-        SelectRateWindows = S("SELECT window_key AS WindowKey, window_start AS WindowStart, request_count AS RequestCount FROM {s}.tokenquota_rate_windows WHERE user_id = @userId;");
-        SelectRateWindowsAndConfigVersion = SelectRateWindows + " " + SelectConfigVersion;
+        SelectRateWindowsAndConfigVersion = S("SELECT window_key AS WindowKey, window_start AS WindowStart, request_count AS RequestCount FROM {s}.tokenquota_rate_windows WHERE user_id = @userId;")
+            + " " + SelectConfigVersion;
         ChargeRateWindow = S("""
             INSERT INTO {s}.tokenquota_keyed_rate_windows AS w (user_id, window_key, window_start, request_count)
             VALUES (@userId, @key, @start, 1)
@@ -303,10 +303,7 @@ internal sealed class PostgreSqlStatements : RelationalSql
 
     public string UnlockMigration { get; }
 
-    /// <summary>Gets a user's windows, every one as a row of the view <c>tokenquota_rate_windows</c>.</summary>
-    public string SelectRateWindows { get; }
-
-    /// <summary><see cref="SelectRateWindows"/> then <see cref="SelectConfigVersion"/>, in one command.</summary>
+    /// <summary>Gets a user's windows (every one as a row of the view <c>tokenquota_rate_windows</c>) then <see cref="SelectConfigVersion"/>, in one command.</summary>
     public string SelectRateWindowsAndConfigVersion { get; }
 
     /// <summary>Gets the insert-or-update of one window of the table by key (every window but the prompt windows).</summary>

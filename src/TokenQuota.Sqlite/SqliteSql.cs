@@ -209,7 +209,7 @@ internal static class SqliteSql
     /// Insert-or-add in one statement. The WHERE guard refuses an addition that would overflow a 64-bit total:
     /// then no row changes (<c>sqlite3_changes</c> is 0) and nothing is written. No <c>RETURNING</c>: SQLite runs a
     /// RETURNING clause as a trigger, which makes the statement a multi-write that opens (and frees) a statement
-    /// journal inside every group-commit transaction (docs/performance.md, step 12).
+    /// journal inside every group-commit transaction.
     /// </summary>
     public const string AddUsage = AddUsageStatement + ";";
 
@@ -253,7 +253,7 @@ internal static class SqliteSql
     /// Two windows of a user (?1) by key (?2, ?3), from the table of windows by key (every window but the prompt windows):
     /// 0 for the first key, 1 for the second, 3 for the user's other windows (skipped), so no text is read back; and a row 2 carrying the configuration version, read in the same statement.
     /// The user's windows are read by the primary key's prefix (a user has at most three), not by <c>window_key IN (?2, ?3)</c>,
-    /// which builds an ephemeral table on every run (docs/performance.md, step 15). Numbered parameters,
+    /// which builds an ephemeral table on every run. Numbered parameters,
     /// because they are bound by position.
     /// </summary>
     public const string SelectTwoRateWindows = """

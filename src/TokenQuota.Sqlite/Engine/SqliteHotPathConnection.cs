@@ -106,7 +106,7 @@ internal sealed partial class SqliteHotPathConnection : IDisposable
         }
 
         // Learn the rowid inside a group-commit batch, where the statements are what a record costs; a write alone in
-        // autocommit is dominated by its own commit, and there RETURNING costs more than the rowid saves (docs/performance.md, step 24).
+        // autocommit is dominated by its own commit, and there RETURNING costs more than the rowid saves.
         var learn = InTransaction && usageRowIds.HasRoomFor(periodKey);
         var statement = BindUsage(
             learn

@@ -8,7 +8,7 @@ namespace TokenQuota.Sqlite;
 /// The pool hands out the most recently returned connection first (a stack). In WAL mode a connection drops its whole
 /// page cache at its first read after another connection committed, so reads spread over every pooled connection in
 /// turn would each refill a cold cache once per commit; served from the top of the stack, they mostly run on one or
-/// two warm connections (docs/performance.md, step 22).
+/// two warm connections.
 /// </remarks>
 internal sealed class SqliteReaderPool(SqliteConnectionFactory factory) : IDisposable
 {

@@ -2,7 +2,7 @@ namespace TokenQuota.Sqlite;
 
 /// <summary>
 /// The writer's memory of where each user's usage row of the current period is: its rowid, so a record updates the row
-/// by rowid instead of looking it up through the <c>(period, user_id)</c> index first (docs/performance.md, step 24). The rowid is the one the user's first insert-or-add of the period returned. Only a hint:
+/// by rowid instead of looking it up through the <c>(period, user_id)</c> index first. The rowid is the one the user's first insert-or-add of the period returned. Only a hint:
 /// every update by rowid also checks the row's user and period, and anything that does not match (a row removed or
 /// replaced, by any process) falls back to the insert-or-add by key.
 /// </summary>

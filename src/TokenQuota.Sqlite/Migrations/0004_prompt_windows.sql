@@ -1,7 +1,7 @@
 -- TokenQuota SQLite schema, version 4: a user's two prompt windows in one row.
 -- Every prompt judges and charges its hourly and its daily window together. Kept as two rows of a table of windows by
--- key, each prompt wrote two rows; here both windows live in one row per user, so a prompt is one single-row write
--- (docs/performance.md, step 23). The other windows (configuration changes) stay in the table of
+-- key, each prompt wrote two rows; here both windows live in one row per user, so a prompt is one single-row write.
+-- The other windows (configuration changes) stay in the table of
 -- windows by key, renamed tokenquota_keyed_rate_windows. The view tokenquota_rate_windows shows every window as before,
 -- one row per user and key (a prompt window with a start of 0 has never been charged and is not shown).
 
