@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using TokenQuota;
 using TokenQuota.AspNetCore;
 
@@ -9,7 +11,9 @@ public static class TokenQuotaAspNetCoreBuilderExtensions
     /// <summary>
     /// Sets the options of the endpoints and the endpoint filter, for example
     /// <c>services.AddTokenQuotas().UseSqlite(cs).ConfigureAspNetCore(o =&gt; o.AdminPolicy = "ops")</c>.
-    /// Without it the defaults of <see cref="TokenQuotaAspNetCoreOptions"/> apply.
+    /// Without it the defaults of <see cref="TokenQuotaAspNetCoreOptions"/> apply. The options are validated when the host
+    /// starts: a blank policy, role or claim type, a body limit below one byte or a reservation TTL outside (0, 24 h] stops
+    /// it with an <see cref="OptionsValidationException"/> naming the option.
     /// </summary>
     /// <param name="builder">The builder returned by <c>AddTokenQuotas()</c>.</param>
     /// <param name="configure">Sets the options.</param>
@@ -18,7 +22,8 @@ public static class TokenQuotaAspNetCoreBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
-        builder.Services.Configure(configure);
+        builder.Services.AddOptions<TokenQuotaAspNetCoreOptions>().Configure(configure).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenQuotaAspNetCoreOptions>, TokenQuotaAspNetCoreOptionsValidator>());
         return builder;
     }
 }

@@ -162,12 +162,12 @@ public sealed partial class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable
             var counts = new int[windows.Count];
             if (RateWindowRules.IsStale(windows, version))
             {
-                return (false, new RateWindowChargeResult(false, counts) { ConfigurationVersion = version });
+                return (false, new RateWindowChargeResult(false, counts, version));
             }
 
             if (!RateWindowRules.Judge(stored, windows, counts))
             {
-                return (false, new RateWindowChargeResult(false, counts) { ConfigurationVersion = version });
+                return (false, new RateWindowChargeResult(false, counts, version));
             }
 
             long? hour = null, day = null;
@@ -198,7 +198,7 @@ public sealed partial class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable
                 counts[i]++;
             }
 
-            return (true, new RateWindowChargeResult(true, counts) { ConfigurationVersion = version });
+            return (true, new RateWindowChargeResult(true, counts, version));
         }, cancellationToken).ConfigureAwait(false);
     }
 

@@ -133,7 +133,7 @@ internal sealed class PostgreSqlUsageCommands(string schema)
         {
             ReservedInputTokens = reader.GetInt64(2),
             ReservedOutputTokens = reader.GetInt64(3),
-            ConfigurationVersion = reader.IsDBNull(4) ? 0 : reader.GetInt64(4),
+            ConfigurationVersion = reader.GetInt64(4),
         };
 
     /// <summary>Creates the insert-or-add command with its five parameters (user, period, input, output, now), to prepare and keep.</summary>

@@ -194,12 +194,12 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
         var counts = c.ReadRateWindowCounts(userId, windows, out var version, out var promptRowStored);
         if (RateWindowRules.IsStale(windows, version))
         {
-            return new RateWindowChargeResult(false, counts) { ConfigurationVersion = version };
+            return new RateWindowChargeResult(false, counts, version);
         }
 
         if (!RateWindowRules.AdmitAll(windows, counts))
         {
-            return new RateWindowChargeResult(false, counts) { ConfigurationVersion = version };
+            return new RateWindowChargeResult(false, counts, version);
         }
 
         c.ChargeRateWindows(userId, windows, promptRowStored);
@@ -208,7 +208,7 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
             counts[i]++;
         }
 
-        return new RateWindowChargeResult(true, counts) { ConfigurationVersion = version };
+        return new RateWindowChargeResult(true, counts, version);
     }
 
     /// <summary>The reservation step; <see langword="null"/> when the request id is already in use (nothing written for it).</summary>

@@ -13,14 +13,16 @@ public class PromptWindowLayoutTests : SqliteTestDatabase
     private const long Hour = 1_764_932_400;
     private const long Day = 1_764_892_800;
 
+    private long version;
+
     [Test]
     public async Task APromptWindowChargedAloneOrWithOthersIsOneCounter()
     {
         var store = await StoreAsync();
 
-        var daily = await store.TryChargeRateWindowsAsync("user-1", [new(RateLimitWindow.PromptsPerDay, Day, 10)]);
-        var both = await store.TryChargeRateWindowsAsync("user-1", [new(RateLimitWindow.PromptsPerHour, Hour, 10), new(RateLimitWindow.PromptsPerDay, Day, 10)]);
-        var hourlyAndConfig = await store.TryChargeRateWindowsAsync("user-1", [new(RateLimitWindow.PromptsPerHour, Hour, 10), new(RateLimitWindow.ConfigChangesPerHour, Hour, 10)]);
+        var daily = await store.TryChargeRateWindowsAsync("user-1", [new(RateLimitWindow.PromptsPerDay, Day, 10, version)]);
+        var both = await store.TryChargeRateWindowsAsync("user-1", [new(RateLimitWindow.PromptsPerHour, Hour, 10, version), new(RateLimitWindow.PromptsPerDay, Day, 10, version)]);
+        var hourlyAndConfig = await store.TryChargeRateWindowsAsync("user-1", [new(RateLimitWindow.PromptsPerHour, Hour, 10, version), new(RateLimitWindow.ConfigChangesPerHour, Hour, 10, version)]);
 
         Assert.Multiple(() =>
         {
@@ -36,7 +38,7 @@ public class PromptWindowLayoutTests : SqliteTestDatabase
     public async Task ARequestRefusedByAWindowByKeyChargesNoPromptWindowEither()
     {
         var store = await StoreAsync();
-        RateWindowCharge[] request = [new(RateLimitWindow.PromptsPerHour, Hour, 10), new(RateLimitWindow.PromptsPerDay, Day, 10), new(RateLimitWindow.ConfigChangesPerHour, Hour, 1)];
+        RateWindowCharge[] request = [new(RateLimitWindow.PromptsPerHour, Hour, 10, version), new(RateLimitWindow.PromptsPerDay, Day, 10, version), new(RateLimitWindow.ConfigChangesPerHour, Hour, 1, version)];
 
         var first = await store.TryChargeRateWindowsAsync("user-1", request);
         var second = await store.TryChargeRateWindowsAsync("user-1", request);
@@ -53,10 +55,10 @@ public class PromptWindowLayoutTests : SqliteTestDatabase
     public async Task ANewWindowStartsItsPromptCounterAgainAndLeavesTheOtherPromptWindow()
     {
         var store = await StoreAsync();
-        await store.TryChargeRateWindowsAsync("user-1", [new(RateLimitWindow.PromptsPerHour, Hour, 10), new(RateLimitWindow.PromptsPerDay, Day, 10)]);
-        await store.TryChargeRateWindowsAsync("user-1", [new(RateLimitWindow.PromptsPerHour, Hour, 10), new(RateLimitWindow.PromptsPerDay, Day, 10)]);
+        await store.TryChargeRateWindowsAsync("user-1", [new(RateLimitWindow.PromptsPerHour, Hour, 10, version), new(RateLimitWindow.PromptsPerDay, Day, 10, version)]);
+        await store.TryChargeRateWindowsAsync("user-1", [new(RateLimitWindow.PromptsPerHour, Hour, 10, version), new(RateLimitWindow.PromptsPerDay, Day, 10, version)]);
 
-        var nextHour = await store.TryChargeRateWindowsAsync("user-1", [new(RateLimitWindow.PromptsPerHour, Hour + 3600, 10), new(RateLimitWindow.PromptsPerDay, Day, 10)]);
+        var nextHour = await store.TryChargeRateWindowsAsync("user-1", [new(RateLimitWindow.PromptsPerHour, Hour + 3600, 10, version), new(RateLimitWindow.PromptsPerDay, Day, 10, version)]);
 
         Assert.Multiple(() =>
         {
@@ -68,7 +70,9 @@ public class PromptWindowLayoutTests : SqliteTestDatabase
     private async Task<IQuotaStore> StoreAsync()
     {
         await StartAsync();
-        return BuildServices().GetRequiredService<IQuotaStore>();
+        var store = BuildServices().GetRequiredService<IQuotaStore>();
+        version = await store.GetConfigurationVersionAsync();
+        return store;
     }
 
     private string[] Windows() =>

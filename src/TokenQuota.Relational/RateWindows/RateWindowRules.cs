@@ -7,10 +7,20 @@ internal static class RateWindowRules
 {
     /// <summary>
     /// Whether a charge was resolved against another configuration than the store's <paramref name="version"/>: then the
-    /// store refuses it, writing nothing, and the core resolves again. An untagged charge (version 0) is judged as it is.
+    /// store refuses it, writing nothing, and the core resolves again.
     /// </summary>
-    public static bool IsStale(IReadOnlyList<RateWindowCharge> windows, long version) =>
-        windows.Count > 0 && windows[0].ConfigurationVersion != 0 && windows[0].ConfigurationVersion != version;
+    public static bool IsStale(IReadOnlyList<RateWindowCharge> windows, long version)
+    {
+        foreach (var window in windows)
+        {
+            if (window.ConfigurationVersion != version)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Admits the request only if every window's current count plus one is at most its limit.</summary>
     /// <param name="windows">The windows of the request.</param>

@@ -74,7 +74,7 @@ internal sealed partial class SqliteHotPathConnection : IDisposable
             {
                 ReservedInputTokens = statement.Int64(2),
                 ReservedOutputTokens = statement.Int64(3),
-                ConfigurationVersion = statement.IsNull(4) ? 0 : statement.Int64(4),
+                ConfigurationVersion = statement.Int64(4),
             };
         }
         finally

@@ -31,9 +31,8 @@ internal sealed class TokenQuotaChecker(
         var started = Stopwatch.GetTimestamp();
         try
         {
-            // The usage read also returns the configuration version (one statement, one snapshot) when the store
-            // reports it, so the profile is resolved without a second round trip and a change made by any process is
-            // still seen by the next check.
+            // The usage read also returns the configuration version (one statement, one snapshot), so the profile is
+            // resolved without a second round trip and a change made by any process is still seen by the next check.
             var usage = await store.GetUsageAsync(userId, period, cancellationToken).ConfigureAwait(false);
             var profile = await resolver.ResolveAsync(userId, usage.ConfigurationVersion, cancellationToken).ConfigureAwait(false);
             metrics.StoreCallCompleted("check", tracing.StoreName, started);
@@ -119,7 +118,7 @@ internal sealed class TokenQuotaChecker(
         var started = Stopwatch.GetTimestamp();
         try
         {
-            configuration = await resolver.GetSnapshotAsync(knownVersion: 0, cancellationToken).ConfigureAwait(false);
+            configuration = await resolver.GetSnapshotAsync(knownVersion: null, cancellationToken).ConfigureAwait(false);
             profile = await resolver.ResolveAsync(configuration, userId, cancellationToken).ConfigureAwait(false);
             usage = await store.GetUsageAsync(userId, period, cancellationToken).ConfigureAwait(false);
             metrics.StoreCallCompleted("status", tracing.StoreName, started);

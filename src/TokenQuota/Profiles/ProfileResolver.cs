@@ -41,25 +41,25 @@ internal sealed class ProfileResolver(IQuotaStore store, IOptions<TokenQuotaOpti
     public RateLimitSettings DefaultSettings => defaultSettings;
 
     public ValueTask<ConsumptionProfile?> ResolveAsync(string userId, CancellationToken cancellationToken) =>
-        ResolveAsync(userId, knownVersion: 0, cancellationToken);
+        ResolveAsync(userId, knownVersion: null, cancellationToken);
 
     /// <summary>
     /// Resolves against <paramref name="knownVersion"/>, a configuration version the caller has just read from the
-    /// store (for example with the usage, in one statement); 0 reads the version from the store first.
+    /// store (for example with the usage, in one statement); <see langword="null"/> reads the version from the store first.
     /// </summary>
-    public async ValueTask<ConsumptionProfile?> ResolveAsync(string userId, long knownVersion, CancellationToken cancellationToken)
+    public async ValueTask<ConsumptionProfile?> ResolveAsync(string userId, long? knownVersion, CancellationToken cancellationToken)
     {
         var current = await GetSnapshotAsync(knownVersion, cancellationToken).ConfigureAwait(false);
         return await ResolveAsync(current, userId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Gets the cached configuration of <paramref name="knownVersion"/> (0 reads the version from the store first),
+    /// Gets the cached configuration of <paramref name="knownVersion"/> (<see langword="null"/> reads the version from the store first),
     /// reading the profiles and the rate-limit settings again only when the version differs from the cached one.
     /// </summary>
-    public async ValueTask<Snapshot> GetSnapshotAsync(long knownVersion, CancellationToken cancellationToken)
+    public async ValueTask<Snapshot> GetSnapshotAsync(long? knownVersion, CancellationToken cancellationToken)
     {
-        var version = knownVersion > 0 ? knownVersion : await store.GetConfigurationVersionAsync(cancellationToken).ConfigureAwait(false);
+        var version = knownVersion ?? await store.GetConfigurationVersionAsync(cancellationToken).ConfigureAwait(false);
         var current = snapshot;
         if (current is null || current.Version != version)
         {

@@ -45,7 +45,7 @@ internal sealed class RateLimitPolicy(
             // next attempt. While rate limits are disabled (or nothing is cached yet) nothing is charged, so the version is
             // read instead: that is how a process learns that another one enabled them again.
             var cached = resolver.Cached;
-            var version = cached is { Settings.Enabled: true } ? cached.Version : 0;
+            long? version = cached is { Settings.Enabled: true } ? cached.Version : null;
             var nowSeconds = now.ToUnixTimeSeconds();
             RateWindowCharge[] windows;
             RateWindowChargeResult outcome;
@@ -67,10 +67,10 @@ internal sealed class RateLimitPolicy(
                 windows = isPrompt
                     ?
                     [
-                        RateLimitRules.Charge(RateLimitWindow.PromptsPerHour, nowSeconds, limits.PromptsPerHour!.Value) with { ConfigurationVersion = tag },
-                        RateLimitRules.Charge(RateLimitWindow.PromptsPerDay, nowSeconds, limits.PromptsPerDay!.Value) with { ConfigurationVersion = tag },
+                        RateLimitRules.Charge(RateLimitWindow.PromptsPerHour, nowSeconds, limits.PromptsPerHour!.Value, tag),
+                        RateLimitRules.Charge(RateLimitWindow.PromptsPerDay, nowSeconds, limits.PromptsPerDay!.Value, tag),
                     ]
-                    : [RateLimitRules.Charge(RateLimitWindow.ConfigChangesPerHour, nowSeconds, limits.ConfigChangesPerHour!.Value) with { ConfigurationVersion = tag }];
+                    : [RateLimitRules.Charge(RateLimitWindow.ConfigChangesPerHour, nowSeconds, limits.ConfigChangesPerHour!.Value, tag)];
 
                 outcome = await store.TryChargeRateWindowsAsync(userId, windows, cancellationToken).ConfigureAwait(false);
                 if (outcome.Charged || outcome.ConfigurationVersion == tag)

@@ -35,8 +35,12 @@ internal sealed class RateLimitRules(IOptions<TokenQuotaOptions> options)
             };
     }
 
-    /// <summary>The current <paramref name="window"/> at <paramref name="nowSeconds"/>, limited to <paramref name="limit"/>.</summary>
-    public static RateWindowCharge Charge(RateLimitWindow window, long nowSeconds, int limit) => new(window, RateWindows.StartOf(window, nowSeconds), limit);
+    /// <summary>
+    /// The current <paramref name="window"/> at <paramref name="nowSeconds"/>, limited to <paramref name="limit"/> as
+    /// resolved against <paramref name="configurationVersion"/>.
+    /// </summary>
+    public static RateWindowCharge Charge(RateLimitWindow window, long nowSeconds, int limit, long configurationVersion) =>
+        new(window, RateWindows.StartOf(window, nowSeconds), limit, configurationVersion);
 
     public static DateTimeOffset EndOf(RateWindowCharge window) =>
         DateTimeOffset.FromUnixTimeSeconds(window.WindowStart) + RateWindows.Duration(window.Window);

@@ -8,14 +8,10 @@ namespace TokenQuota.Storage;
 /// </param>
 /// <param name="WindowStart">The start of the current window, in Unix seconds; a stored counter with another start counts as zero.</param>
 /// <param name="Limit">The most units the window admits.</param>
-public readonly record struct RateWindowCharge(RateLimitWindow Window, long WindowStart, int Limit)
-{
-    /// <summary>
-    /// Gets the configuration version (see <see cref="IQuotaStore.GetConfigurationVersionAsync"/>) the limit was resolved
-    /// against; the core always sets it. The store reads its version in the same transaction and, when it differs from
-    /// this one, refuses the whole request and writes nothing, so the core resolves the profile again and retries: limits
-    /// are never judged against a stale profile. A request whose windows leave it 0 (only a direct caller of the store
-    /// does) is judged whatever the version.
-    /// </summary>
-    public long ConfigurationVersion { get; init; }
-}
+/// <param name="ConfigurationVersion">
+/// The configuration version (see <see cref="IQuotaStore.GetConfigurationVersionAsync"/>) the limit was resolved against.
+/// The store reads its version in the same transaction and, when it differs from this one for any window of the request,
+/// refuses the whole request and writes nothing, so the caller resolves the profile again and retries: limits are never
+/// judged against a stale profile.
+/// </param>
+public readonly record struct RateWindowCharge(RateLimitWindow Window, long WindowStart, int Limit, long ConfigurationVersion);

@@ -55,14 +55,17 @@ public class RateLimitWindowTests<TBackend> : StoreContractTest<TBackend>
         var version = await s.Store.GetConfigurationVersionAsync();
         var start = TenTwenty.ToUnixTimeSeconds() - (TenTwenty.ToUnixTimeSeconds() % 3600);
 
-        var stale = await s.Store.TryChargeRateWindowsAsync("user-1", [new(RateLimitWindow.ConfigChangesPerHour, start, 10) { ConfigurationVersion = version + 1 }]);
-        var nothingWritten = Scalar<long>("SELECT COUNT(*) FROM tokenquota_rate_windows;");
-        var current = await s.Store.TryChargeRateWindowsAsync("user-1", [new(RateLimitWindow.ConfigChangesPerHour, start, 10) { ConfigurationVersion = version }]);
+        var stale = await s.Store.TryChargeRateWindowsAsync("user-1", [new(RateLimitWindow.ConfigChangesPerHour, start, 10, version + 1)]);
+        var mixed = await s.Store.TryChargeRateWindowsAsync(
+            "user-1", [new(RateLimitWindow.PromptsPerHour, start, 10, version), new(RateLimitWindow.PromptsPerDay, start - (start % 86_400), 10, version + 1)]);
+        var nothingWritten = Scalar<long>("SELECT (SELECT COUNT(*) FROM tokenquota_rate_windows) + (SELECT COUNT(*) FROM tokenquota_prompt_windows);");
+        var current = await s.Store.TryChargeRateWindowsAsync("user-1", [new(RateLimitWindow.ConfigChangesPerHour, start, 10, version)]);
 
         Assert.Multiple(() =>
         {
             Assert.That(version, Is.Positive);
             Assert.That((stale.Charged, stale.ConfigurationVersion), Is.EqualTo((false, version)), "refused for staleness, with the store's version");
+            Assert.That((mixed.Charged, mixed.ConfigurationVersion), Is.EqualTo((false, version)), "one stale window refuses the whole request");
             Assert.That(nothingWritten, Is.Zero);
             Assert.That((current.Charged, current.ConfigurationVersion, current.Counts), Is.EqualTo((true, version, new[] { 1 })));
             Assert.That(Scalar<long>("SELECT request_count FROM tokenquota_rate_windows WHERE user_id = 'user-1';"), Is.EqualTo(1));

@@ -122,8 +122,9 @@ public class ProfileResolutionTests
         await harness.Checker.CheckAsync(User, 1, 1);
         await harness.RateLimits.AcquirePromptAsync(User);
 
-        // One version read per check; the prompt charges the cached version, which the store confirms.
-        harness.Store.Verify(s => s.GetConfigurationVersionAsync(It.IsAny<CancellationToken>()), Times.Exactly(2));
+        // A check's usage read carries the version, as every store's does; the prompt charges the cached version, which
+        // the store confirms: no separate version read at all.
+        harness.Store.Verify(s => s.GetConfigurationVersionAsync(It.IsAny<CancellationToken>()), Times.Never);
         harness.Store.Verify(s => s.GetProfilesAsync(It.IsAny<CancellationToken>()), Times.Once);
         harness.Store.Verify(s => s.GetAssignedProfileIdAsync(User, It.IsAny<CancellationToken>()), Times.Once);
     }

@@ -36,8 +36,8 @@ public class RateLimitPolicyTests
         Assert.That(harness.ChargedWindows, Has.Count.EqualTo(1));
         Assert.That(harness.ChargedWindows[0], Is.EqualTo(new[]
         {
-            new RateWindowCharge(RateLimitWindow.PromptsPerHour, HourStart, 5) { ConfigurationVersion = harness.Version },
-            new RateWindowCharge(RateLimitWindow.PromptsPerDay, DayStart, 50) { ConfigurationVersion = harness.Version },
+            new RateWindowCharge(RateLimitWindow.PromptsPerHour, HourStart, 5, harness.Version),
+            new RateWindowCharge(RateLimitWindow.PromptsPerDay, DayStart, 50, harness.Version),
         }));
         harness.Store.Verify(s => s.TryChargeRateWindowsAsync(User, It.IsAny<IReadOnlyList<RateWindowCharge>>(), It.IsAny<CancellationToken>()), Times.Once);
     }
@@ -73,7 +73,7 @@ public class RateLimitPolicyTests
     public async Task PromptAllowedDescribesTheWindowWithFewestAttemptsLeft()
     {
         WithPro();
-        harness.RateAnswer = _ => new RateWindowChargeResult(true, [3, 40]);
+        harness.RateAnswer = _ => (true, [3, 40]);
 
         var decision = await harness.RateLimits.AcquirePromptAsync(User);
 
@@ -94,7 +94,7 @@ public class RateLimitPolicyTests
     public async Task PromptAllowedDailyTighterDescribesTheDailyWindow()
     {
         WithPro();
-        harness.RateAnswer = _ => new RateWindowChargeResult(true, [1, 49]);
+        harness.RateAnswer = _ => (true, [1, 49]);
 
         var decision = await harness.RateLimits.AcquirePromptAsync(User);
 
@@ -111,7 +111,7 @@ public class RateLimitPolicyTests
     public async Task PromptRefusedByTheHourlyWindowHasExactFigures()
     {
         WithPro();
-        harness.RateAnswer = _ => new RateWindowChargeResult(false, [5, 40]);
+        harness.RateAnswer = _ => (false, [5, 40]);
 
         var decision = await harness.RateLimits.AcquirePromptAsync(User);
 
@@ -131,7 +131,7 @@ public class RateLimitPolicyTests
     public async Task PromptRefusedByTheDailyWindowRetriesAtMidnightUtc()
     {
         WithPro();
-        harness.RateAnswer = _ => new RateWindowChargeResult(false, [2, 50]);
+        harness.RateAnswer = _ => (false, [2, 50]);
 
         var decision = await harness.RateLimits.AcquirePromptAsync(User);
 
@@ -151,7 +151,7 @@ public class RateLimitPolicyTests
     public async Task PromptBothWindowsExhaustedTheOneThatEndsLastDecides()
     {
         WithPro();
-        harness.RateAnswer = _ => new RateWindowChargeResult(false, [5, 50]);
+        harness.RateAnswer = _ => (false, [5, 50]);
 
         var decision = await harness.RateLimits.AcquirePromptAsync(User);
 
@@ -166,7 +166,7 @@ public class RateLimitPolicyTests
     public async Task PromptRetryAfterIsExactToTheTickAndTheMessageRoundsUp()
     {
         WithPro(now: new DateTimeOffset(2025, 12, 15, 10, 59, 59, 250, TimeSpan.Zero));
-        harness.RateAnswer = _ => new RateWindowChargeResult(false, [5, 10]);
+        harness.RateAnswer = _ => (false, [5, 10]);
 
         var decision = await harness.RateLimits.AcquirePromptAsync(User);
 
@@ -181,7 +181,7 @@ public class RateLimitPolicyTests
     public async Task PromptFractionalRetryAfterMessageRoundsUpToWholeSeconds()
     {
         WithPro(now: new DateTimeOffset(2025, 12, 15, 10, 29, 59, 500, TimeSpan.Zero));
-        harness.RateAnswer = _ => new RateWindowChargeResult(false, [5, 10]);
+        harness.RateAnswer = _ => (false, [5, 10]);
 
         var decision = await harness.RateLimits.AcquirePromptAsync(User);
 
@@ -199,14 +199,14 @@ public class RateLimitPolicyTests
 
         await harness.RateLimits.AcquireConfigChangeAsync(User);
 
-        Assert.That(harness.ChargedWindows.Single(), Is.EqualTo(new[] { new RateWindowCharge(RateLimitWindow.ConfigChangesPerHour, HourStart, 3) { ConfigurationVersion = harness.Version } }));
+        Assert.That(harness.ChargedWindows.Single(), Is.EqualTo(new[] { new RateWindowCharge(RateLimitWindow.ConfigChangesPerHour, HourStart, 3, harness.Version) }));
     }
 
     [Test]
     public async Task ConfigChangeRefusedHasTheConfigurationMessage()
     {
         WithPro(now: new DateTimeOffset(2025, 12, 15, 10, 45, 0, TimeSpan.Zero));
-        harness.RateAnswer = _ => new RateWindowChargeResult(false, [3]);
+        harness.RateAnswer = _ => (false, [3]);
 
         var decision = await harness.RateLimits.AcquireConfigChangeAsync(User);
 
@@ -248,7 +248,7 @@ public class RateLimitPolicyTests
     {
         WithPro();
         harness.StoredSettings = new StoredRateLimitSettings(Enabled: false, GlobalOverride: null);
-        harness.RateAnswer = _ => new RateWindowChargeResult(false, [5, 5]);
+        harness.RateAnswer = _ => (false, [5, 5]);
 
         var decisions = new List<RateLimitDecision>();
         for (var i = 0; i < 3; i++)
@@ -298,11 +298,8 @@ public class RateLimitPolicyTests
     [Test]
     public async Task WhileEnabledTheCachedVersionIsChargedWhileDisabledTheVersionIsReadOnEveryAttempt()
     {
-        // A store that reports its version with each charge and refuses a charge tagged with an older one.
+        // The harness's store reports its version with each charge and refuses a charge tagged with an older one.
         WithPro();
-        harness.RateAnswer = windows => windows[0].ConfigurationVersion is var tag && tag != 0 && tag != harness.Version
-            ? new RateWindowChargeResult(false, windows.Select(_ => 0).ToArray()) { ConfigurationVersion = harness.Version }
-            : new RateWindowChargeResult(true, windows.Select(_ => 1).ToArray()) { ConfigurationVersion = harness.Version };
         var first = await harness.RateLimits.AcquirePromptAsync(User);
         var cached = await harness.RateLimits.AcquirePromptAsync(User);
 
@@ -381,7 +378,7 @@ public class RateLimitPolicyTests
     {
         harness = new QuotaHarness();
         harness.WithProfile(Profiles.Make(1, "Blocked", isDefault: true, promptsPerHour: 0, promptsPerDay: 10));
-        harness.RateAnswer = _ => new RateWindowChargeResult(false, [0, 0]);
+        harness.RateAnswer = _ => (false, [0, 0]);
 
         var decision = await harness.RateLimits.AcquirePromptAsync(User);
 

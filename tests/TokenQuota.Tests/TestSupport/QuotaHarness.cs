@@ -30,7 +30,7 @@ internal sealed class QuotaHarness : IDisposable
             .Returns((string user, CancellationToken _) => new ValueTask<long?>(Assignments.TryGetValue(user, out var id) ? id : null));
         Store.Setup(s => s.GetUsageAsync(It.IsAny<string>(), It.IsAny<QuotaPeriod>(), It.IsAny<CancellationToken>()))
             .Returns((string user, QuotaPeriod period, CancellationToken _) =>
-                new ValueTask<TokenUsageTotals>(Usage.TryGetValue((user, period.Key), out var totals) ? totals : default));
+                new ValueTask<TokenUsageTotals>((Usage.TryGetValue((user, period.Key), out var totals) ? totals : default) with { ConfigurationVersion = Version }));
         Store.Setup(s => s.AddUsageAsync(It.IsAny<string>(), It.IsAny<QuotaPeriod>(), It.IsAny<long>(), It.IsAny<long>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
             .Returns((string user, QuotaPeriod period, long input, long output, DateTimeOffset _, CancellationToken _) =>
             {
@@ -46,13 +46,13 @@ internal sealed class QuotaHarness : IDisposable
                 ChargedWindows.Add(copy);
                 // Like every store, the fake reports its configuration version with each charge and refuses, charging
                 // nothing, a charge resolved against another version.
-                if (copy.Length > 0 && copy[0].ConfigurationVersion is var tag && tag != 0 && tag != Version)
+                if (copy.Any(w => w.ConfigurationVersion != Version))
                 {
-                    return new ValueTask<RateWindowChargeResult>(new RateWindowChargeResult(false, copy.Select(_ => 0).ToArray()) { ConfigurationVersion = Version });
+                    return new ValueTask<RateWindowChargeResult>(new RateWindowChargeResult(false, copy.Select(_ => 0).ToArray(), Version));
                 }
 
-                var answer = RateAnswer(copy);
-                return new ValueTask<RateWindowChargeResult>(answer.ConfigurationVersion == 0 ? answer with { ConfigurationVersion = Version } : answer);
+                var (charged, counts) = RateAnswer(copy);
+                return new ValueTask<RateWindowChargeResult>(new RateWindowChargeResult(charged, counts, Version));
             });
 
         var services = new ServiceCollection()
@@ -87,9 +87,12 @@ internal sealed class QuotaHarness : IDisposable
     /// <summary>Every window list passed to TryChargeRateWindowsAsync, in call order.</summary>
     public List<RateWindowCharge[]> ChargedWindows { get; } = [];
 
-    /// <summary>How the store answers a rate charge; by default it charges and reports a count of 1 in each window.</summary>
-    public Func<RateWindowCharge[], RateWindowChargeResult> RateAnswer { get; set; } =
-        windows => new RateWindowChargeResult(true, windows.Select(_ => 1).ToArray());
+    /// <summary>
+    /// How the store answers a rate charge of the current version (whether it charged, and each window's count); by
+    /// default it charges and reports a count of 1 in each window.
+    /// </summary>
+    public Func<RateWindowCharge[], (bool Charged, int[] Counts)> RateAnswer { get; set; } =
+        windows => (true, windows.Select(_ => 1).ToArray());
 
     public ITokenQuotaChecker Checker => Services.GetRequiredService<ITokenQuotaChecker>();
 
