@@ -13,7 +13,7 @@ namespace TokenQuota.PostgreSql;
 /// instances. Connections come from a pooled <see cref="NpgsqlDataSource"/>; after a connection failure the pool is
 /// cleared, so the store recovers by itself when the server comes back.
 /// </summary>
-public sealed partial class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable, IDisposable, IRelationalConnections
+public sealed partial class PostgreSqlQuotaStore : IRelationalQuotaStore, IAsyncDisposable, IDisposable, IRelationalConnections
 {
     private readonly PostgreSqlQuotaStoreOptions options;
     private readonly NpgsqlDataSource dataSource;
@@ -71,6 +71,10 @@ public sealed partial class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable
     /// <inheritdoc />
     public string StoreName => "postgresql";
 
+    RelationalAdministration IRelationalQuotaStore.Administration => administration;
+
+    RelationalReports IRelationalQuotaStore.Reports => reports;
+
     /// <inheritdoc />
     public Task<QuotaSchemaVersion> GetSchemaVersionAsync(CancellationToken cancellationToken = default) =>
         RunAsync(
@@ -95,12 +99,6 @@ public sealed partial class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask<long> GetConfigurationVersionAsync(CancellationToken cancellationToken = default) =>
         await RunAsync(c => c.ExecuteScalarAsync<long>(Command(sql.SelectConfigVersion, null, null, cancellationToken)), cancellationToken).ConfigureAwait(false);
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<ConsumptionProfile>> GetProfilesAsync(CancellationToken cancellationToken = default) => administration.GetProfilesAsync(cancellationToken);
-
-    /// <inheritdoc />
-    public Task<StoredRateLimitSettings> GetRateLimitSettingsAsync(CancellationToken cancellationToken = default) => administration.GetRateLimitSettingsAsync(cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask<long?> GetAssignedProfileIdAsync(string userId, CancellationToken cancellationToken = default) =>
@@ -201,27 +199,6 @@ public sealed partial class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable
             return (true, new RateWindowChargeResult(true, counts, version));
         }, cancellationToken).ConfigureAwait(false);
     }
-
-    /// <inheritdoc />
-    public Task<T> ExecuteAdminChangeAsync<T>(Func<IQuotaAdminSession, CancellationToken, Task<T>> change, CancellationToken cancellationToken = default) =>
-        administration.ExecuteAdminChangeAsync(change, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<PagedResult<QuotaAuditEntry>> QueryAuditLogAsync(QuotaAuditQuery query, CancellationToken cancellationToken = default) => reports.QueryAuditLogAsync(query, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<PagedResult<UserAssignment>> ListAssignmentsAsync(long profileId, int offset, int limit, CancellationToken cancellationToken = default) =>
-        reports.ListAssignmentsAsync(profileId, offset, limit, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<PagedResult<UserUsage>> GetUsageReportAsync(QuotaPeriod period, UsageSortOrder sortOrder, int offset, int limit, CancellationToken cancellationToken = default) =>
-        reports.GetUsageReportAsync(period, sortOrder, offset, limit, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<PeriodUsageTotals>> GetPeriodTotalsAsync(CancellationToken cancellationToken = default) => reports.GetPeriodTotalsAsync(cancellationToken);
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<UserUsage>> GetUserUsageHistoryAsync(string userId, CancellationToken cancellationToken = default) => reports.GetUserUsageHistoryAsync(userId, cancellationToken);
 
     /// <summary>Closes the pooled connections once the queued writes have committed.</summary>
     /// <returns>A task that completes when closed.</returns>

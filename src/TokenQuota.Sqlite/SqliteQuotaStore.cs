@@ -17,7 +17,7 @@ namespace TokenQuota.Sqlite;
 /// holds its write), and a small pool of readers. Administration and reports use Dapper on pooled connections.
 /// Dispose the store (the DI container does) to close its connections.
 /// </remarks>
-public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposable, IRelationalConnections
+public sealed class SqliteQuotaStore : IRelationalQuotaStore, IAsyncDisposable, IDisposable, IRelationalConnections
 {
     private readonly SqliteQuotaStoreOptions options;
     private readonly SqliteConnectionFactory connections;
@@ -57,6 +57,10 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     /// <inheritdoc />
     public string StoreName => "sqlite";
 
+    RelationalAdministration IRelationalQuotaStore.Administration => administration;
+
+    RelationalReports IRelationalQuotaStore.Reports => reports;
+
     /// <inheritdoc />
     /// <remarks>A database file that does not exist yet is reported as version 0 and is not created.</remarks>
     public async Task<QuotaSchemaVersion> GetSchemaVersionAsync(CancellationToken cancellationToken = default)
@@ -84,12 +88,6 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
     /// <inheritdoc />
     public ValueTask<long> GetConfigurationVersionAsync(CancellationToken cancellationToken = default) =>
         ReadAsync(0, static (c, _) => c.ReadConfigurationVersion(), cancellationToken);
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<ConsumptionProfile>> GetProfilesAsync(CancellationToken cancellationToken = default) => administration.GetProfilesAsync(cancellationToken);
-
-    /// <inheritdoc />
-    public Task<StoredRateLimitSettings> GetRateLimitSettingsAsync(CancellationToken cancellationToken = default) => administration.GetRateLimitSettingsAsync(cancellationToken);
 
     /// <inheritdoc />
     public ValueTask<long?> GetAssignedProfileIdAsync(string userId, CancellationToken cancellationToken = default) =>
@@ -167,27 +165,6 @@ public sealed class SqliteQuotaStore : IQuotaStore, IAsyncDisposable, IDisposabl
 
     /// <summary>Closes the store's long-lived connections once the queued writes have committed.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
-
-    /// <inheritdoc />
-    public Task<T> ExecuteAdminChangeAsync<T>(Func<IQuotaAdminSession, CancellationToken, Task<T>> change, CancellationToken cancellationToken = default) =>
-        administration.ExecuteAdminChangeAsync(change, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<PagedResult<QuotaAuditEntry>> QueryAuditLogAsync(QuotaAuditQuery query, CancellationToken cancellationToken = default) => reports.QueryAuditLogAsync(query, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<PagedResult<UserAssignment>> ListAssignmentsAsync(long profileId, int offset, int limit, CancellationToken cancellationToken = default) =>
-        reports.ListAssignmentsAsync(profileId, offset, limit, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<PagedResult<UserUsage>> GetUsageReportAsync(QuotaPeriod period, UsageSortOrder sortOrder, int offset, int limit, CancellationToken cancellationToken = default) =>
-        reports.GetUsageReportAsync(period, sortOrder, offset, limit, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<PeriodUsageTotals>> GetPeriodTotalsAsync(CancellationToken cancellationToken = default) => reports.GetPeriodTotalsAsync(cancellationToken);
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<UserUsage>> GetUserUsageHistoryAsync(string userId, CancellationToken cancellationToken = default) => reports.GetUserUsageHistoryAsync(userId, cancellationToken);
 
     private static RateWindowChargeResult ChargeRateWindows(SqliteHotPathConnection c, string userId, IReadOnlyList<RateWindowCharge> windows)
     {
