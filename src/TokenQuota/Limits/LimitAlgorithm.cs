@@ -1,6 +1,10 @@
 namespace TokenQuota;
 
-/// <summary>How a limit's window counts. Only a rate (a window of a minute, an hour or a day) may use another than <see cref="FixedWindow"/>.</summary>
+/// <summary>
+/// How a limit's window counts. Only a rate (a window of a minute, an hour or a day) may use another than
+/// <see cref="FixedWindow"/>; a token bucket or a sliding window is not aligned to the calendar: its window is the
+/// nominal length (60 seconds, 3,600 seconds, 24 hours) ending now.
+/// </summary>
 public enum LimitAlgorithm
 {
     /// <summary>
