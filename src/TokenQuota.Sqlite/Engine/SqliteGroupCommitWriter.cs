@@ -25,16 +25,9 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
 {
     public const int MaxBatch = 1024;
     public const int YieldEvery = 32;
-
-    /// <summary>After a batch of at least this many writes, a smaller next batch is gathered a little longer (see <see cref="GatherTime"/>).</summary>
-    public const int GatherTarget = 32;
-
-    /// <summary>How long the writer yields to let callers queue more writes before committing a batch smaller than the last big one.</summary>
-    public static readonly TimeSpan GatherTime = TimeSpan.FromMicroseconds(50);
     public static readonly TimeSpan IdleGap = TimeSpan.FromMicroseconds(500);
 
     private static readonly long IdleGapTicks = (long)(IdleGap.TotalSeconds * Stopwatch.Frequency);
-    private static readonly long GatherTicks = (long)(GatherTime.TotalSeconds * Stopwatch.Frequency);
 
     private readonly SqliteConnectionFactory factory;
     private readonly Action fileMoved;
@@ -202,7 +195,6 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
     private void Loop()
     {
         var batch = new List<SqliteWriteRequest>(MaxBatch);
-        var lastBatch = 0;
         try
         {
             while (true)
@@ -211,26 +203,6 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
                 {
                     batch.Add(request);
                 }
-
-                if (batch.Count is > 0 and < GatherTarget && lastBatch >= GatherTarget)
-                {
-                    // Many callers were writing: their next writes are on their way (their continuations are running
-                    // now). Yield briefly so they join this transaction rather than each paying for a commit of its own.
-                    var until = Stopwatch.GetTimestamp() + GatherTicks;
-                    while (batch.Count < GatherTarget && Stopwatch.GetTimestamp() < until)
-                    {
-                        if (queue.TryDequeue(out var late))
-                        {
-                            batch.Add(late);
-                        }
-                        else
-                        {
-                            Thread.Yield();
-                        }
-                    }
-                }
-
-                lastBatch = batch.Count;
 
                 if (batch.Count == 0)
                 {
