@@ -13,7 +13,7 @@ namespace TokenQuota.Sqlite;
 /// <see cref="SqliteWriteAtomicity"/>). If the transaction itself fails, every write of the batch fails.
 /// </summary>
 /// <remarks>
-/// When nothing has been queued for <see cref="IdleGap"/> (a sequential caller), the caller runs its write inline on the
+/// When nothing has been queued, and no batch committed, for <see cref="IdleGap"/> (a sequential caller), the caller runs its write inline on the
 /// writer connection instead of hopping to the loop: a single statement in autocommit, several in their own
 /// <c>BEGIN IMMEDIATE</c> transaction. Every <see cref="YieldEvery"/>th inline call yields first, so a caller whose
 /// writes always complete synchronously cannot starve callers started from the same thread.
@@ -38,7 +38,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
     private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SqliteHotPathConnection? commands;
     private int queued;
-    private long lastQueuedAt;
+    private long lastBusyAt;
     private int inlineCalls;
     private volatile bool closing;
     private volatile bool exited;
@@ -95,7 +95,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
 
         var request = new SqliteWriteRequest<TState, T>(state, work, kind);
         Interlocked.Increment(ref queued);
-        Volatile.Write(ref lastQueuedAt, Stopwatch.GetTimestamp());
+        Volatile.Write(ref lastBusyAt, Stopwatch.GetTimestamp());
         queue.Enqueue(request);
         try
         {
@@ -131,7 +131,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
     }
 
     private bool IsIdle() =>
-        Volatile.Read(ref queued) == 0 && Stopwatch.GetTimestamp() - Volatile.Read(ref lastQueuedAt) > IdleGapTicks;
+        Volatile.Read(ref queued) == 0 && Stopwatch.GetTimestamp() - Volatile.Read(ref lastBusyAt) > IdleGapTicks;
 
     private async ValueTask<T> YieldThenRunAsync<TState, T>(TState state, Func<SqliteHotPathConnection, TState, T> work, SqliteWriteAtomicity kind)
     {
@@ -227,6 +227,10 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
                 {
                     failure = RunBatch(batch);
                 }
+
+                // The callers of this batch are about to write again: until they have been gone for IdleGap, they queue
+                // for the next batch rather than each committing alone inline.
+                Volatile.Write(ref lastBusyAt, Stopwatch.GetTimestamp());
 
                 // Each caller's continuation runs on the thread pool (RunContinuationsAsynchronously), never here.
                 foreach (var request in batch)
