@@ -6,8 +6,8 @@ namespace TokenQuota.Sqlite;
 /// <summary>
 /// Checkpoints the write-ahead log on a background thread of its own, on its own connection, so the writer never
 /// stops to copy pages into the database file and wait for their <c>fsync</c>: with SQLite's automatic checkpoint
-/// (every 1,000 frames) the writer itself did that after every few group commits, which cost it a quarter of its
-/// throughput. After a commit, <see cref="Committed"/> wakes this thread; it waits <see cref="Gather"/> so that one
+/// (every 1,000 frames) the writer itself, or a sequential caller writing inline, would do that after every few
+/// commits. After a commit, <see cref="Committed"/> wakes this thread; it waits <see cref="Gather"/> so that one
 /// checkpoint copies a page written many times only once, then runs a <c>PASSIVE</c> checkpoint, which never blocks
 /// the writer or the readers.
 /// </summary>

@@ -13,7 +13,7 @@ namespace TokenQuota.Sqlite;
 /// <see cref="SqliteWriteAtomicity"/>). If the transaction itself fails, every write of the batch fails.
 /// </summary>
 /// <remarks>
-/// When nothing has been queued for <see cref="IdleGap"/> (a sequential caller), the caller runs its write inline on the
+/// When nothing has been queued, and no batch committed, for <see cref="IdleGap"/> (a sequential caller), the caller runs its write inline on the
 /// writer connection instead of hopping to the loop: a single statement in autocommit, several in their own
 /// <c>BEGIN IMMEDIATE</c> transaction. Every <see cref="YieldEvery"/>th inline call yields first, so a caller whose
 /// writes always complete synchronously cannot starve callers started from the same thread.
@@ -25,16 +25,9 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
 {
     public const int MaxBatch = 1024;
     public const int YieldEvery = 32;
-
-    /// <summary>After a batch of at least this many writes, a smaller next batch is gathered a little longer (see <see cref="GatherTime"/>).</summary>
-    public const int GatherTarget = 32;
-
-    /// <summary>How long the writer yields to let callers queue more writes before committing a batch smaller than the last big one.</summary>
-    public static readonly TimeSpan GatherTime = TimeSpan.FromMicroseconds(50);
     public static readonly TimeSpan IdleGap = TimeSpan.FromMicroseconds(500);
 
     private static readonly long IdleGapTicks = (long)(IdleGap.TotalSeconds * Stopwatch.Frequency);
-    private static readonly long GatherTicks = (long)(GatherTime.TotalSeconds * Stopwatch.Frequency);
 
     private readonly SqliteConnectionFactory factory;
     private readonly Action fileMoved;
@@ -45,7 +38,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
     private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SqliteHotPathConnection? commands;
     private int queued;
-    private long lastQueuedAt;
+    private long lastBusyAt;
     private int inlineCalls;
     private volatile bool closing;
     private volatile bool exited;
@@ -102,7 +95,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
 
         var request = new SqliteWriteRequest<TState, T>(state, work, kind);
         Interlocked.Increment(ref queued);
-        Volatile.Write(ref lastQueuedAt, Stopwatch.GetTimestamp());
+        Volatile.Write(ref lastBusyAt, Stopwatch.GetTimestamp());
         queue.Enqueue(request);
         try
         {
@@ -138,7 +131,7 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
     }
 
     private bool IsIdle() =>
-        Volatile.Read(ref queued) == 0 && Stopwatch.GetTimestamp() - Volatile.Read(ref lastQueuedAt) > IdleGapTicks;
+        Volatile.Read(ref queued) == 0 && Stopwatch.GetTimestamp() - Volatile.Read(ref lastBusyAt) > IdleGapTicks;
 
     private async ValueTask<T> YieldThenRunAsync<TState, T>(TState state, Func<SqliteHotPathConnection, TState, T> work, SqliteWriteAtomicity kind)
     {
@@ -202,7 +195,6 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
     private void Loop()
     {
         var batch = new List<SqliteWriteRequest>(MaxBatch);
-        var lastBatch = 0;
         try
         {
             while (true)
@@ -211,26 +203,6 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
                 {
                     batch.Add(request);
                 }
-
-                if (batch.Count is > 0 and < GatherTarget && lastBatch >= GatherTarget)
-                {
-                    // Many callers were writing: their next writes are on their way (their continuations are running
-                    // now). Yield briefly so they join this transaction rather than each paying for a commit of its own.
-                    var until = Stopwatch.GetTimestamp() + GatherTicks;
-                    while (batch.Count < GatherTarget && Stopwatch.GetTimestamp() < until)
-                    {
-                        if (queue.TryDequeue(out var late))
-                        {
-                            batch.Add(late);
-                        }
-                        else
-                        {
-                            Thread.Yield();
-                        }
-                    }
-                }
-
-                lastBatch = batch.Count;
 
                 if (batch.Count == 0)
                 {
@@ -255,6 +227,10 @@ internal sealed class SqliteGroupCommitWriter : IAsyncDisposable
                 {
                     failure = RunBatch(batch);
                 }
+
+                // The callers of this batch are about to write again: until they have been gone for IdleGap, they queue
+                // for the next batch rather than each committing alone inline.
+                Volatile.Write(ref lastBusyAt, Stopwatch.GetTimestamp());
 
                 // Each caller's continuation runs on the thread pool (RunContinuationsAsynchronously), never here.
                 foreach (var request in batch)
