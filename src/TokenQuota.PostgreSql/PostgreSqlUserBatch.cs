@@ -120,23 +120,17 @@ internal sealed class PostgreSqlUserBatch(PostgreSqlUserBatchStatements sql)
         reservations[requestId] = new StoredReservation(commit.UserId, commit.Period, false, nowMs, input, output);
     }
 
-    /// <summary>The first round trip: BEGIN, the users' locks, then every row the requests named.</summary>
-    public NpgsqlBatch CreateRead(NpgsqlConnection connection)
+    /// <summary>Adds the batch's reads to <paramref name="read"/>: BEGIN, the users' locks and the configuration version, then every row the requests named.</summary>
+    public void AddReads(NpgsqlBatch read)
     {
-        var read = new NpgsqlBatch(connection);
         read.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
-
-        // Every statement of a batch finds its rows by key: a plan cached while a table was small must not stay a
-        // sequential scan as the table grows.
-        read.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL enable_seqscan = off"));
-        read.BatchCommands.Add(Command(sql.LockUsers, Value(users.ToArray())));
+        read.BatchCommands.Add(Command(sql.LockUsersAndReadVersion, Value(users.ToArray())));
         if (totals.Count > 0)
         {
             read.BatchCommands.Add(Command(sql.PurgeExpiredHolds, Value(reservingUsers.ToArray()), Value(purgeAt)));
             read.BatchCommands.Add(Command(sql.SelectTotals, Value(totals.Keys.Select(k => k.UserId).ToArray()), Value(totals.Keys.Select(k => k.Period).ToArray())));
         }
 
-        read.BatchCommands.Add(new NpgsqlBatchCommand(sql.SelectConfigVersion));
         if (windows.Count > 0)
         {
             read.BatchCommands.Add(Command(sql.SelectRateWindows, Value(windows.Keys.ToArray())));
@@ -146,39 +140,24 @@ internal sealed class PostgreSqlUserBatch(PostgreSqlUserBatchStatements sql)
         {
             read.BatchCommands.Add(Command(sql.SelectReservations, Value(requestIds.ToArray())));
         }
-
-        return read;
     }
 
-    /// <summary>Reads the results of <see cref="CreateRead"/>, in its order.</summary>
-    public async Task ReadAsync(NpgsqlBatch read)
+    /// <summary>Reads the results of <see cref="AddReads"/>, in its order.</summary>
+    public async Task ReadAsync(PostgreSqlRowSets rows)
     {
-        await using var reader = await read.ExecuteReaderAsync().ConfigureAwait(false);
-        var first = true;
-        async Task NextAsync()
-        {
-            // Every read returns a row set; BEGIN and SET return none.
-            if (!first)
-            {
-                await reader.NextResultAsync().ConfigureAwait(false);
-            }
-
-            first = false;
-            while (reader.FieldCount == 0 && await reader.NextResultAsync().ConfigureAwait(false))
-            {
-            }
-        }
-
-        await NextAsync().ConfigureAwait(false); // the locks
+        var reader = rows.Reader;
+        await rows.NextAsync().ConfigureAwait(false);
+        await reader.ReadAsync().ConfigureAwait(false);
+        ConfigurationVersion = reader.IsDBNull(2) ? 0 : reader.GetInt64(2);
         if (totals.Count > 0)
         {
-            await NextAsync().ConfigureAwait(false);
+            await rows.NextAsync().ConfigureAwait(false);
             while (await reader.ReadAsync().ConfigureAwait(false))
             {
                 expiredHolds[reader.GetString(0)] = reader.GetInt32(1);
             }
 
-            await NextAsync().ConfigureAwait(false);
+            await rows.NextAsync().ConfigureAwait(false);
             while (await reader.ReadAsync().ConfigureAwait(false))
             {
                 var t = totals[(reader.GetString(0), reader.GetString(1))];
@@ -186,11 +165,9 @@ internal sealed class PostgreSqlUserBatch(PostgreSqlUserBatchStatements sql)
             }
         }
 
-        await NextAsync().ConfigureAwait(false);
-        ConfigurationVersion = await reader.ReadAsync().ConfigureAwait(false) ? reader.GetInt64(0) : 0;
         if (windows.Count > 0)
         {
-            await NextAsync().ConfigureAwait(false);
+            await rows.NextAsync().ConfigureAwait(false);
             while (await reader.ReadAsync().ConfigureAwait(false))
             {
                 windows[reader.GetString(0)].Add(new RateWindowRow { WindowKey = reader.GetString(1), WindowStart = reader.GetInt64(2), RequestCount = reader.GetInt32(3) });
@@ -199,7 +176,7 @@ internal sealed class PostgreSqlUserBatch(PostgreSqlUserBatchStatements sql)
 
         if (requestIds.Count > 0)
         {
-            await NextAsync().ConfigureAwait(false);
+            await rows.NextAsync().ConfigureAwait(false);
             while (await reader.ReadAsync().ConfigureAwait(false))
             {
                 reservations[reader.GetString(0)] = new StoredReservation(
@@ -208,10 +185,9 @@ internal sealed class PostgreSqlUserBatch(PostgreSqlUserBatchStatements sql)
         }
     }
 
-    /// <summary>The second round trip: every effect judged, then COMMIT (sent even when nothing was admitted, to end the transaction).</summary>
-    public NpgsqlBatch CreateWrite(NpgsqlConnection connection)
+    /// <summary>Adds every effect judged to <paramref name="write"/> (the COMMIT is the writer's).</summary>
+    public void AddWrites(NpgsqlBatch write)
     {
-        var write = new NpgsqlBatch(connection);
         if (holds.Count > 0)
         {
             write.BatchCommands.Add(Command(
@@ -262,8 +238,6 @@ internal sealed class PostgreSqlUserBatch(PostgreSqlUserBatchStatements sql)
         }
 
         AddWindowWrites(write);
-        write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-        return write;
     }
 
     /// <summary>Each charged user's windows as judged: the prompt row whole, and each other charged window.</summary>

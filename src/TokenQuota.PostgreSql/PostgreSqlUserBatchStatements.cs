@@ -9,12 +9,16 @@ internal sealed class PostgreSqlUserBatchStatements(string schema)
 {
     /// <summary>
     /// Takes the advisory locks of the batch's users ($1), in the order of their lock keys, so two batches (of any
-    /// processes) never wait for each other's locks in a cycle. The key is the one <c>LockUser</c> takes, so a batch
-    /// and a single-user transaction exclude each other.
+    /// processes) never wait for each other's locks in a cycle; the key is the one <c>LockUser</c> takes, so a batch
+    /// and a single-user transaction exclude each other. Also turns sequential scans off for the rest of the
+    /// transaction (every statement of a batch finds its rows by key, and a plan cached while a table was small must
+    /// not stay a sequential scan as the table grows), and reads the configuration version.
     /// </summary>
-    public string LockUsers { get; } = $"""
-        SELECT count(pg_advisory_xact_lock({PostgreSqlStatements.UserLockClass}, k))::integer
-        FROM (SELECT DISTINCT hashtext(u) AS k FROM unnest($1::text[]) AS u ORDER BY k) AS sorted;
+    public string LockUsersAndReadVersion { get; } = $"""
+        SELECT (SELECT count(pg_advisory_xact_lock({PostgreSqlStatements.UserLockClass}, k))
+                FROM (SELECT DISTINCT hashtext(u) AS k FROM unnest($1::text[]) AS u ORDER BY k) AS sorted)::integer,
+               set_config('enable_seqscan', 'off', true),
+               (SELECT value FROM {schema}.tokenquota_state WHERE key = 'config_version');
         """;
 
     /// <summary>Forgets the users' ($1) holds expired at $2 and takes them back from the reserved totals; one row (user, holds) per user that had some.</summary>
@@ -41,8 +45,6 @@ internal sealed class PostgreSqlUserBatchStatements(string schema)
         LEFT JOIN {schema}.tokenquota_reserved_totals AS t ON t.user_id = k.user_id AND t.period = k.period
         LEFT JOIN {schema}.user_token_usage AS u ON u.user_id = k.user_id AND u.period = k.period;
         """;
-
-    public string SelectConfigVersion { get; } = $"SELECT value FROM {schema}.tokenquota_state WHERE key = 'config_version';";
 
     /// <summary>Every rate window of the users ($1), as rows of the view.</summary>
     public string SelectRateWindows { get; } = $"""

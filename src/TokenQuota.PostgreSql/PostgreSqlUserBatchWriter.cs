@@ -5,35 +5,39 @@ namespace TokenQuota.PostgreSql;
 
 /// <summary>
 /// Group commit for the per-user steps that judge before they write: rate-window charges, reservations and commits.
-/// Concurrent requests are queued; one loop drains up to <see cref="MaxBatch"/> of them into one transaction of two round
-/// trips: BEGIN, the advisory locks of the batch's users (sorted) and every row the requests read, in one
-/// <see cref="NpgsqlBatch"/>; then the requests are judged one after another in memory, each seeing the effects of the
-/// earlier ones (<see cref="PostgreSqlUserBatch"/>), and every effect is written with the COMMIT in a second batch.
+/// Concurrent requests are queued; one loop drains up to <see cref="MaxBatch"/> of them into one transaction: BEGIN,
+/// the advisory locks of the batch's users (sorted) and every row the requests read, in one <see cref="NpgsqlBatch"/>;
+/// then the requests are judged one after another in memory, each seeing the effects of the earlier ones
+/// (<see cref="PostgreSqlUserBatch"/>); then every effect is written with the COMMIT.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Each caller's task completes only after the COMMIT holding its write; a refused request writes nothing. If the server
-/// refuses a statement of the batch (for example a request id another instance took meanwhile, or an overflowing
-/// total), the whole transaction rolls back and its requests run again one by one, each in its own transaction, so only
-/// the one at fault fails. If the connection breaks, every request of the batch fails and none reports success.
+/// A batch's writes and COMMIT travel in the same round trip as the reads of the next batch (the requests queued
+/// meanwhile), so under load each batch costs one round trip; when nothing is queued the writes go at once, and a
+/// sequential caller pays two round trips per request.
 /// </para>
 /// <para>
-/// Two batches are in flight at most, on two connections: once a batch has sent its writes, the next one is drained and
-/// sends its reads, whose locks the server grants as soon as the first commits, so the wait for one COMMIT overlaps
-/// the next batch's round trip. The locks are the transaction-scoped advisory locks the single-request transactions
-/// take, so batches of any number of processes and those transactions exclude each other per user.
+/// Each caller's task completes only after the COMMIT holding its write; a refused request writes nothing. If the server
+/// refuses a statement (for example a request id another instance took meanwhile, or an overflowing total), the
+/// transaction rolls back and its requests run again one by one, each in its own transaction, so only the one at
+/// fault fails. If the connection breaks, every request whose COMMIT was not confirmed fails; none reports success.
+/// The locks are the transaction-scoped advisory locks the single-request transactions take, so batches of any number
+/// of processes and those transactions exclude each other per user.
 /// </para>
 /// </remarks>
 internal sealed class PostgreSqlUserBatchWriter : IAsyncDisposable
 {
     public const int MaxBatch = 512;
 
+    /// <summary>Follows a COMMIT in the same round trip: its row set arrives only if every command before it succeeded.</summary>
+    private const string CommittedMarker = "SELECT 1";
+
     private readonly NpgsqlDataSource dataSource;
     private readonly PostgreSqlUserBatchStatements sql;
     private readonly PostgreSqlQuotaStore store;
     private readonly Channel<PostgreSqlUserOperation> queue = Channel.CreateUnbounded<PostgreSqlUserOperation>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Lane[] lanes = [new(), new()];
     private readonly Task loop;
+    private NpgsqlConnection? connection;
 
     public PostgreSqlUserBatchWriter(NpgsqlDataSource dataSource, PostgreSqlUserBatchStatements sql, PostgreSqlQuotaStore store)
     {
@@ -51,20 +55,17 @@ internal sealed class PostgreSqlUserBatchWriter : IAsyncDisposable
     {
         queue.Writer.TryComplete();
         await loop.ConfigureAwait(false);
-        foreach (var lane in lanes)
-        {
-            await lane.DropConnectionAsync().ConfigureAwait(false);
-        }
+        await DropConnectionAsync().ConfigureAwait(false);
     }
 
     private async Task LoopAsync()
     {
         var reader = queue.Reader;
-        var turn = 0;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        JudgedBatch? judged = null;
+        while (judged is not null || await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            var batch = new List<PostgreSqlUserOperation>();
-            while (batch.Count < MaxBatch && reader.TryRead(out var operation))
+            var next = new List<PostgreSqlUserOperation>();
+            while (next.Count < MaxBatch && reader.TryRead(out var operation))
             {
                 if (operation.CancellationToken.IsCancellationRequested)
                 {
@@ -72,87 +73,106 @@ internal sealed class PostgreSqlUserBatchWriter : IAsyncDisposable
                 }
                 else
                 {
-                    batch.Add(operation);
+                    next.Add(operation);
                 }
             }
 
-            if (batch.Count > 0)
-            {
-                var lane = lanes[turn++ % lanes.Length];
-                await lane.Finished.ConfigureAwait(false);
-                lane.Finished = await StartBatchAsync(batch, lane).ConfigureAwait(false);
-            }
-        }
-
-        foreach (var lane in lanes)
-        {
-            await lane.Finished.ConfigureAwait(false);
+            judged = await RoundTripAsync(judged, next).ConfigureAwait(false);
         }
     }
 
-    /// <summary>Reads and judges the batch and sends its writes; returns the task that ends when they committed (or failed) and every caller has its outcome.</summary>
-    private async Task<Task> StartBatchAsync(List<PostgreSqlUserOperation> batch, Lane lane)
+    /// <summary>
+    /// One round trip: the writes and COMMIT of <paramref name="judged"/> (if any), then the reads of
+    /// <paramref name="next"/> (if any), which it judges; returns it with its transaction open, or <see langword="null"/>.
+    /// </summary>
+    private async Task<JudgedBatch?> RoundTripAsync(JudgedBatch? judged, List<PostgreSqlUserOperation> next)
     {
-        foreach (var operation in batch)
+        var state = next.Count > 0 ? new PostgreSqlUserBatch(sql) : null;
+        foreach (var operation in next)
         {
-            operation.Caller?.SetTag(TokenQuotaTracing.BatchSizeTag, batch.Count);
+            operation.Caller?.SetTag(TokenQuotaTracing.BatchSizeTag, next.Count);
+            operation.Declare(state!);
+        }
+
+        var committed = judged is null;
+        try
+        {
+            connection ??= await dataSource.OpenConnectionAsync().ConfigureAwait(false);
+            await using var trip = new NpgsqlBatch(connection);
+            if (judged is not null)
+            {
+                judged.State.AddWrites(trip);
+                trip.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+                trip.BatchCommands.Add(new NpgsqlBatchCommand(CommittedMarker));
+            }
+
+            state?.AddReads(trip);
+            await using var results = await trip.ExecuteReaderAsync().ConfigureAwait(false);
+            var rows = new PostgreSqlRowSets(results);
+            if (judged is not null)
+            {
+                await rows.NextAsync().ConfigureAwait(false);
+                committed = true;
+            }
+
+            if (state is not null)
+            {
+                await state.ReadAsync(rows).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            if (judged is not null && committed)
+            {
+                Complete(judged.Operations);
+            }
+
+            await FailAsync(committed ? next : [.. judged!.Operations, .. next], ex).ConfigureAwait(false);
+            return null;
+        }
+
+        if (judged is not null)
+        {
+            Complete(judged.Operations);
+        }
+
+        if (state is null)
+        {
+            return null;
         }
 
         try
         {
-            var connection = lane.Connection ??= await dataSource.OpenConnectionAsync().ConfigureAwait(false);
-            var state = new PostgreSqlUserBatch(sql);
-            foreach (var operation in batch)
-            {
-                operation.Declare(state);
-            }
-
-            await using (var read = state.CreateRead(connection))
-            {
-                await state.ReadAsync(read).ConfigureAwait(false);
-            }
-
-            foreach (var operation in batch)
+            foreach (var operation in next)
             {
                 operation.Judge(state);
             }
-
-            return FinishBatchAsync(batch, lane, state.CreateWrite(connection));
         }
         catch (Exception ex)
         {
-            return FailAsync(batch, lane, ex);
+            await FailAsync(next, ex).ConfigureAwait(false);
+            return null;
         }
+
+        return new JudgedBatch(next, state);
     }
 
-    private async Task FinishBatchAsync(List<PostgreSqlUserOperation> batch, Lane lane, NpgsqlBatch write)
+    private static void Complete(List<PostgreSqlUserOperation> operations)
     {
-        try
-        {
-            await using (write)
-            {
-                await write.ExecuteNonQueryAsync().ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex)
-        {
-            await FailAsync(batch, lane, ex).ConfigureAwait(false);
-            return;
-        }
-
-        foreach (var operation in batch)
+        foreach (var operation in operations)
         {
             operation.Complete();
         }
     }
 
-    private async Task FailAsync(List<PostgreSqlUserOperation> batch, Lane lane, Exception exception)
+    /// <summary>Ends the failed transaction, then runs each request again alone (the server refused a statement) or fails it.</summary>
+    private async Task FailAsync(List<PostgreSqlUserOperation> operations, Exception exception)
     {
         if (exception is PostgresException or OverflowException)
         {
-            // Rolled back, nothing of the batch written: each request alone gets the outcome it would have had.
-            await lane.RollbackAsync().ConfigureAwait(false);
-            foreach (var operation in batch)
+            // Rolled back, nothing of these requests written: each alone gets the outcome it would have had.
+            await RollbackAsync().ConfigureAwait(false);
+            foreach (var operation in operations)
             {
                 await operation.RunAloneAsync(store).ConfigureAwait(false);
             }
@@ -160,57 +180,52 @@ internal sealed class PostgreSqlUserBatchWriter : IAsyncDisposable
             return;
         }
 
-        // The connection broke (the COMMIT's fate may be unknown) or the batch could not be judged: no request reports
+        // The connection broke (a COMMIT's fate may be unknown) or the batch could not be judged: no request reports
         // success.
         if (exception is NpgsqlException)
         {
-            await lane.DropConnectionAsync().ConfigureAwait(false);
+            await DropConnectionAsync().ConfigureAwait(false);
             dataSource.Clear();
         }
         else
         {
-            await lane.RollbackAsync().ConfigureAwait(false);
+            await RollbackAsync().ConfigureAwait(false);
         }
 
-        foreach (var operation in batch)
+        foreach (var operation in operations)
         {
             operation.Fail(exception);
         }
     }
 
-    /// <summary>A connection of the writer and the batch in flight on it.</summary>
-    private sealed class Lane
+    /// <summary>Ends a failed transaction (a no-op when the server already ended it); a connection that cannot is dropped.</summary>
+    private async Task RollbackAsync()
     {
-        public NpgsqlConnection? Connection { get; set; }
-
-        public Task Finished { get; set; } = Task.CompletedTask;
-
-        /// <summary>Ends a failed transaction (a no-op when the server already ended it); a connection that cannot is dropped.</summary>
-        public async Task RollbackAsync()
+        if (connection is null)
         {
-            if (Connection is null)
-            {
-                return;
-            }
-
-            try
-            {
-                await using var rollback = new NpgsqlCommand("ROLLBACK", Connection);
-                await rollback.ExecuteNonQueryAsync().ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                await DropConnectionAsync().ConfigureAwait(false);
-            }
+            return;
         }
 
-        public async Task DropConnectionAsync()
+        try
         {
-            if (Connection is not null)
-            {
-                await Connection.DisposeAsync().ConfigureAwait(false);
-                Connection = null;
-            }
+            await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+            await rollback.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            await DropConnectionAsync().ConfigureAwait(false);
         }
     }
+
+    private async Task DropConnectionAsync()
+    {
+        if (connection is not null)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            connection = null;
+        }
+    }
+
+    /// <summary>A batch read and judged, its transaction open on the writer's connection, its writes not yet sent.</summary>
+    private sealed record JudgedBatch(List<PostgreSqlUserOperation> Operations, PostgreSqlUserBatch State);
 }
