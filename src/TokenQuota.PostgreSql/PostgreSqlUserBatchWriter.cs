@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Npgsql;
 
@@ -13,8 +14,9 @@ namespace TokenQuota.PostgreSql;
 /// <remarks>
 /// <para>
 /// A batch's writes and COMMIT travel in the same round trip as the reads of the next batch (the requests queued
-/// meanwhile), so under load each batch costs one round trip; when nothing is queued the writes go at once, and a
-/// sequential caller pays two round trips per request.
+/// meanwhile), so under load each batch costs one round trip; when nothing is queued the writes go at once. A
+/// sequential caller pays two round trips per request and, when nothing has been queued for <see cref="IdleGap"/>, runs
+/// them itself (no hop to the loop and back).
 /// </para>
 /// <para>
 /// Each caller's task completes only after the COMMIT holding its write; a refused request writes nothing. If the server
@@ -28,6 +30,9 @@ namespace TokenQuota.PostgreSql;
 internal sealed class PostgreSqlUserBatchWriter : IAsyncDisposable
 {
     public const int MaxBatch = 512;
+    public static readonly TimeSpan IdleGap = TimeSpan.FromMicroseconds(500);
+
+    private static readonly long IdleGapTicks = (long)(IdleGap.TotalSeconds * Stopwatch.Frequency);
 
     /// <summary>Follows a COMMIT in the same round trip: its row set arrives only if every command before it succeeded.</summary>
     private const string CommittedMarker = "SELECT 1";
@@ -37,7 +42,13 @@ internal sealed class PostgreSqlUserBatchWriter : IAsyncDisposable
     private readonly PostgreSqlQuotaStore store;
     private readonly Channel<PostgreSqlUserOperation> queue = Channel.CreateUnbounded<PostgreSqlUserOperation>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task loop;
+
+    /// <summary>Held by whoever runs round trips on <see cref="connection"/>: the loop, or an inline caller.</summary>
+    private readonly SemaphoreSlim connectionGate = new(1, 1);
     private NpgsqlConnection? connection;
+    private int queued;
+    private long lastQueuedAt;
+    private volatile bool disposed;
 
     public PostgreSqlUserBatchWriter(NpgsqlDataSource dataSource, PostgreSqlUserBatchStatements sql, PostgreSqlQuotaStore store)
     {
@@ -47,38 +58,104 @@ internal sealed class PostgreSqlUserBatchWriter : IAsyncDisposable
         loop = Task.Run(LoopAsync);
     }
 
-    /// <summary>Queues the request; completes after the COMMIT of its batch with its outcome.</summary>
-    public Task<T> RunAsync<T>(PostgreSqlUserOperation<T> operation) =>
-        queue.Writer.TryWrite(operation) ? operation.Task : Task.FromException<T>(new ObjectDisposedException(nameof(PostgreSqlQuotaStore)));
+    /// <summary>Runs the request (inline when the writer is idle, else queued); completes after the COMMIT of its batch with its outcome.</summary>
+    public Task<T> RunAsync<T>(PostgreSqlUserOperation<T> operation)
+    {
+        if (disposed)
+        {
+            return Task.FromException<T>(new ObjectDisposedException(nameof(PostgreSqlQuotaStore)));
+        }
+
+        if (operation.CancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<T>(operation.CancellationToken);
+        }
+
+        if (Volatile.Read(ref queued) == 0
+            && Stopwatch.GetTimestamp() - Volatile.Read(ref lastQueuedAt) > IdleGapTicks
+            && connectionGate.Wait(0))
+        {
+            return RunInlineAsync(operation);
+        }
+
+        Interlocked.Increment(ref queued);
+        Volatile.Write(ref lastQueuedAt, Stopwatch.GetTimestamp());
+        if (!queue.Writer.TryWrite(operation))
+        {
+            Interlocked.Decrement(ref queued);
+            return Task.FromException<T>(new ObjectDisposedException(nameof(PostgreSqlQuotaStore)));
+        }
+
+        return operation.Task;
+    }
 
     public async ValueTask DisposeAsync()
     {
+        disposed = true;
         queue.Writer.TryComplete();
         await loop.ConfigureAwait(false);
+        await connectionGate.WaitAsync().ConfigureAwait(false);
         await DropConnectionAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>A batch of one run by its caller: its reads, then its writes and COMMIT; the gate is held, and released here.</summary>
+    private async Task<T> RunInlineAsync<T>(PostgreSqlUserOperation<T> operation)
+    {
+        try
+        {
+            var judged = await RoundTripAsync(null, [operation]).ConfigureAwait(false);
+            if (judged is not null)
+            {
+                await RoundTripAsync(judged, []).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            connectionGate.Release();
+        }
+
+        return await operation.Task.ConfigureAwait(false);
     }
 
     private async Task LoopAsync()
     {
         var reader = queue.Reader;
-        JudgedBatch? judged = null;
-        while (judged is not null || await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            var next = new List<PostgreSqlUserOperation>();
-            while (next.Count < MaxBatch && reader.TryRead(out var operation))
+            await connectionGate.WaitAsync().ConfigureAwait(false);
+            try
             {
-                if (operation.CancellationToken.IsCancellationRequested)
+                JudgedBatch? judged = null;
+                do
                 {
-                    operation.Cancel();
+                    judged = await RoundTripAsync(judged, Drain(reader)).ConfigureAwait(false);
                 }
-                else
-                {
-                    next.Add(operation);
-                }
+                while (judged is not null);
             }
-
-            judged = await RoundTripAsync(judged, next).ConfigureAwait(false);
+            finally
+            {
+                connectionGate.Release();
+            }
         }
+    }
+
+    private List<PostgreSqlUserOperation> Drain(ChannelReader<PostgreSqlUserOperation> reader)
+    {
+        var next = new List<PostgreSqlUserOperation>();
+        while (next.Count < MaxBatch && reader.TryRead(out var operation))
+        {
+            Interlocked.Decrement(ref queued);
+            if (operation.CancellationToken.IsCancellationRequested)
+            {
+                operation.Cancel();
+            }
+            else
+            {
+                next.Add(operation);
+            }
+        }
+
+        return next;
     }
 
     /// <summary>
@@ -87,6 +164,11 @@ internal sealed class PostgreSqlUserBatchWriter : IAsyncDisposable
     /// </summary>
     private async Task<JudgedBatch?> RoundTripAsync(JudgedBatch? judged, List<PostgreSqlUserOperation> next)
     {
+        if (judged is null && next.Count == 0)
+        {
+            return null;
+        }
+
         var state = next.Count > 0 ? new PostgreSqlUserBatch(sql) : null;
         foreach (var operation in next)
         {
