@@ -4,18 +4,17 @@ using TokenQuota.Storage;
 namespace TokenQuota.PostgreSql;
 
 /// <summary>
-/// <c>TryReserveAsync</c> as a batched request: <c>admit</c> judges the totals as the batch's earlier requests left them;
-/// an admitted reservation whose request id is stored or held earlier in the batch is refused with
-/// <see cref="DuplicateRequestIdException"/>, as the single-request path refuses it.
+/// <c>TryReserveAsync</c> as a batched request: <c>admit</c> judges the totals as the batch's earlier requests left them.
+/// An admitted reservation whose request id an earlier request of the batch holds or commits is refused with
+/// <see cref="DuplicateRequestIdException"/>; one whose id was stored before fails the batch's insert, and the batch's
+/// requests then run alone, where the single-request path refuses it the same way (request ids are fresh but for caller
+/// errors, so that rare batch pays the cost instead of every reservation reading its id first).
 /// </summary>
 internal sealed class PostgreSqlReserveOperation(NewReservation reservation, Func<TokenUsageTotals, bool> admit, CancellationToken cancellationToken)
     : PostgreSqlUserOperation<ReservationAttempt>(reservation.UserId, cancellationToken)
 {
-    public override void Declare(PostgreSqlUserBatch batch)
-    {
+    public override void Declare(PostgreSqlUserBatch batch) =>
         batch.NeedTotals(UserId, reservation.Period.Key, reservation.CreatedAt.ToUnixTimeMilliseconds());
-        batch.NeedReservation(UserId, reservation.RequestId);
-    }
 
     public override void Judge(PostgreSqlUserBatch batch)
     {

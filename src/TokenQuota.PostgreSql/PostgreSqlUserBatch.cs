@@ -17,7 +17,6 @@ internal sealed class PostgreSqlUserBatch(PostgreSqlUserBatchStatements sql)
     private readonly HashSet<string> users = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<RateWindowRow>> windows = new(StringComparer.Ordinal);
     private readonly Dictionary<(string UserId, string Period), PeriodTotals> totals = [];
-    private readonly HashSet<string> reservingUsers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> expiredHolds = new(StringComparer.Ordinal);
     private readonly HashSet<string> requestIds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StoredReservation> reservations = new(StringComparer.Ordinal);
@@ -46,7 +45,6 @@ internal sealed class PostgreSqlUserBatch(PostgreSqlUserBatchStatements sql)
     public void NeedTotals(string userId, string period, long nowMs)
     {
         users.Add(userId);
-        reservingUsers.Add(userId);
         totals.TryAdd((userId, period), new PeriodTotals());
         purgeAt = Math.Max(purgeAt, nowMs);
     }
@@ -127,8 +125,11 @@ internal sealed class PostgreSqlUserBatch(PostgreSqlUserBatchStatements sql)
         read.BatchCommands.Add(Command(sql.LockUsersAndReadVersion, Value(users.ToArray())));
         if (totals.Count > 0)
         {
-            read.BatchCommands.Add(Command(sql.PurgeExpiredHolds, Value(reservingUsers.ToArray()), Value(purgeAt)));
-            read.BatchCommands.Add(Command(sql.SelectTotals, Value(totals.Keys.Select(k => k.UserId).ToArray()), Value(totals.Keys.Select(k => k.Period).ToArray())));
+            read.BatchCommands.Add(Command(
+                sql.PurgeExpiredHoldsAndSelectTotals,
+                Value(totals.Keys.Select(k => k.UserId).ToArray()),
+                Value(totals.Keys.Select(k => k.Period).ToArray()),
+                Value(purgeAt)));
         }
 
         if (windows.Count > 0)
@@ -148,20 +149,18 @@ internal sealed class PostgreSqlUserBatch(PostgreSqlUserBatchStatements sql)
         var reader = rows.Reader;
         await rows.NextAsync().ConfigureAwait(false);
         await reader.ReadAsync().ConfigureAwait(false);
-        ConfigurationVersion = reader.IsDBNull(2) ? 0 : reader.GetInt64(2);
+        ConfigurationVersion = reader.IsDBNull(3) ? 0 : reader.GetInt64(3);
         if (totals.Count > 0)
         {
             await rows.NextAsync().ConfigureAwait(false);
             while (await reader.ReadAsync().ConfigureAwait(false))
             {
-                expiredHolds[reader.GetString(0)] = reader.GetInt32(1);
-            }
-
-            await rows.NextAsync().ConfigureAwait(false);
-            while (await reader.ReadAsync().ConfigureAwait(false))
-            {
                 var t = totals[(reader.GetString(0), reader.GetString(1))];
                 (t.UsedInput, t.UsedOutput, t.ReservedInput, t.ReservedOutput) = (reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
+                if (reader.GetInt32(6) > 0)
+                {
+                    expiredHolds[reader.GetString(0)] = reader.GetInt32(6);
+                }
             }
         }
 
@@ -185,90 +184,51 @@ internal sealed class PostgreSqlUserBatch(PostgreSqlUserBatchStatements sql)
         }
     }
 
-    /// <summary>Adds every effect judged to <paramref name="write"/> (the COMMIT is the writer's).</summary>
+    /// <summary>Adds every effect judged to <paramref name="write"/>, as one statement (the COMMIT is the writer's).</summary>
     public void AddWrites(NpgsqlBatch write)
     {
-        if (holds.Count > 0)
-        {
-            write.BatchCommands.Add(Command(
-                sql.InsertHolds,
-                Value(holds.Select(h => h.RequestId).ToArray()),
-                Value(holds.Select(h => h.UserId).ToArray()),
-                Value(holds.Select(h => h.Period.Key).ToArray()),
-                Value(holds.Select(h => h.InputTokens).ToArray()),
-                Value(holds.Select(h => h.OutputTokens).ToArray()),
-                Value(holds.Select(h => h.CreatedAt.ToUnixTimeMilliseconds()).ToArray()),
-                Value(holds.Select(h => h.ExpiresAt.ToUnixTimeMilliseconds()).ToArray())));
-        }
-
-        if (commitMarks.Count > 0)
-        {
-            write.BatchCommands.Add(Command(
-                sql.MarkCommitted,
-                Value(commitMarks.Select(m => m.RequestId).ToArray()),
-                Value(commitMarks.Select(m => m.UserId).ToArray()),
-                Value(commitMarks.Select(m => m.Period).ToArray()),
-                Value(commitMarks.Select(m => m.Input).ToArray()),
-                Value(commitMarks.Select(m => m.Output).ToArray()),
-                Value(commitMarks.Select(m => m.Now).ToArray())));
-        }
-
         // Rows in one order for every writer (the record writer's too): concurrent statements lock them in array order.
         var reserved = reservedAdds.Where(r => r.Value is not (0, 0)).OrderBy(r => r.Key.UserId, StringComparer.Ordinal).ThenBy(r => r.Key.Period, StringComparer.Ordinal).ToArray();
-        if (reserved.Length > 0)
-        {
-            write.BatchCommands.Add(Command(
-                sql.AddReservedTotals,
-                Value(reserved.Select(r => r.Key.UserId).ToArray()),
-                Value(reserved.Select(r => r.Key.Period).ToArray()),
-                Value(reserved.Select(r => r.Value.Input).ToArray()),
-                Value(reserved.Select(r => r.Value.Output).ToArray())));
-        }
-
         var usage = usageAdds.OrderBy(u => u.Key.UserId, StringComparer.Ordinal).ThenBy(u => u.Key.Period, StringComparer.Ordinal).ToArray();
-        if (usage.Length > 0)
-        {
-            write.BatchCommands.Add(Command(
-                sql.AddUsage,
-                Value(usage.Select(u => u.Key.UserId).ToArray()),
-                Value(usage.Select(u => u.Key.Period).ToArray()),
-                Value(usage.Select(u => u.Value.Input).ToArray()),
-                Value(usage.Select(u => u.Value.Output).ToArray()),
-                Value(usage.Select(u => u.Value.Now).ToArray())));
-        }
-
-        AddWindowWrites(write);
-    }
-
-    /// <summary>Each charged user's windows as judged: the prompt row whole, and each other charged window.</summary>
-    private void AddWindowWrites(NpgsqlBatch write)
-    {
         var promptUsers = chargedWindows.Where(w => w.Key == HourKey || w.Key == DayKey).Select(w => w.UserId).Distinct().Order(StringComparer.Ordinal).ToArray();
-        if (promptUsers.Length > 0)
-        {
-            var hours = promptUsers.Select(u => windows[u].Find(r => r.WindowKey == HourKey)).ToArray();
-            var days = promptUsers.Select(u => windows[u].Find(r => r.WindowKey == DayKey)).ToArray();
-            write.BatchCommands.Add(Command(
-                sql.SetPromptWindows,
-                Value(promptUsers),
-                Value(hours.Select(r => r?.WindowStart ?? 0).ToArray()),
-                Value(hours.Select(r => (int)(r?.RequestCount ?? 0)).ToArray()),
-                Value(days.Select(r => r?.WindowStart ?? 0).ToArray()),
-                Value(days.Select(r => (int)(r?.RequestCount ?? 0)).ToArray())));
-        }
-
+        var hours = promptUsers.Select(u => windows[u].Find(r => r.WindowKey == HourKey)).ToArray();
+        var days = promptUsers.Select(u => windows[u].Find(r => r.WindowKey == DayKey)).ToArray();
         var keyed = chargedWindows.Where(w => w.Key != HourKey && w.Key != DayKey)
             .OrderBy(w => w.UserId, StringComparer.Ordinal).ThenBy(w => w.Key, StringComparer.Ordinal)
             .Select(w => (w.UserId, Row: windows[w.UserId].Find(r => r.WindowKey == w.Key)!)).ToArray();
-        if (keyed.Length > 0)
-        {
-            write.BatchCommands.Add(Command(
-                sql.SetKeyedWindows,
-                Value(keyed.Select(k => k.UserId).ToArray()),
-                Value(keyed.Select(k => k.Row.WindowKey).ToArray()),
-                Value(keyed.Select(k => k.Row.WindowStart).ToArray()),
-                Value(keyed.Select(k => (int)k.Row.RequestCount).ToArray())));
-        }
+        write.BatchCommands.Add(Command(
+            sql.WriteEffects,
+            Value(holds.Select(h => h.RequestId).ToArray()),
+            Value(holds.Select(h => h.UserId).ToArray()),
+            Value(holds.Select(h => h.Period.Key).ToArray()),
+            Value(holds.Select(h => h.InputTokens).ToArray()),
+            Value(holds.Select(h => h.OutputTokens).ToArray()),
+            Value(holds.Select(h => h.CreatedAt.ToUnixTimeMilliseconds()).ToArray()),
+            Value(holds.Select(h => h.ExpiresAt.ToUnixTimeMilliseconds()).ToArray()),
+            Value(commitMarks.Select(m => m.RequestId).ToArray()),
+            Value(commitMarks.Select(m => m.UserId).ToArray()),
+            Value(commitMarks.Select(m => m.Period).ToArray()),
+            Value(commitMarks.Select(m => m.Input).ToArray()),
+            Value(commitMarks.Select(m => m.Output).ToArray()),
+            Value(commitMarks.Select(m => m.Now).ToArray()),
+            Value(reserved.Select(r => r.Key.UserId).ToArray()),
+            Value(reserved.Select(r => r.Key.Period).ToArray()),
+            Value(reserved.Select(r => r.Value.Input).ToArray()),
+            Value(reserved.Select(r => r.Value.Output).ToArray()),
+            Value(usage.Select(u => u.Key.UserId).ToArray()),
+            Value(usage.Select(u => u.Key.Period).ToArray()),
+            Value(usage.Select(u => u.Value.Input).ToArray()),
+            Value(usage.Select(u => u.Value.Output).ToArray()),
+            Value(usage.Select(u => u.Value.Now).ToArray()),
+            Value(promptUsers),
+            Value(hours.Select(r => r?.WindowStart ?? 0).ToArray()),
+            Value(hours.Select(r => (int)(r?.RequestCount ?? 0)).ToArray()),
+            Value(days.Select(r => r?.WindowStart ?? 0).ToArray()),
+            Value(days.Select(r => (int)(r?.RequestCount ?? 0)).ToArray()),
+            Value(keyed.Select(k => k.UserId).ToArray()),
+            Value(keyed.Select(k => k.Row.WindowKey).ToArray()),
+            Value(keyed.Select(k => k.Row.WindowStart).ToArray()),
+            Value(keyed.Select(k => (int)k.Row.RequestCount).ToArray())));
     }
 
     private void AddReserved((string UserId, string Period) key, long input, long output)

@@ -185,20 +185,29 @@ internal sealed class PostgreSqlUserBatchWriter : IAsyncDisposable
             {
                 judged.State.AddWrites(trip);
                 trip.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-                trip.BatchCommands.Add(new NpgsqlBatchCommand(CommittedMarker));
             }
 
-            state?.AddReads(trip);
-            await using var results = await trip.ExecuteReaderAsync().ConfigureAwait(false);
-            var rows = new PostgreSqlRowSets(results);
-            if (judged is not null)
+            if (state is null)
             {
-                await rows.NextAsync().ConfigureAwait(false);
+                await trip.ExecuteNonQueryAsync().ConfigureAwait(false);
                 committed = true;
             }
-
-            if (state is not null)
+            else
             {
+                if (judged is not null)
+                {
+                    trip.BatchCommands.Add(new NpgsqlBatchCommand(CommittedMarker));
+                }
+
+                state.AddReads(trip);
+                await using var results = await trip.ExecuteReaderAsync().ConfigureAwait(false);
+                var rows = new PostgreSqlRowSets(results);
+                if (judged is not null)
+                {
+                    await rows.NextAsync().ConfigureAwait(false);
+                    committed = true;
+                }
+
                 await state.ReadAsync(rows).ConfigureAwait(false);
             }
         }
