@@ -15,8 +15,8 @@ namespace TokenQuota.PostgreSql;
 /// <para>
 /// A batch's writes and COMMIT travel in the same round trip as the reads of the next batch (the requests queued
 /// meanwhile), so under load each batch costs one round trip; when nothing is queued the writes go at once. A
-/// sequential caller pays two round trips per request and, when nothing has been queued for <see cref="IdleGap"/>, runs
-/// them itself (no hop to the loop and back).
+/// sequential caller (no batch running, nothing queued for <see cref="IdleGap"/>, no other caller alone) runs its request
+/// itself in its own transaction, as a request of a failed batch does: no hop to the loop and back, no batch to build.
 /// </para>
 /// <para>
 /// Each caller's task completes only after the COMMIT holding its write; a refused request writes nothing. If the server
@@ -43,11 +43,11 @@ internal sealed class PostgreSqlUserBatchWriter : IAsyncDisposable
     private readonly Channel<PostgreSqlUserOperation> queue = Channel.CreateUnbounded<PostgreSqlUserOperation>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task loop;
 
-    /// <summary>Held by whoever runs round trips on <see cref="connection"/>: the loop, or an inline caller.</summary>
-    private readonly SemaphoreSlim connectionGate = new(1, 1);
     private NpgsqlConnection? connection;
     private int queued;
-    private long lastQueuedAt;
+    private long lastActiveAt;
+    private volatile bool batching;
+    private int aloneBusy;
     private volatile bool disposed;
 
     public PostgreSqlUserBatchWriter(NpgsqlDataSource dataSource, PostgreSqlUserBatchStatements sql, PostgreSqlQuotaStore store)
@@ -58,7 +58,7 @@ internal sealed class PostgreSqlUserBatchWriter : IAsyncDisposable
         loop = Task.Run(LoopAsync);
     }
 
-    /// <summary>Runs the request (inline when the writer is idle, else queued); completes after the COMMIT of its batch with its outcome.</summary>
+    /// <summary>Runs the request (alone when the writer is idle, else in a batch); completes after the COMMIT holding it, with its outcome.</summary>
     public Task<T> RunAsync<T>(PostgreSqlUserOperation<T> operation)
     {
         if (disposed)
@@ -71,15 +71,16 @@ internal sealed class PostgreSqlUserBatchWriter : IAsyncDisposable
             return Task.FromCanceled<T>(operation.CancellationToken);
         }
 
-        if (Volatile.Read(ref queued) == 0
-            && Stopwatch.GetTimestamp() - Volatile.Read(ref lastQueuedAt) > IdleGapTicks
-            && connectionGate.Wait(0))
+        if (!batching
+            && Volatile.Read(ref queued) == 0
+            && Stopwatch.GetTimestamp() - Volatile.Read(ref lastActiveAt) > IdleGapTicks
+            && Interlocked.CompareExchange(ref aloneBusy, 1, 0) == 0)
         {
-            return RunInlineAsync(operation);
+            return RunAloneAsync(operation);
         }
 
         Interlocked.Increment(ref queued);
-        Volatile.Write(ref lastQueuedAt, Stopwatch.GetTimestamp());
+        Volatile.Write(ref lastActiveAt, Stopwatch.GetTimestamp());
         if (!queue.Writer.TryWrite(operation))
         {
             Interlocked.Decrement(ref queued);
@@ -94,24 +95,20 @@ internal sealed class PostgreSqlUserBatchWriter : IAsyncDisposable
         disposed = true;
         queue.Writer.TryComplete();
         await loop.ConfigureAwait(false);
-        await connectionGate.WaitAsync().ConfigureAwait(false);
         await DropConnectionAsync().ConfigureAwait(false);
     }
 
-    /// <summary>A batch of one run by its caller: its reads, then its writes and COMMIT; the gate is held, and released here.</summary>
-    private async Task<T> RunInlineAsync<T>(PostgreSqlUserOperation<T> operation)
+    /// <summary>Runs the request in its own transaction; one caller at a time, so concurrent callers queue and are batched.</summary>
+    private async Task<T> RunAloneAsync<T>(PostgreSqlUserOperation<T> operation)
     {
         try
         {
-            var judged = await RoundTripAsync(null, [operation]).ConfigureAwait(false);
-            if (judged is not null)
-            {
-                await RoundTripAsync(judged, []).ConfigureAwait(false);
-            }
+            await operation.RunAloneAsync(store).ConfigureAwait(false);
         }
         finally
         {
-            connectionGate.Release();
+            Volatile.Write(ref lastActiveAt, Stopwatch.GetTimestamp());
+            Volatile.Write(ref aloneBusy, 0);
         }
 
         return await operation.Task.ConfigureAwait(false);
@@ -120,22 +117,14 @@ internal sealed class PostgreSqlUserBatchWriter : IAsyncDisposable
     private async Task LoopAsync()
     {
         var reader = queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        JudgedBatch? judged = null;
+        while (judged is not null || await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            await connectionGate.WaitAsync().ConfigureAwait(false);
-            try
-            {
-                JudgedBatch? judged = null;
-                do
-                {
-                    judged = await RoundTripAsync(judged, Drain(reader)).ConfigureAwait(false);
-                }
-                while (judged is not null);
-            }
-            finally
-            {
-                connectionGate.Release();
-            }
+            // Callers that come while batches run join the next batch rather than take the users' locks alone.
+            batching = true;
+            judged = await RoundTripAsync(judged, Drain(reader)).ConfigureAwait(false);
+            Volatile.Write(ref lastActiveAt, Stopwatch.GetTimestamp());
+            batching = judged is not null;
         }
     }
 
