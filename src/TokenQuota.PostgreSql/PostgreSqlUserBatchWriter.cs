@@ -107,7 +107,6 @@ internal sealed class PostgreSqlUserBatchWriter : IAsyncDisposable
         }
         finally
         {
-            Volatile.Write(ref lastActiveAt, Stopwatch.GetTimestamp());
             Volatile.Write(ref aloneBusy, 0);
         }
 
