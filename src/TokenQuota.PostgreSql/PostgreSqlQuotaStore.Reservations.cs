@@ -23,8 +23,9 @@ public sealed partial class PostgreSqlQuotaStore
     }
 
     /// <summary>
-    /// A reservation in its own transaction (a batch whose transaction failed runs its requests so). Two round trips
-    /// before the COMMIT: the user's lock, the purge of expired holds and the read in one batch; then the hold.
+    /// A reservation in its own transaction (a sequential caller's request, and each request of a batch whose
+    /// transaction failed). Two round trips before the COMMIT: the user's lock, the purge of expired holds and the read
+    /// in one batch; then the hold.
     /// </summary>
     internal async Task<ReservationAttempt> TryReserveAloneAsync(NewReservation reservation, Func<TokenUsageTotals, bool> admit, CancellationToken cancellationToken)
     {
@@ -81,8 +82,9 @@ public sealed partial class PostgreSqlQuotaStore
     }
 
     /// <summary>
-    /// A commit in its own transaction (a batch whose transaction failed runs its requests so). Two round trips before
-    /// the COMMIT: the user's lock and the reservation's row in one batch; then the usage and the commit mark in another.
+    /// A commit in its own transaction (a sequential caller's request, and each request of a batch whose transaction
+    /// failed). Two round trips before the COMMIT: the user's lock and the reservation's row in one batch; then the
+    /// usage and the commit mark in another.
     /// </summary>
     internal async Task<ReservationCommitOutcome> CommitReservationAloneAsync(string requestId, string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, CancellationToken cancellationToken)
     {

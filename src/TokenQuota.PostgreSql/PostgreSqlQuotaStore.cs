@@ -151,7 +151,10 @@ public sealed partial class PostgreSqlQuotaStore : IQuotaStore, IAsyncDisposable
         return await batches.RunAsync(new PostgreSqlRateWindowChargeOperation(userId, windows, cancellationToken)).ConfigureAwait(false);
     }
 
-    /// <summary>A rate-window charge in its own transaction under the user's lock (a batch whose transaction failed runs its requests so).</summary>
+    /// <summary>
+    /// A rate-window charge in its own transaction under the user's lock (a sequential caller's request, and each
+    /// request of a batch whose transaction failed).
+    /// </summary>
     internal async Task<RateWindowChargeResult> ChargeRateWindowsAloneAsync(string userId, IReadOnlyList<RateWindowCharge> windows, CancellationToken cancellationToken)
     {
         return await InUserTransactionAsync(userId, async (c, t) =>

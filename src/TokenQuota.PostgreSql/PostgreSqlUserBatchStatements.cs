@@ -2,7 +2,7 @@ namespace TokenQuota.PostgreSql;
 
 /// <summary>
 /// The set-based statements of <see cref="PostgreSqlUserBatchWriter"/>: each reads or writes the rows of every request of
-/// a batch at once (arrays unnested), so a batch costs the same two round trips whatever its size. Positional
+/// a batch at once (arrays unnested), so a batch's statements and round trips do not grow with its size. Positional
 /// parameters; the data source auto-prepares them.
 /// </summary>
 internal sealed class PostgreSqlUserBatchStatements(string schema)

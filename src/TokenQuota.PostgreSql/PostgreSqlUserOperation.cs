@@ -33,7 +33,7 @@ internal abstract class PostgreSqlUserOperation(string userId, CancellationToken
 
     public abstract void Cancel();
 
-    /// <summary>Runs the request in its own transaction (after its batch failed), completing the caller's task with what that gives.</summary>
+    /// <summary>Runs the request in its own transaction (a sequential caller's, or after its batch failed), completing the caller's task with what that gives.</summary>
     public abstract Task RunAloneAsync(PostgreSqlQuotaStore store);
 }
 
