@@ -5,15 +5,30 @@ using TokenQuota.Storage;
 
 namespace TokenQuota.PostgreSql;
 
-// Reservations: each step one transaction under the user's advisory lock, its reads batched after the lock.
+// Reservations: batched with the other per-user steps, or each step alone in one transaction under the user's advisory lock.
 public sealed partial class PostgreSqlQuotaStore
 {
     /// <inheritdoc />
-    /// <remarks>Two round trips before the COMMIT: the user's lock, the purge of expired holds and the read in one batch; then the hold.</remarks>
+    /// <remarks>
+    /// Concurrent reservations, commits and charges are judged and written together, one transaction per batch
+    /// (<see cref="PostgreSqlUserBatchWriter"/>); the expired holds of the batch's reserving users are forgotten at the
+    /// time of its latest reservation.
+    /// </remarks>
     public async ValueTask<ReservationAttempt> TryReserveAsync(NewReservation reservation, Func<TokenUsageTotals, bool> admit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reservation);
         ArgumentNullException.ThrowIfNull(admit);
+        await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
+        return await batches.RunAsync(new PostgreSqlReserveOperation(reservation, admit, cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A reservation in its own transaction (a sequential caller's request, and each request of a batch whose
+    /// transaction failed). Two round trips before the COMMIT: the user's lock, the purge of expired holds and the read
+    /// in one batch; then the hold.
+    /// </summary>
+    internal async Task<ReservationAttempt> TryReserveAloneAsync(NewReservation reservation, Func<TokenUsageTotals, bool> admit, CancellationToken cancellationToken)
+    {
         var now = reservation.CreatedAt.ToUnixTimeMilliseconds();
         return await InUserTransactionAsync(reservation.UserId, lockFirst: false, async (c, t) =>
         {
@@ -58,10 +73,21 @@ public sealed partial class PostgreSqlQuotaStore
     }
 
     /// <inheritdoc />
-    /// <remarks>Two round trips before the COMMIT: the user's lock and the reservation's row in one batch; then the usage and the commit mark in another.</remarks>
+    /// <remarks>Concurrent commits, reservations and charges are judged and written together, one transaction per batch (<see cref="PostgreSqlUserBatchWriter"/>).</remarks>
     public async ValueTask<ReservationCommitOutcome> CommitReservationAsync(string requestId, string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         retention.EnsureStarted();
+        await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
+        return await batches.RunAsync(new PostgreSqlCommitOperation(requestId, userId, period, inputTokens, outputTokens, now, cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A commit in its own transaction (a sequential caller's request, and each request of a batch whose transaction
+    /// failed). Two round trips before the COMMIT: the user's lock and the reservation's row in one batch; then the
+    /// usage and the commit mark in another.
+    /// </summary>
+    internal async Task<ReservationCommitOutcome> CommitReservationAloneAsync(string requestId, string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var nowMs = now.ToUnixTimeMilliseconds();
         return await InUserTransactionAsync(userId, lockFirst: false, async (c, t) =>
         {

@@ -20,6 +20,7 @@ public sealed partial class PostgreSqlQuotaStore : IRelationalQuotaStore, IAsync
     private readonly PostgreSqlStatements sql;
     private readonly PostgreSqlUsageCommands usage;
     private readonly PostgreSqlGroupCommitWriter writer;
+    private readonly PostgreSqlUserBatchWriter batches;
     private readonly PostgreSqlUsageReader reader;
     private readonly TimeProvider timeProvider;
     private readonly MigrationGate migration = new();
@@ -60,6 +61,7 @@ public sealed partial class PostgreSqlQuotaStore : IRelationalQuotaStore, IAsync
             SweepExpiredHoldsAsync,
             holds => ExpiredHoldsSwept?.Invoke(holds));
         writer = new PostgreSqlGroupCommitWriter(dataSource, usage);
+        batches = new PostgreSqlUserBatchWriter(dataSource, new PostgreSqlUserBatchStatements(options.Schema), this);
         reader = new PostgreSqlUsageReader(dataSource, usage);
         administration = new RelationalAdministration(this, sql, this.timeProvider);
         reports = new RelationalReports(this, sql);
@@ -133,19 +135,26 @@ public sealed partial class PostgreSqlQuotaStore : IRelationalQuotaStore, IAsync
     /// <remarks>Concurrent additions are group-committed; each returns only after the COMMIT that holds it.</remarks>
     public async ValueTask<bool> AddUsageAsync(string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        if (!migration.IsDone && options.AutoMigrate)
-        {
-            await MigrateAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         return await writer.AddAsync(userId, period.Key, inputTokens, outputTokens, now.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
+    /// <remarks>Concurrent charges, reservations and commits are judged and written together, one transaction per batch (<see cref="PostgreSqlUserBatchWriter"/>).</remarks>
     public async ValueTask<RateWindowChargeResult> TryChargeRateWindowsAsync(string userId, IReadOnlyList<RateWindowCharge> windows, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(windows);
+        await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
+        return await batches.RunAsync(new PostgreSqlRateWindowChargeOperation(userId, windows, cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A rate-window charge in its own transaction under the user's lock (a sequential caller's request, and each
+    /// request of a batch whose transaction failed).
+    /// </summary>
+    internal async Task<RateWindowChargeResult> ChargeRateWindowsAloneAsync(string userId, IReadOnlyList<RateWindowCharge> windows, CancellationToken cancellationToken)
+    {
         return await InUserTransactionAsync(userId, async (c, t) =>
         {
             // The user's windows and the configuration version in one round trip, inside the user's transaction.
@@ -205,6 +214,7 @@ public sealed partial class PostgreSqlQuotaStore : IRelationalQuotaStore, IAsync
     public async ValueTask DisposeAsync()
     {
         retention.Dispose();
+        await batches.DisposeAsync().ConfigureAwait(false);
         await writer.DisposeAsync().ConfigureAwait(false);
         await reader.DisposeAsync().ConfigureAwait(false);
         await dataSource.DisposeAsync().ConfigureAwait(false);
@@ -216,6 +226,14 @@ public sealed partial class PostgreSqlQuotaStore : IRelationalQuotaStore, IAsync
 
     private static CommandDefinition Command(string statement, object? parameters, NpgsqlTransaction? transaction, CancellationToken cancellationToken) =>
         new(statement, parameters, transaction, cancellationToken: cancellationToken);
+
+    private async ValueTask EnsureMigratedAsync(CancellationToken cancellationToken)
+    {
+        if (!migration.IsDone && options.AutoMigrate)
+        {
+            await MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     private Task<T> InUserTransactionAsync<T>(string userId, Func<NpgsqlConnection, NpgsqlTransaction, Task<(bool Commit, T Result)>> work, CancellationToken cancellationToken) =>
         InUserTransactionAsync(userId, lockFirst: true, work, cancellationToken);

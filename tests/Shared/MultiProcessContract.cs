@@ -113,6 +113,58 @@ public abstract partial class MultiProcessContract<TBackend> : StoreContractTest
         });
     }
 
+    /// <summary>
+    /// Issue 19 "hot keys": 4 processes × 16 callers run the middleware's cycle (acquire → reserve → commit) on one user
+    /// at once; the prompt limit admits exactly its count, and the stored usage is exact to the token and within the cap.
+    /// </summary>
+    [Test]
+    public async Task FourProcessesOfSixteenCallersOnOneUserAreExactToTheToken()
+    {
+        const int Callers = 16;
+        const int Cycles = 30;
+        const int PromptLimit = 1_500;
+        const long InputLimit = 60_000;
+        var services = await StartAsync();
+        var profile = await services.Profiles.CreateAsync(new NewConsumptionProfile
+        {
+            Name = "Hot", PromptsPerHour = PromptLimit, PromptsPerDay = 10_000, InputTokensPerMonth = InputLimit, OutputTokensPerMonth = 1_000_000,
+        });
+        await services.Profiles.AssignAsync("hot-user", profile.Id);
+        (long Input, long Output)[] commits = [(90, 40), (100, 50), (60, 10), (0, 0)];
+
+        var results = await RunTogetherAsync(commits.Select(c => Args("cycle", "hot-user", Callers, Cycles, c.Input, c.Output)));
+
+        var reports = results.Select(r => Parse(CycleReport(), r.Output)).ToArray();
+        var admitted = reports.Sum(r => r[0]);
+        var granted = reports.Sum(r => r[1]);
+        var expectedInput = reports.Select((r, i) => r[1] * commits[i].Input).Sum();
+        var expectedOutput = reports.Select((r, i) => r[1] * commits[i].Output).Sum();
+        var storedInput = Scalar<long>("SELECT COALESCE(SUM(input_tokens_used), 0) FROM user_token_usage WHERE user_id = 'hot-user';");
+        var storedOutput = Scalar<long>("SELECT COALESCE(SUM(output_tokens_used), 0) FROM user_token_usage WHERE user_id = 'hot-user';");
+        await TestContext.Out.WriteLineAsync(string.Create(
+            CultureInfo.InvariantCulture,
+            $"hot key ({typeof(TBackend).Name}): {Processes} processes x {Callers} callers x {Cycles} cycles; admitted {admitted}/{PromptLimit}, granted {granted}, denied {reports.Sum(r => r[2])}; input {storedInput:N0} (expected {expectedInput:N0}, cap {InputLimit:N0}), output {storedOutput:N0} (expected {expectedOutput:N0})"));
+
+        Assert.Multiple(() =>
+        {
+            foreach (var result in results)
+            {
+                Assert.That(result.ExitCode, Is.Zero, result.Output);
+            }
+
+            Assert.That(admitted, Is.EqualTo(PromptLimit), "1,920 attempts against one limit of 1,500");
+            Assert.That(Scalar<long>("SELECT request_count FROM tokenquota_rate_windows WHERE user_id = 'hot-user' AND window_key = 'prompts_hourly';"), Is.EqualTo(PromptLimit));
+            Assert.That(Scalar<long>("SELECT request_count FROM tokenquota_rate_windows WHERE user_id = 'hot-user' AND window_key = 'prompts_daily';"), Is.EqualTo(PromptLimit));
+            Assert.That(storedInput, Is.EqualTo(expectedInput), "exactly the sum of the granted reservations' commits");
+            Assert.That(storedOutput, Is.EqualTo(expectedOutput), "exactly the sum of the granted reservations' commits");
+            Assert.That(storedInput, Is.LessThanOrEqualTo(InputLimit), "the hard cap on input");
+            Assert.That(reports.Sum(r => r[2]), Is.Positive, "1,500 reservations of 100 against 60,000 must contend for the limit");
+            Assert.That(Scalar<long>("SELECT COUNT(*) FROM tokenquota_reservations WHERE state = 'held';"), Is.Zero, "every granted reservation was committed");
+            Assert.That(Scalar<long>("SELECT COUNT(*) FROM tokenquota_reservations WHERE state = 'committed';"), Is.EqualTo(granted));
+            Assert.That(Scalar<long>("SELECT COALESCE(SUM(input_tokens + output_tokens), 0) FROM tokenquota_reserved_totals WHERE user_id = 'hot-user';"), Is.Zero, "nothing left reserved");
+        });
+    }
+
     /// <summary>DESIGN §3 "Rate limits live in the store": a 50 prompts/hour profile admits 50 prompts across all instances, not 4 × 50.</summary>
     [Test]
     public async Task FourProcessesShareOneFiftyPerHourLimit()
@@ -279,6 +331,9 @@ public abstract partial class MultiProcessContract<TBackend> : StoreContractTest
 
     [GeneratedRegex(@"granted (\d+) denied (\d+)")]
     private static partial Regex ReserveReport();
+
+    [GeneratedRegex(@"admitted (\d+) granted (\d+) denied (\d+)")]
+    private static partial Regex CycleReport();
 
     [GeneratedRegex(@"admitted (\d+)")]
     private static partial Regex AcquireReport();

@@ -1,11 +1,13 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace TokenQuota.Benchmarks;
 
 /// <summary>
 /// <c>dotnet run -c Release --project tests/TokenQuota.Benchmarks -- --probe NAME [SECONDS]</c>: runs one figure alone
 /// for a few seconds, to profile it (e.g. under <c>perf record</c> with <c>DOTNET_PerfMapEnabled=1</c>). SQLite: record,
 /// check, acquire, record64, check64, acquire64, cycle64, cycle64_nocheck, reserve64. PostgreSQL (with
-/// <c>TOKENQUOTA_POSTGRES_CONNECTION</c>): pg_record, pg_check, and pg_record_vs_raw (five alternating rounds of the
-/// store's sequential record and the raw upsert).
+/// <c>TOKENQUOTA_POSTGRES_CONNECTION</c>): pg_record, pg_check, pg_record_vs_raw (five alternating rounds of the
+/// store's sequential record and the raw upsert), and pg_hotkey (the hot-key table, SECONDS times).
 /// </summary>
 internal static class Probe
 {
@@ -65,11 +67,22 @@ internal static class Probe
             return 0;
         }
 
+        if (name == "pg_hotkey")
+        {
+            var hot = new HotKeyFigures(pg.Checker, pg.Provider.GetRequiredService<IRateLimitPolicy>());
+            for (var r = 0; r < seconds; r++)
+            {
+                await hot.RunAllAsync("postgresql");
+            }
+
+            return 0;
+        }
+
         Func<TimeSpan, Task<double>> round = name switch
         {
             "pg_record" => ops.Record(),
             "pg_check" => ops.Check(),
-            _ => throw new ArgumentException($"Unknown probe '{name}': use pg_record, pg_check or pg_record_vs_raw.", nameof(name)),
+            _ => throw new ArgumentException($"Unknown probe '{name}': use pg_record, pg_check, pg_record_vs_raw or pg_hotkey.", nameof(name)),
         };
         await TimeAsync(name, round, seconds);
         return 0;

@@ -17,6 +17,10 @@ using TokenQuota.Storage;
 //   reserve     <db>     <user> <n> <estIn> <estOut> <commitIn> <commitOut>
 //                                                    n concurrent reservations; commits each granted one with the
 //                                                    commit figures; prints "granted <g> denied <d> committed <in> <out>"
+//   cycle       <db>     <user> <callers> <cycles> <commitIn> <commitOut>
+//                                                    <callers> concurrent loops of <cycles> prompts each: AcquirePrompt,
+//                                                    then Reserve(100 in / 50 out) and Commit with the commit figures;
+//                                                    prints "admitted <a> granted <g> denied <d>"
 //   hold        <db>     <user> <n> <estIn> <ttl-minutes>
 //                                                    makes n reservations of estIn input tokens, prints "held <g>" and
 //                                                    waits forever (the test kills it with SIGKILL)
@@ -56,6 +60,7 @@ var valid = positional.Count switch
     2 => positional[0] == "migrate",
     4 => positional[0] is "record" or "acquire" or "record-loop",
     6 => positional[0] is "record-many" or "hold" or "acquire-rounds",
+    7 => positional[0] == "cycle",
     8 => positional[0] == "reserve",
     _ => false,
 };
@@ -64,7 +69,7 @@ if (!valid)
     Console.Error.WriteLine(
         "usage: migrate <db> | record <db> <user> <n> | acquire <db> <user> <n> | record-many <db> <user> <n> <in> <out>"
         + " | reserve <db> <user> <n> <estIn> <estOut> <commitIn> <commitOut> | hold <db> <user> <n> <estIn> <ttl-minutes>"
-        + " | acquire-rounds <db> <user> <n> <rounds> <step> | record-loop <db> <prefix> <workers>  [--at <unix-ms>] [--postgres <schema>] [--go <file>]");
+        + " | cycle <db> <user> <callers> <cycles> <commitIn> <commitOut> | acquire-rounds <db> <user> <n> <rounds> <step> | record-loop <db> <prefix> <workers>  [--at <unix-ms>] [--postgres <schema>] [--go <file>]");
     return 2;
 }
 
@@ -202,6 +207,47 @@ try
             var granted = (await Task.WhenAll(calls)).Count(g => g);
             Console.Out.WriteLine(string.Create(
                 CultureInfo.InvariantCulture, $"granted {granted} denied {n - granted} committed {granted * commitIn} {granted * commitOut}"));
+            break;
+        }
+
+        case "cycle":
+        {
+            var (user, callers, cycles, commitIn, commitOut) = (positional[2], (int)Arg(3), (int)Arg(4), Arg(5), Arg(6));
+            var policy = provider.GetRequiredService<IRateLimitPolicy>();
+            using var gate = new ManualResetEventSlim(false);
+            var loops = Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
+            {
+                gate.Wait();
+                var (admittedHere, granted, denied) = (0, 0, 0);
+                for (var i = 0; i < cycles; i++)
+                {
+                    if (!(await policy.AcquirePromptAsync(user)).IsAllowed)
+                    {
+                        continue;
+                    }
+
+                    admittedHere++;
+                    var result = await checker.ReserveAsync(user, 100, 50);
+                    if (!result.IsAllowed)
+                    {
+                        denied++;
+                        continue;
+                    }
+
+                    granted++;
+                    var outcome = await result.Reservation.CommitAsync(commitIn, commitOut);
+                    if (outcome != ReservationCommitOutcome.Committed)
+                    {
+                        throw new InvalidOperationException($"Unexpected commit outcome {outcome}.");
+                    }
+                }
+
+                return (admittedHere, granted, denied);
+            })).ToArray();
+            gate.Set();
+            var counts = await Task.WhenAll(loops);
+            Console.Out.WriteLine(string.Create(
+                CultureInfo.InvariantCulture, $"admitted {counts.Sum(c => c.admittedHere)} granted {counts.Sum(c => c.granted)} denied {counts.Sum(c => c.denied)}"));
             break;
         }
 

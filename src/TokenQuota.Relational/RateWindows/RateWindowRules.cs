@@ -71,4 +71,30 @@ internal static class RateWindowRules
 
         return AdmitAll(windows, counts);
     }
+
+    /// <summary>
+    /// Charges one unit to each window in a user's counters held in memory, as the stores' insert-or-update statements
+    /// do in the database: a counter of the same start goes up by one, one of another start (or none) begins at 1.
+    /// </summary>
+    /// <param name="stored">The user's counters, changed in place.</param>
+    /// <param name="windows">The windows of an admitted request.</param>
+    public static void Charge(List<RateWindowRow> stored, IReadOnlyList<RateWindowCharge> windows)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(windows);
+        foreach (var window in windows)
+        {
+            var key = RateWindows.StoredKey(window.Window);
+            var row = stored.Find(r => r.WindowKey == key);
+            if (row is null)
+            {
+                stored.Add(new RateWindowRow { WindowKey = key, WindowStart = window.WindowStart, RequestCount = 1 });
+            }
+            else
+            {
+                row.RequestCount = row.WindowStart == window.WindowStart ? row.RequestCount + 1 : 1;
+                row.WindowStart = window.WindowStart;
+            }
+        }
+    }
 }
