@@ -16,7 +16,7 @@ internal sealed class PostgreSqlRateWindowChargeOperation(string userId, IReadOn
         var stored = batch.WindowsOf(UserId);
         if (RateWindowRules.IsStale(windows, version) || !RateWindowRules.Judge(stored, windows, counts))
         {
-            Judged(new RateWindowChargeResult(false, counts) { ConfigurationVersion = version });
+            Judged(new RateWindowChargeResult(false, counts, version));
             return;
         }
 
@@ -27,7 +27,7 @@ internal sealed class PostgreSqlRateWindowChargeOperation(string userId, IReadOn
             counts[i]++;
         }
 
-        Judged(new RateWindowChargeResult(true, counts) { ConfigurationVersion = version });
+        Judged(new RateWindowChargeResult(true, counts, version));
     }
 
     protected override Task<RateWindowChargeResult> RunAloneCoreAsync(PostgreSqlQuotaStore store) =>

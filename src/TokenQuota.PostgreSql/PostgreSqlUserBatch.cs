@@ -149,7 +149,7 @@ internal sealed class PostgreSqlUserBatch(PostgreSqlUserBatchStatements sql)
         var reader = rows.Reader;
         await rows.NextAsync().ConfigureAwait(false);
         await reader.ReadAsync().ConfigureAwait(false);
-        ConfigurationVersion = reader.IsDBNull(3) ? 0 : reader.GetInt64(3);
+        ConfigurationVersion = reader.GetInt64(3);
         if (totals.Count > 0)
         {
             await rows.NextAsync().ConfigureAwait(false);

@@ -65,7 +65,7 @@ public class UserBatchTests : PostgresTestDatabase
         var hour = RateWindowStart(3600);
 
         var results = await TogetherAsync(20, async i => await services.Store.TryChargeRateWindowsAsync(
-            "u", [new RateWindowCharge(RateLimitWindow.PromptsPerHour, hour, 1_000) { ConfigurationVersion = i % 2 == 0 ? version : version + 100 }]));
+            "u", [new RateWindowCharge(RateLimitWindow.PromptsPerHour, hour, 1_000, i % 2 == 0 ? version : version + 100)]));
 
         Assert.Multiple(() =>
         {
