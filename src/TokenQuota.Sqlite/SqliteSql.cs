@@ -188,6 +188,38 @@ internal static class SqliteSql
     /// <summary>Release, second half: forgets the held reservation (?1), after <see cref="TakeBackHold"/>.</summary>
     public const string DeleteHold = "DELETE FROM tokenquota_reservations WHERE request_id = ?1 AND state = 'held';";
 
+    /// <summary>
+    /// Adds usage to a row by its rowid (?6), in one statement, if it is still the row of the user (?1) and period (?2)
+    /// and no total would overflow (the same guard as <see cref="AddUsage"/>); otherwise no row changes. ?3 input,
+    /// ?4 output, ?5 the time.
+    /// </summary>
+    public const string AddUsageByRowId = """
+        UPDATE user_token_usage SET
+            input_tokens_used  = input_tokens_used + ?3,
+            output_tokens_used = output_tokens_used + ?4,
+            total_tokens_used  = total_tokens_used + (?3 + ?4),
+            last_usage_at      = ?5
+        WHERE id = ?6 AND user_id = ?1 AND period = ?2
+          AND input_tokens_used <= 9223372036854775807 - ?3
+          AND output_tokens_used <= 9223372036854775807 - ?4
+          AND total_tokens_used <= 9223372036854775807 - (?3 + ?4);
+        """;
+
+    /// <summary>
+    /// Insert-or-add in one statement. The WHERE guard refuses an addition that would overflow a 64-bit total:
+    /// then no row changes (<c>sqlite3_changes</c> is 0) and nothing is written. No <c>RETURNING</c>: SQLite runs a
+    /// RETURNING clause as a trigger, which makes the statement a multi-write that opens (and frees) a statement
+    /// journal inside every group-commit transaction.
+    /// </summary>
+    public const string AddUsage = AddUsageStatement + ";";
+
+    /// <summary>
+    /// <see cref="AddUsage"/> returning the row's rowid (no row when the guard refused), for the writer's first record of
+    /// a user in a period: the rowid lets its later records skip the index (<see cref="AddUsageByRowId"/>). Its
+    /// <c>RETURNING</c> costs a statement journal inside a batch, once per user and period.
+    /// </summary>
+    public const string AddUsageReturningRowId = AddUsageStatement + " RETURNING id;";
+
     /// <summary>Merges a usage row carried over from another installation (see <c>IQuotaAdminSession.MergeUsageAsync</c>); no row changes when it adds nothing.</summary>
     public const string MergeUsage = """
         INSERT INTO user_token_usage
@@ -203,13 +235,7 @@ internal static class SqliteSql
            OR first_usage_at > excluded.first_usage_at OR last_usage_at < excluded.last_usage_at;
         """;
 
-    /// <summary>
-    /// Insert-or-add in one statement. The WHERE guard refuses an addition that would overflow a 64-bit total:
-    /// then no row changes (<c>sqlite3_changes</c> is 0) and nothing is written. No <c>RETURNING</c>: SQLite runs a
-    /// RETURNING clause as a trigger, which makes the statement a multi-write that opens (and frees) a statement
-    /// journal inside every group-commit transaction.
-    /// </summary>
-    public const string AddUsage = """
+    private const string AddUsageStatement = """
         INSERT INTO user_token_usage
             (user_id, period, input_tokens_used, output_tokens_used, total_tokens_used, first_usage_at, last_usage_at)
         VALUES (@userId, @period, @input, @output, @input + @output, @now, @now)
@@ -220,7 +246,7 @@ internal static class SqliteSql
             last_usage_at      = excluded.last_usage_at
         WHERE input_tokens_used <= 9223372036854775807 - excluded.input_tokens_used
           AND output_tokens_used <= 9223372036854775807 - excluded.output_tokens_used
-          AND total_tokens_used <= 9223372036854775807 - excluded.total_tokens_used;
+          AND total_tokens_used <= 9223372036854775807 - excluded.total_tokens_used
         """;
 
     /// <summary>

@@ -1,13 +1,13 @@
 namespace TokenQuota.Sqlite.Tests;
 
 /// <summary>
-/// The writer connection, which keeps its statements between writes, adds usage to the user's row of the period as it is
-/// now: a row removed or replaced under it, by any process, never takes another user's usage.
+/// The writer updates a user's usage row by its remembered rowid (<see cref="SqliteUsageRowIdCache"/>); the rowid is only a
+/// hint, so a row removed or replaced under it, by any process, never takes another user's usage.
 /// </summary>
-public class WriterUsageAdditionTests : SqliteTestDatabase
+public class UsageRowIdTests : SqliteTestDatabase
 {
     [Test]
-    public async Task ARecordAfterItsRowWasReplacedByAnotherUsersRowLandsInItsOwnRow()
+    public async Task ARecordWhoseRememberedRowWasReplacedByAnotherUsersRowLandsInItsOwnRow()
     {
         await StartAsync();
         const string period = "2025-12";
@@ -32,7 +32,7 @@ public class WriterUsageAdditionTests : SqliteTestDatabase
     }
 
     [Test]
-    public async Task ARecordAfterItsRowWasRemovedCreatesTheRowAgain()
+    public async Task ARecordWhoseRememberedRowWasRemovedCreatesTheRowAgain()
     {
         await StartAsync();
         using var writer = WriterConnection();
@@ -48,7 +48,7 @@ public class WriterUsageAdditionTests : SqliteTestDatabase
     }
 
     [Test]
-    public async Task TheOverflowGuardRefusesAnAdditionToAnExistingRow()
+    public async Task TheOverflowGuardStillRefusesThroughTheRememberedRow()
     {
         await StartAsync();
         using var writer = WriterConnection();
@@ -68,11 +68,48 @@ public class WriterUsageAdditionTests : SqliteTestDatabase
     private SqliteHotPathConnection WriterConnection() =>
         new(new SqliteConnectionFactory(new SqliteQuotaStoreOptions { ConnectionString = ConnectionString }).Open(writer: true));
 
-    /// <summary>Runs a write inside a transaction, as a group-commit batch does.</summary>
+    /// <summary>Runs a write inside a transaction, as a group-commit batch does (where the writer learns rowids).</summary>
     private static void InTransaction(SqliteHotPathConnection writer, Action<SqliteHotPathConnection> write)
     {
         writer.BeginImmediate();
         write(writer);
         writer.Commit();
+    }
+
+    [Test]
+    public void ANewPeriodForgetsThePreviousPeriodsRows()
+    {
+        var rowIds = new SqliteUsageRowIdCache();
+        rowIds.Remember("alice", "2025-11", 7);
+
+        rowIds.Remember("bob", "2025-12", 9);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(rowIds.TryGet("alice", "2025-11", out _), Is.False);
+            Assert.That(rowIds.TryGet("alice", "2025-12", out _), Is.False);
+            Assert.That(rowIds.TryGet("bob", "2025-12", out var bob) ? bob : -1, Is.EqualTo(9));
+        });
+    }
+
+    [Test]
+    public void AFullMemoryRemembersNoFurtherUsersButKeepsUpdatingTheOnesItHas()
+    {
+        var rowIds = new SqliteUsageRowIdCache();
+        for (var i = 0; i < SqliteUsageRowIdCache.Capacity; i++)
+        {
+            rowIds.Remember("user-" + i, "2025-12", i + 1);
+        }
+
+        rowIds.Remember("one-too-many", "2025-12", 1);
+        rowIds.Remember("user-0", "2025-12", 42);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(rowIds.HasRoomFor("2025-12"), Is.False);
+            Assert.That(rowIds.HasRoomFor("2026-01"), Is.True, "a new period starts afresh");
+            Assert.That(rowIds.TryGet("one-too-many", "2025-12", out _), Is.False);
+            Assert.That(rowIds.TryGet("user-0", "2025-12", out var first) ? first : -1, Is.EqualTo(42));
+        });
     }
 }

@@ -14,6 +14,9 @@ internal sealed partial class SqliteHotPathConnection : IDisposable
     private SqliteCommand? selectAssignment;
     private SqliteRawStatement? selectUsage;
     private SqliteRawStatement? addUsage;
+    private SqliteRawStatement? addUsageReturningRowId;
+    private SqliteRawStatement? addUsageByRowId;
+    private SqliteUsageRowIdCache? usageRowIds;
     private SqliteRawStatement? selectRateWindows;
     private SqliteRawStatement? chargeRateWindow;
     private SqliteRawStatement? selectPromptWindows;
@@ -82,11 +85,62 @@ internal sealed partial class SqliteHotPathConnection : IDisposable
 
     /// <summary>
     /// The atomic insert-or-add; <see langword="false"/> when the overflow guard refused it (no row changed, nothing
-    /// written).
+    /// written). A user's row of the period is updated by its remembered rowid (<see cref="SqliteUsageRowIdCache"/>); a user
+    /// not remembered is inserted or added to by key, and inside a batch the rowid that statement returns is remembered
+    /// while there is room. Every path is one atomic statement that adds in SQL.
     /// </summary>
-    public bool AddUsage(string userId, string periodKey, long input, long output, long nowMs) =>
-        BindUsage(Raw(ref addUsage, SqliteSql.AddUsage, "@userId", "@period", "@input", "@output", "@now"), userId, periodKey, input, output, nowMs)
-            .Execute() == 1;
+    public bool AddUsage(string userId, string periodKey, long input, long output, long nowMs)
+    {
+        usageRowIds ??= new SqliteUsageRowIdCache();
+        if (usageRowIds.TryGet(userId, periodKey, out var rowId))
+        {
+            var update = BindUsage(Raw(ref addUsageByRowId, SqliteSql.AddUsageByRowId, "?1", "?2", "?3", "?4", "?5", "?6"), userId, periodKey, input, output, nowMs);
+            update.Bind(6, rowId);
+            if (update.Execute() == 1)
+            {
+                return true;
+            }
+
+            // The row is not (or no longer) the user's row of the period, or the guard refused: decide by key.
+            usageRowIds.Forget(userId);
+        }
+
+        // Learn the rowid inside a group-commit batch, where the statements are what a record costs; a write alone in
+        // autocommit is dominated by its own commit, and there RETURNING costs more than the rowid saves.
+        var learn = InTransaction && usageRowIds.HasRoomFor(periodKey);
+        var statement = BindUsage(
+            learn
+                ? Raw(ref addUsageReturningRowId, SqliteSql.AddUsageReturningRowId, "@userId", "@period", "@input", "@output", "@now")
+                : Raw(ref addUsage, SqliteSql.AddUsage, "@userId", "@period", "@input", "@output", "@now"),
+            userId,
+            periodKey,
+            input,
+            output,
+            nowMs);
+        if (!learn)
+        {
+            return statement.Execute() == 1;
+        }
+
+        try
+        {
+            if (!statement.Step())
+            {
+                return false;
+            }
+
+            usageRowIds.Remember(userId, periodKey, statement.Int64(0));
+            while (statement.Step())
+            {
+            }
+
+            return true;
+        }
+        finally
+        {
+            statement.Reset();
+        }
+    }
 
     /// <summary>
     /// Reads the stored counts of <paramref name="windows"/> (zero for a window whose stored start differs), whether the
@@ -241,7 +295,7 @@ internal sealed partial class SqliteHotPathConnection : IDisposable
 
         foreach (var statement in new[]
         {
-            selectConfigVersion, selectUsage, addUsage, selectRateWindows, chargeRateWindow,
+            selectConfigVersion, selectUsage, addUsage, addUsageReturningRowId, addUsageByRowId, selectRateWindows, chargeRateWindow,
             selectPromptWindows, insertPromptWindows, chargePromptWindows,
             takeBackExpiredHolds, deleteExpiredHolds, insertReservation, addReserved, takeBackReserved, selectReservation,
             markReservationCommitted, takeBackHold, deleteHold, purgeCommittedReservations,
