@@ -14,6 +14,14 @@ internal sealed class PostgreSqlUsageCommands(string schema)
 {
     private const int SelectUsageColumns = 5;
 
+    /// <summary>Refuses an addition that would overflow a stored total: the row is left as it was and not returned.</summary>
+    private const string OverflowGuard = """
+
+        WHERE u.input_tokens_used <= 9223372036854775807 - excluded.input_tokens_used
+          AND u.output_tokens_used <= 9223372036854775807 - excluded.output_tokens_used
+          AND u.total_tokens_used <= 9223372036854775807 - excluded.total_tokens_used
+        """;
+
     /// <summary>The usage read of <c>CheckAsync</c>, with the configuration version from the same snapshot (one round trip per check).</summary>
     private readonly string selectUsage = $"""
         SELECT
@@ -30,39 +38,16 @@ internal sealed class PostgreSqlUsageCommands(string schema)
         """;
 
     /// <summary>The insert-or-add of one usage row, with its overflow guard (no row changed: nothing written).</summary>
-    private readonly string addUsage = $"""
-        INSERT INTO {schema}.user_token_usage AS u
-            (user_id, period, input_tokens_used, output_tokens_used, total_tokens_used, first_usage_at, last_usage_at)
-        VALUES ($1, $2, $3, $4, $3 + $4, $5, $5)
-        ON CONFLICT (user_id, period) DO UPDATE SET
-            input_tokens_used  = u.input_tokens_used + excluded.input_tokens_used,
-            output_tokens_used = u.output_tokens_used + excluded.output_tokens_used,
-            total_tokens_used  = u.total_tokens_used + excluded.total_tokens_used,
-            last_usage_at      = excluded.last_usage_at
-        WHERE u.input_tokens_used <= 9223372036854775807 - excluded.input_tokens_used
-          AND u.output_tokens_used <= 9223372036854775807 - excluded.output_tokens_used
-          AND u.total_tokens_used <= 9223372036854775807 - excluded.total_tokens_used;
-        """;
+    private readonly string addUsage = AddUsageFrom(schema, "VALUES ($1, $2, $3, $4, $3 + $4, $5, $5)") + OverflowGuard + ";";
 
     /// <summary>
     /// The insert-or-add of many distinct (user, period) rows in one statement; a row the overflow guard refused is
     /// not returned (and not written). Each (user, period) may appear once only: the writer sums duplicates first.
     /// </summary>
-    private readonly string addUsageBatch = $"""
-        INSERT INTO {schema}.user_token_usage AS u
-            (user_id, period, input_tokens_used, output_tokens_used, total_tokens_used, first_usage_at, last_usage_at)
+    private readonly string addUsageBatch = AddUsageFrom(schema, """
         SELECT b.user_id, b.period, b.input, b.output, b.input + b.output, b.now, b.now
         FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[]) AS b(user_id, period, input, output, now)
-        ON CONFLICT (user_id, period) DO UPDATE SET
-            input_tokens_used  = u.input_tokens_used + excluded.input_tokens_used,
-            output_tokens_used = u.output_tokens_used + excluded.output_tokens_used,
-            total_tokens_used  = u.total_tokens_used + excluded.total_tokens_used,
-            last_usage_at      = excluded.last_usage_at
-        WHERE u.input_tokens_used <= 9223372036854775807 - excluded.input_tokens_used
-          AND u.output_tokens_used <= 9223372036854775807 - excluded.output_tokens_used
-          AND u.total_tokens_used <= 9223372036854775807 - excluded.total_tokens_used
-        RETURNING u.user_id, u.period;
-        """;
+        """) + OverflowGuard + "\nRETURNING u.user_id, u.period;";
 
     public async Task<TokenUsageTotals> ReadUsageAsync(NpgsqlConnection connection, string userId, string periodKey, long nowMs, CancellationToken cancellationToken)
     {
@@ -192,4 +177,19 @@ internal sealed class PostgreSqlUsageCommands(string schema)
 
         return written;
     }
+
+    /// <summary>
+    /// The insert-or-add of usage rows given by <paramref name="rows"/> (a <c>VALUES</c> list or a <c>SELECT</c> of user,
+    /// period, input, output, total, first and last use): an existing (user, period) row has the amounts added.
+    /// </summary>
+    public static string AddUsageFrom(string schema, string rows) => $"""
+        INSERT INTO {schema}.user_token_usage AS u
+            (user_id, period, input_tokens_used, output_tokens_used, total_tokens_used, first_usage_at, last_usage_at)
+        {rows}
+        ON CONFLICT (user_id, period) DO UPDATE SET
+            input_tokens_used  = u.input_tokens_used + excluded.input_tokens_used,
+            output_tokens_used = u.output_tokens_used + excluded.output_tokens_used,
+            total_tokens_used  = u.total_tokens_used + excluded.total_tokens_used,
+            last_usage_at      = excluded.last_usage_at
+        """;
 }

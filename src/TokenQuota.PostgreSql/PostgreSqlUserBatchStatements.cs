@@ -94,15 +94,10 @@ internal sealed class PostgreSqlUserBatchStatements(string schema)
             ON CONFLICT (user_id, period) DO UPDATE SET
                 input_tokens = t.input_tokens + excluded.input_tokens, output_tokens = t.output_tokens + excluded.output_tokens),
         usage AS (
-            INSERT INTO {schema}.user_token_usage AS u
-                (user_id, period, input_tokens_used, output_tokens_used, total_tokens_used, first_usage_at, last_usage_at)
-            SELECT b.user_id, b.period, b.input, b.output, b.input + b.output, b.now, b.now
-            FROM unnest($18::text[], $19::text[], $20::bigint[], $21::bigint[], $22::bigint[]) AS b(user_id, period, input, output, now)
-            ON CONFLICT (user_id, period) DO UPDATE SET
-                input_tokens_used  = u.input_tokens_used + excluded.input_tokens_used,
-                output_tokens_used = u.output_tokens_used + excluded.output_tokens_used,
-                total_tokens_used  = u.total_tokens_used + excluded.total_tokens_used,
-                last_usage_at      = excluded.last_usage_at),
+            {PostgreSqlUsageCommands.AddUsageFrom(schema, """
+                SELECT b.user_id, b.period, b.input, b.output, b.input + b.output, b.now, b.now
+                FROM unnest($18::text[], $19::text[], $20::bigint[], $21::bigint[], $22::bigint[]) AS b(user_id, period, input, output, now)
+                """)}),
         prompt_windows AS (
             INSERT INTO {schema}.tokenquota_prompt_windows AS w (user_id, hour_start, hour_count, day_start, day_count)
             SELECT * FROM unnest($23::text[], $24::bigint[], $25::integer[], $26::bigint[], $27::integer[])
