@@ -19,6 +19,7 @@ internal sealed class PostgreSqlStatements : RelationalSql
         p.id AS Id, p.name AS Name, p.description AS Description, p.prompts_per_hour AS PromptsPerHour,
         p.prompts_per_day AS PromptsPerDay, p.config_changes_per_hour AS ConfigChangesPerHour,
         p.input_tokens_per_month AS InputTokensPerMonth, p.output_tokens_per_month AS OutputTokensPerMonth,
+        p.time_zone AS TimeZone, p.anchor_day AS AnchorDay, p.limits AS Limits,
         p.is_default AS IsDefault, p.is_active AS IsActive, p.created_at AS CreatedAt, p.updated_at AS UpdatedAt,
         (SELECT COUNT(*) FROM {s}.tokenquota_assignments a WHERE a.profile_id = p.id) AS UserCount
         """;
@@ -67,17 +68,17 @@ internal sealed class PostgreSqlStatements : RelationalSql
         InsertProfile = S("""
             INSERT INTO {s}.consumption_profiles
                 (name, description, prompts_per_hour, prompts_per_day, config_changes_per_hour,
-                 input_tokens_per_month, output_tokens_per_month, is_default, is_active, created_at, updated_at)
+                 input_tokens_per_month, output_tokens_per_month, time_zone, anchor_day, limits, is_default, is_active, created_at, updated_at)
             VALUES (@Name, @Description, @PromptsPerHour, @PromptsPerDay, @ConfigChangesPerHour,
-                 @InputTokensPerMonth, @OutputTokensPerMonth, @IsDefault, @IsActive, @CreatedAt, @UpdatedAt)
+                 @InputTokensPerMonth, @OutputTokensPerMonth, @TimeZone, @AnchorDay, @Limits, @IsDefault, @IsActive, @CreatedAt, @UpdatedAt)
             RETURNING id;
             """);
         InsertProfileWithId = S("""
             INSERT INTO {s}.consumption_profiles
                 (id, name, description, prompts_per_hour, prompts_per_day, config_changes_per_hour,
-                 input_tokens_per_month, output_tokens_per_month, is_default, is_active, created_at, updated_at)
+                 input_tokens_per_month, output_tokens_per_month, time_zone, anchor_day, limits, is_default, is_active, created_at, updated_at)
             VALUES (@Id, @Name, @Description, @PromptsPerHour, @PromptsPerDay, @ConfigChangesPerHour,
-                 @InputTokensPerMonth, @OutputTokensPerMonth, @IsDefault, @IsActive, @CreatedAt, @UpdatedAt)
+                 @InputTokensPerMonth, @OutputTokensPerMonth, @TimeZone, @AnchorDay, @Limits, @IsDefault, @IsActive, @CreatedAt, @UpdatedAt)
             RETURNING id;
             SELECT setval(pg_get_serial_sequence('{s}.consumption_profiles', 'id'), (SELECT MAX(id) FROM {s}.consumption_profiles));
             """);
@@ -98,7 +99,8 @@ internal sealed class PostgreSqlStatements : RelationalSql
             UPDATE {s}.consumption_profiles SET
                 name = @Name, description = @Description, prompts_per_hour = @PromptsPerHour, prompts_per_day = @PromptsPerDay,
                 config_changes_per_hour = @ConfigChangesPerHour, input_tokens_per_month = @InputTokensPerMonth,
-                output_tokens_per_month = @OutputTokensPerMonth, is_default = @IsDefault, is_active = @IsActive, updated_at = @UpdatedAt
+                output_tokens_per_month = @OutputTokensPerMonth, time_zone = @TimeZone, anchor_day = @AnchorDay, limits = @Limits,
+            is_default = @IsDefault, is_active = @IsActive, updated_at = @UpdatedAt
             WHERE id = @Id;
             """);
         DeleteProfile = S("DELETE FROM {s}.consumption_profiles WHERE id = @id;");
@@ -348,6 +350,9 @@ internal sealed class PostgreSqlStatements : RelationalSql
             ConfigChangesPerHour = (int)row.ConfigChangesPerHour,
             row.InputTokensPerMonth,
             row.OutputTokensPerMonth,
+            row.TimeZone,
+            AnchorDay = (int)row.AnchorDay,
+            row.Limits,
             row.IsDefault,
             row.IsActive,
             row.CreatedAt,

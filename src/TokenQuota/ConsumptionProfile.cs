@@ -40,6 +40,28 @@ public sealed record ConsumptionProfile
     [JsonPropertyName("output_tokens_per_month")]
     public long? OutputTokensPerMonth { get; init; }
 
+    /// <summary>
+    /// Gets the IANA time zone of the profile's calendar (default <c>UTC</c>): day and longer windows of its extra limits
+    /// start at local midnight there.
+    /// </summary>
+    [JsonPropertyName("time_zone")]
+    public string TimeZone { get; init; } = QuotaCalendar.UtcId;
+
+    /// <summary>Gets the day of the month (1–31, clamped to the month's last day) on which month and year windows of its extra limits start.</summary>
+    [JsonPropertyName("anchor_day")]
+    public int AnchorDay { get; init; } = 1;
+
+    /// <summary>
+    /// Gets the profile's limits beyond the five standard ones (per model, per minute, in flight, …), each unique by
+    /// meter, window and model; empty when the profile has only the standard limits.
+    /// </summary>
+    [JsonPropertyName("limits")]
+    public IReadOnlyList<QuotaLimit> Limits { get; init; } = [];
+
+    /// <summary>Gets the calendar that <see cref="TimeZone"/> and <see cref="AnchorDay"/> describe (weeks start on Monday).</summary>
+    [JsonIgnore]
+    public QuotaCalendar Calendar => new(TimeZone, AnchorDay);
+
     /// <summary>Gets whether this is the default profile, used by every user without an active assignment.</summary>
     [JsonPropertyName("is_default")]
     public bool IsDefault { get; init; }

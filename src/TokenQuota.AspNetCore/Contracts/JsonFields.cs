@@ -59,6 +59,57 @@ internal sealed class JsonFields(JsonElement root)
         return number;
     }
 
+    /// <summary>Reads an array of limits, each <c>{"meter", "window", "algorithm", "amount", "model"}</c>; errors keyed <c>name[i].field</c>.</summary>
+    public IReadOnlyList<QuotaLimit>? Limits(string name)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            Errors[name] = [$"{name} must be an array of limits such as {{\"meter\": \"total_tokens\", \"window\": \"minute\", \"amount\": 20000}}."];
+            return null;
+        }
+
+        var limits = new List<QuotaLimit>();
+        var index = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            var field = $"{name}[{index++}]";
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                Errors[field] = ["A limit must be an object with meter, window, amount and optionally model and algorithm."];
+                continue;
+            }
+
+            var parts = new JsonFields(item);
+            var amount = parts.Int64("amount");
+            var limit = (QuotaLimit?)null;
+            if (parts.Errors.Count == 0 &&
+                !QuotaLimit.TryCreate(parts.String("meter"), parts.String("window"), parts.String("algorithm"), amount, parts.String("model"), out limit, out var problems))
+            {
+                foreach (var (part, message) in problems)
+                {
+                    Errors[$"{field}.{part}"] = [message];
+                }
+            }
+
+            foreach (var (part, messages) in parts.Errors)
+            {
+                Errors[$"{field}.{part}"] = messages;
+            }
+
+            if (limit is not null)
+            {
+                limits.Add(limit);
+            }
+        }
+
+        return limits;
+    }
+
     public bool? Boolean(string name)
     {
         if (!root.TryGetProperty(name, out var value))

@@ -50,7 +50,8 @@ internal sealed record ProfileUserItem(
 
 /// <summary>
 /// The body of <c>POST /admin/consumption-profiles</c>: the seed's fields, each optional but <c>name</c>. An omitted
-/// rate takes the seed's default; an omitted or null token limit is unlimited.
+/// rate takes the seed's default; an omitted or null token limit is unlimited; an omitted calendar is UTC from day 1 and
+/// omitted <c>limits</c> none.
 /// </summary>
 internal sealed record CreateProfileRequest(
     string Name,
@@ -61,7 +62,10 @@ internal sealed record CreateProfileRequest(
     long? InputTokensPerMonth,
     long? OutputTokensPerMonth,
     bool? IsDefault,
-    bool? IsActive)
+    bool? IsActive,
+    string? TimeZone,
+    int? AnchorDay,
+    IReadOnlyList<QuotaLimit>? Limits)
 {
     /// <summary>Reads the fields, collecting an error per field; the library validates the values themselves.</summary>
     public static bool TryRead(JsonElement root, out CreateProfileRequest request, out ValidationProblem? invalid)
@@ -81,7 +85,10 @@ internal sealed record CreateProfileRequest(
         var input = fields.Int64("input_tokens_per_month");
         var output = fields.Int64("output_tokens_per_month");
         ProfileFields.RequireFlagsNotNull(fields);
-        request = new CreateProfileRequest(name!, description, perHour, perDay, config, input, output, fields.Boolean("is_default"), fields.Boolean("is_active"));
+        ProfileFields.RequireCalendarNotNull(fields);
+        request = new CreateProfileRequest(
+            name!, description, perHour, perDay, config, input, output, fields.Boolean("is_default"), fields.Boolean("is_active"),
+            fields.String("time_zone"), fields.Int32("anchor_day"), fields.Limits("limits"));
         invalid = fields.Errors.Count > 0 ? ApiResults.Validation(fields.Errors) : null;
         return invalid is null;
     }
@@ -99,6 +106,9 @@ internal sealed record CreateProfileRequest(
             OutputTokensPerMonth = OutputTokensPerMonth,
             IsDefault = IsDefault ?? false,
             IsActive = IsActive ?? true,
+            TimeZone = TimeZone ?? defaults.TimeZone,
+            AnchorDay = AnchorDay ?? defaults.AnchorDay,
+            Limits = Limits ?? defaults.Limits,
         };
     }
 }
@@ -116,7 +126,10 @@ internal sealed record UpdateProfileRequest(
     Optional<long?> InputTokensPerMonth,
     Optional<long?> OutputTokensPerMonth,
     bool? IsDefault,
-    bool? IsActive)
+    bool? IsActive,
+    string? TimeZone,
+    int? AnchorDay,
+    IReadOnlyList<QuotaLimit>? Limits)
 {
     /// <summary>Reads the fields, collecting an error per field; null is refused where the seed has no "none".</summary>
     public static bool TryRead(JsonElement root, out UpdateProfileRequest request, out ValidationProblem? invalid)
@@ -125,6 +138,7 @@ internal sealed record UpdateProfileRequest(
         fields.RequireNotNull("name", "Profile name is required");
         ProfileFields.RequireRatesNotNull(fields);
         ProfileFields.RequireFlagsNotNull(fields);
+        ProfileFields.RequireCalendarNotNull(fields);
         request = new UpdateProfileRequest(
             fields.String("name"),
             fields.Has("description") ? new Optional<string?>(fields.String("description")) : default,
@@ -134,7 +148,10 @@ internal sealed record UpdateProfileRequest(
             fields.Has("input_tokens_per_month") ? new Optional<long?>(fields.Int64("input_tokens_per_month")) : default,
             fields.Has("output_tokens_per_month") ? new Optional<long?>(fields.Int64("output_tokens_per_month")) : default,
             fields.Boolean("is_default"),
-            fields.Boolean("is_active"));
+            fields.Boolean("is_active"),
+            fields.String("time_zone"),
+            fields.Int32("anchor_day"),
+            fields.IsNull("limits") ? [] : fields.Limits("limits"));
         invalid = fields.Errors.Count > 0 ? ApiResults.Validation(fields.Errors) : null;
         return invalid is null;
     }
@@ -150,6 +167,9 @@ internal sealed record UpdateProfileRequest(
         OutputTokensPerMonth = OutputTokensPerMonth,
         IsDefault = IsDefault,
         IsActive = IsActive,
+        TimeZone = TimeZone,
+        AnchorDay = AnchorDay,
+        Limits = Limits,
     };
 }
 
@@ -164,6 +184,12 @@ internal static class ProfileFields
         {
             fields.RequireNotNull(rate, $"{rate} must be an integer from 0 to {int.MaxValue}.");
         }
+    }
+
+    public static void RequireCalendarNotNull(JsonFields fields)
+    {
+        fields.RequireNotNull("time_zone", "time_zone must be an IANA time zone id such as \"Europe/Paris\", or \"UTC\".");
+        fields.RequireNotNull("anchor_day", "anchor_day must be a day of the month from 1 to 31.");
     }
 
     public static void RequireFlagsNotNull(JsonFields fields)

@@ -56,6 +56,8 @@ internal static class ProfilesCommand
         output.WriteLine($"  Config changes per hour: {Format.Number(p.ConfigChangesPerHour)}");
         output.WriteLine($"  Input tokens per month:  {Format.Limit(p.InputTokensPerMonth)}");
         output.WriteLine($"  Output tokens per month: {Format.Limit(p.OutputTokensPerMonth)}");
+        output.WriteLine($"  Calendar:                {p.TimeZone}, months from day {p.AnchorDay}");
+        output.WriteLine($"  Extra limits:            {(p.Limits.Count == 0 ? "(none)" : string.Join(", ", p.Limits))}");
         output.WriteLine($"  Assigned users:          {Format.Number(p.UserCount)}");
         output.WriteLine($"  Created:                 {Format.Time(p.CreatedAt)}");
         output.WriteLine($"  Updated:                 {Format.Time(p.UpdatedAt)}");
@@ -112,6 +114,9 @@ internal static class ProfilesCommand
                 OutputTokensPerMonth = run.Get(fields.OutputTokens)?.Value,
                 IsDefault = run.Get(fields.Default),
                 IsActive = !run.Get(fields.Inactive),
+                TimeZone = run.Get(fields.TimeZone) ?? QuotaCalendar.UtcId,
+                AnchorDay = run.Get(fields.AnchorDay) ?? 1,
+                Limits = fields.ReadLimits(run) ?? [],
             };
             var created = await run.Profiles.CreateAsync(profile, CliContext.Actor, run.CancellationToken).ConfigureAwait(false);
             run.Write(created, output =>
@@ -129,7 +134,7 @@ internal static class ProfilesCommand
         var fields = new ProfileFieldOptions(creating: false);
         var command = new Command(
             "update",
-            "Change a profile: only the options given change. --description \"\" clears the description; --default false leaves no default; --inactive false activates.")
+            "Change a profile: only the options given change. --description \"\" clears the description; --default false leaves no default; --inactive false activates; --limit replaces the extra limits, --no-limits removes them.")
         {
             profileArgument,
         };
@@ -147,6 +152,9 @@ internal static class ProfilesCommand
                 OutputTokensPerMonth = run.Get(fields.OutputTokens) is { } output ? new Optional<long?>(output.Value) : default,
                 IsDefault = run.Given(fields.Default) ? run.Get(fields.Default) : null,
                 IsActive = run.Given(fields.Inactive) ? !run.Get(fields.Inactive) : null,
+                TimeZone = run.Get(fields.TimeZone),
+                AnchorDay = run.Get(fields.AnchorDay),
+                Limits = run.Get(fields.NoLimits) ? [] : fields.ReadLimits(run),
             };
             if (update == new ConsumptionProfileUpdate())
             {
@@ -263,6 +271,52 @@ internal static class ProfilesCommand
             {
                 Description = creating ? "Create the profile inactive." : "Deactivate the profile (--inactive false: activate it).",
             };
+            TimeZone = new Option<string>("--time-zone") { Description = "The calendar's IANA time zone, for example Europe/Paris." + (creating ? " Default UTC." : string.Empty) };
+            AnchorDay = CommonOptions.Count("--anchor-day", "The day of the month (1-31) on which month and year windows start." + (creating ? " Default 1." : string.Empty));
+            Limit = new Option<string[]>("--limit")
+            {
+                Description = "An extra limit, meter/window[:algorithm]=amount[@model], for example 'total_tokens/minute=20000@gpt-4o*'; repeat for several" +
+                    (creating ? "." : "; replaces every extra limit."),
+                AllowMultipleArgumentsPerToken = false,
+            };
+            NoLimits = new Option<bool>("--no-limits") { Description = "Remove every extra limit." };
+            this.creating = creating;
+        }
+
+        private readonly bool creating;
+
+        public Option<string> TimeZone { get; }
+
+        public Option<int?> AnchorDay { get; }
+
+        public Option<string[]> Limit { get; }
+
+        public Option<bool> NoLimits { get; }
+
+        /// <summary>Reads the <c>--limit</c> values, or <see langword="null"/> when none was given; a value that is not a limit is a validation error naming it.</summary>
+        public IReadOnlyList<QuotaLimit>? ReadLimits(CommandRun run)
+        {
+            if (!run.Given(Limit))
+            {
+                return null;
+            }
+
+            var texts = run.Get(Limit) ?? [];
+            var errors = new Dictionary<string, string[]>();
+            var limits = new List<QuotaLimit>();
+            for (var i = 0; i < texts.Length; i++)
+            {
+                if (QuotaLimit.TryParse(texts[i], out var limit, out var error))
+                {
+                    limits.Add(limit);
+                }
+                else
+                {
+                    errors[$"limits[{i}]"] = [error];
+                }
+            }
+
+            return errors.Count > 0 ? throw new ConsumptionProfileValidationException(errors) : limits;
         }
 
         public Option<string> Name { get; }
@@ -283,7 +337,9 @@ internal static class ProfilesCommand
 
         public Option<bool> Inactive { get; }
 
-        public IEnumerable<Option> All => [Name, Description, PromptsPerHour, PromptsPerDay, ConfigChangesPerHour, InputTokens, OutputTokens, Default, Inactive];
+        public IEnumerable<Option> All => creating
+            ? [Name, Description, PromptsPerHour, PromptsPerDay, ConfigChangesPerHour, InputTokens, OutputTokens, Default, Inactive, TimeZone, AnchorDay, Limit]
+            : [Name, Description, PromptsPerHour, PromptsPerDay, ConfigChangesPerHour, InputTokens, OutputTokens, Default, Inactive, TimeZone, AnchorDay, Limit, NoLimits];
 
         public void AddTo(Command command)
         {

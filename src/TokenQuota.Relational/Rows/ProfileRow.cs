@@ -31,6 +31,13 @@ internal sealed class ProfileRow
     public long? OutputTokensPerMonth { get; set; }
 
     /// <summary>Gets or sets whether it is the default profile.</summary>
+    public string TimeZone { get; set; } = QuotaCalendar.UtcId;
+
+    public long AnchorDay { get; set; } = 1;
+
+    /// <summary>The extra limits, one per line in <see cref="QuotaLimit"/>'s text form.</summary>
+    public string Limits { get; set; } = string.Empty;
+
     public bool IsDefault { get; set; }
 
     /// <summary>Gets or sets whether it is active.</summary>
@@ -61,6 +68,9 @@ internal sealed class ProfileRow
             ConfigChangesPerHour = profile.ConfigChangesPerHour,
             InputTokensPerMonth = profile.InputTokensPerMonth,
             OutputTokensPerMonth = profile.OutputTokensPerMonth,
+            TimeZone = profile.TimeZone,
+            AnchorDay = profile.AnchorDay,
+            Limits = string.Join('\n', profile.Limits),
             IsDefault = profile.IsDefault,
             IsActive = profile.IsActive,
             CreatedAt = profile.CreatedAt.ToUnixTimeMilliseconds(),
@@ -81,6 +91,9 @@ internal sealed class ProfileRow
         ConfigChangesPerHour = checked((int)ConfigChangesPerHour),
         InputTokensPerMonth = InputTokensPerMonth,
         OutputTokensPerMonth = OutputTokensPerMonth,
+        TimeZone = TimeZone,
+        AnchorDay = checked((int)AnchorDay),
+        Limits = Limits.Length == 0 ? [] : [.. Limits.Split('\n').Select(QuotaLimit.Parse)],
         IsDefault = IsDefault,
         IsActive = IsActive,
         CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt),

@@ -16,7 +16,8 @@ public sealed record QuotaCalendar
     /// <summary>The calendar of the seed: UTC, months from the 1st, weeks from Monday.</summary>
     public static readonly QuotaCalendar Default = new();
 
-    private const string UtcId = "UTC";
+    /// <summary>The id of the default time zone, <c>UTC</c>.</summary>
+    public const string UtcId = "UTC";
 
     private readonly TimeZoneInfo zone;
 
@@ -76,6 +77,20 @@ public sealed record QuotaCalendar
                 return Anchored(window, DateOnly.FromDateTime(local.DateTime), months: 12);
             default:
                 throw new ArgumentOutOfRangeException(nameof(window), window, "Unknown window.");
+        }
+    }
+
+    /// <summary>Why <paramref name="id"/> is not a time zone this calendar accepts, or <see langword="null"/> if it is one.</summary>
+    internal static string? TimeZoneProblem(string id)
+    {
+        try
+        {
+            FindZone(id);
+            return null;
+        }
+        catch (ArgumentException ex)
+        {
+            return ex.Message.Split(" (Parameter")[0];
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace TokenQuota;
 
@@ -9,6 +10,7 @@ namespace TokenQuota;
 /// <c>meter/window[:algorithm]=amount[@model]</c>, for example <c>total_tokens/minute=20000@gpt-4o*</c>,
 /// <c>prompts/minute:token_bucket=10</c> or <c>in_flight=4</c>.
 /// </summary>
+[JsonConverter(typeof(QuotaLimitJsonConverter))]
 public sealed record QuotaLimit
 {
     /// <summary>Creates a limit.</summary>
@@ -158,6 +160,73 @@ public sealed record QuotaLimit
 
         limit = new QuotaLimit(meter, window, amount, modelText is null ? null : new ModelFilter(modelText), algorithm);
         error = null;
+        return true;
+    }
+
+    /// <summary>
+    /// Makes a limit from its JSON fields (<c>meter</c>, <c>window</c>, <c>algorithm</c>, <c>amount</c>, <c>model</c>),
+    /// as the HTTP API and a profile's JSON write it, reporting every problem with the field it concerns.
+    /// </summary>
+    /// <param name="meter">The meter's name, for example <c>total_tokens</c>.</param>
+    /// <param name="window">The window's name, for example <c>minute</c>; <see langword="null"/> for <c>in_flight</c>.</param>
+    /// <param name="algorithm">The algorithm's name; <see langword="null"/> for <c>fixed_window</c>.</param>
+    /// <param name="amount">The amount; <see langword="null"/> for unlimited.</param>
+    /// <param name="model">The model filter (an exact id or a prefix ending in <c>*</c>); <see langword="null"/> for every model.</param>
+    /// <param name="limit">The limit made, or <see langword="null"/>.</param>
+    /// <param name="problems">Each problem as (field, message); empty when the limit was made.</param>
+    /// <returns>Whether the fields make a limit.</returns>
+    public static bool TryCreate(
+        string? meter,
+        string? window,
+        string? algorithm,
+        long? amount,
+        string? model,
+        [NotNullWhen(true)] out QuotaLimit? limit,
+        out IReadOnlyList<KeyValuePair<string, string>> problems)
+    {
+        var found = new List<KeyValuePair<string, string>>();
+        limit = null;
+        if (!LimitNames.TryParse(meter, out QuotaMeter parsedMeter))
+        {
+            found.Add(new("meter", meter is null ? $"meter is required: one of {LimitNames.AllMeters}." : $"Unknown meter '{meter}'; the meters are {LimitNames.AllMeters}."));
+        }
+
+        QuotaWindow? parsedWindow = null;
+        if (window is not null)
+        {
+            if (LimitNames.TryParse(window, out QuotaWindow given))
+            {
+                parsedWindow = given;
+            }
+            else
+            {
+                found.Add(new("window", $"Unknown window '{window}'; the windows are {LimitNames.AllWindows}."));
+            }
+        }
+
+        var parsedAlgorithm = LimitAlgorithm.FixedWindow;
+        if (algorithm is not null && !LimitNames.TryParse(algorithm, out parsedAlgorithm))
+        {
+            found.Add(new("algorithm", $"Unknown algorithm '{algorithm}'; the algorithms are {LimitNames.AllAlgorithms}."));
+        }
+
+        if (model is not null && ModelFilter.Problem(model) is { } modelProblem)
+        {
+            found.Add(new("model", modelProblem));
+        }
+
+        if (found.Count == 0)
+        {
+            found.AddRange(Problems(parsedMeter, parsedWindow, amount, parsedAlgorithm).Select(p => new KeyValuePair<string, string>(p.Field, p.Message)));
+        }
+
+        problems = found;
+        if (found.Count > 0)
+        {
+            return false;
+        }
+
+        limit = new QuotaLimit(parsedMeter, parsedWindow, amount, model is null ? null : new ModelFilter(model), parsedAlgorithm);
         return true;
     }
 

@@ -32,4 +32,13 @@ public sealed record ConsumptionProfileUpdate
 
     /// <summary>Gets whether the profile is active, or <see langword="null"/> to keep it. The default profile cannot be deactivated.</summary>
     public bool? IsActive { get; init; }
+
+    /// <summary>Gets the new IANA time zone of the calendar, or <see langword="null"/> to keep it. It applies from the next window boundary.</summary>
+    public string? TimeZone { get; init; }
+
+    /// <summary>Gets the new anchor day (1–31), or <see langword="null"/> to keep it. It applies from the next window boundary.</summary>
+    public int? AnchorDay { get; init; }
+
+    /// <summary>Gets the new set of extra limits (replacing the old set; empty removes them all), or <see langword="null"/> to keep it.</summary>
+    public IReadOnlyList<QuotaLimit>? Limits { get; init; }
 }

@@ -29,4 +29,13 @@ public sealed record NewConsumptionProfile
 
     /// <summary>Gets whether the new profile is active. Defaults to <see langword="true"/>.</summary>
     public bool IsActive { get; init; } = true;
+
+    /// <summary>Gets the IANA time zone of the profile's calendar; default <c>UTC</c>.</summary>
+    public string TimeZone { get; init; } = QuotaCalendar.UtcId;
+
+    /// <summary>Gets the day of the month (1–31) on which month and year windows start; default 1.</summary>
+    public int AnchorDay { get; init; } = 1;
+
+    /// <summary>Gets the limits beyond the five standard ones; default none.</summary>
+    public IReadOnlyList<QuotaLimit> Limits { get; init; } = [];
 }

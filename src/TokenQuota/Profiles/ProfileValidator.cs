@@ -15,6 +15,8 @@ internal static class ProfileValidator
         CheckRate("config_changes_per_hour", profile.ConfigChangesPerHour, errors);
         CheckLimit("input_tokens_per_month", profile.InputTokensPerMonth, errors);
         CheckLimit("output_tokens_per_month", profile.OutputTokensPerMonth, errors);
+        CheckCalendar(profile.TimeZone, profile.AnchorDay, errors);
+        LimitSetValidator.Check(profile.Limits ?? [], errors);
         ThrowIfAny(errors);
         return name!;
     }
@@ -37,8 +39,27 @@ internal static class ProfileValidator
             CheckLimit("output_tokens_per_month", update.OutputTokensPerMonth.Value, errors);
         }
 
+        CheckCalendar(update.TimeZone, update.AnchorDay, errors);
+        if (update.Limits is { } limits)
+        {
+            LimitSetValidator.Check(limits, errors);
+        }
+
         ThrowIfAny(errors);
         return name;
+    }
+
+    private static void CheckCalendar(string? timeZone, int? anchorDay, Dictionary<string, string[]> errors)
+    {
+        if (timeZone is not null && QuotaCalendar.TimeZoneProblem(timeZone) is { } problem)
+        {
+            errors["time_zone"] = [problem];
+        }
+
+        if (anchorDay is < 1 or > 31)
+        {
+            errors["anchor_day"] = [$"anchor_day must be a day of the month from 1 to 31; got {anchorDay}."];
+        }
     }
 
     private static string? CheckName(string? name, Dictionary<string, string[]> errors)

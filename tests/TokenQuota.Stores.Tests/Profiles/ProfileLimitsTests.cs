@@ -1,0 +1,120 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace TokenQuota.Stores.Tests;
+
+[TestFixture(typeof(SqliteBackend))]
+[TestFixture(typeof(PostgresBackend))]
+public class ProfileLimitsTests<TBackend> : StoreContractTest<TBackend>
+    where TBackend : StoreBackend, new()
+{
+    private static readonly QuotaLimit[] Extra =
+    [
+        QuotaLimit.Parse("total_tokens/minute=20000@gpt-4o*"),
+        QuotaLimit.Parse("prompts/minute:token_bucket=10"),
+        QuotaLimit.Parse("input_tokens/month=500000@gpt-4o"),
+        QuotaLimit.Parse("in_flight=4"),
+    ];
+
+    [Test]
+    public async Task AProfileKeepsItsCalendarAndExtraLimitsAcrossProcesses()
+    {
+        var s = await StartAsync();
+        var created = await s.Profiles.CreateAsync(new NewConsumptionProfile
+        {
+            Name = "Metered",
+            TimeZone = "Asia/Kolkata",
+            AnchorDay = 31,
+            Limits = Extra,
+        });
+
+        await using var other = BuildServices();
+        var read = await other.GetRequiredService<IConsumptionProfileManager>().GetAsync(created.Id);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(read.TimeZone, Is.EqualTo("Asia/Kolkata"));
+            Assert.That(read.AnchorDay, Is.EqualTo(31));
+            Assert.That(read.Limits, Is.EqualTo(Extra));
+            Assert.That(read.Calendar.GetWindow(QuotaWindow.Month, new DateTimeOffset(2026, 2, 10, 0, 0, 0, TimeSpan.Zero)).Start,
+                Is.EqualTo(new DateTimeOffset(2026, 1, 31, 0, 0, 0, TimeSpan.FromHours(5.5))), "the stored calendar is the one the windows follow");
+            Assert.That(Scalar<string>("SELECT limits FROM consumption_profiles WHERE id = @id;", ("@id", created.Id)),
+                Is.EqualTo(string.Join('\n', Extra.Select(l => l.ToString()))), "one limit per line, in the text form");
+        });
+    }
+
+    [Test]
+    public async Task ExistingProfilesHaveTheDefaultCalendarAndNoExtraLimits()
+    {
+        var s = await StartAsync();
+
+        var profiles = await s.Profiles.ListAsync();
+
+        Assert.That(profiles, Has.Count.GreaterThan(0));
+        Assert.That(profiles, Has.All.Matches<ConsumptionProfile>(p => p != null && p.TimeZone == "UTC" && p.AnchorDay == 1 && p.Limits.Count == 0));
+    }
+
+    [Test]
+    public async Task AnUpdateReplacesTheLimitsKeepsThemWhenOmittedAndAnEmptySetRemovesThem()
+    {
+        var s = await StartAsync();
+        var id = (await s.Profiles.CreateAsync(new NewConsumptionProfile { Name = "Metered", Limits = Extra })).Id;
+
+        var renamed = await s.Profiles.UpdateAsync(id, new ConsumptionProfileUpdate { Name = "Metered 2" });
+        var replaced = await s.Profiles.UpdateAsync(id, new ConsumptionProfileUpdate { Limits = [Extra[0] with { }, QuotaLimit.Parse("output_tokens/day=1000")], AnchorDay = 15 });
+        var audits = AuditCount();
+        var same = await s.Profiles.UpdateAsync(id, new ConsumptionProfileUpdate { Limits = [.. replaced.Limits] });
+        var cleared = await s.Profiles.UpdateAsync(id, new ConsumptionProfileUpdate { Limits = [] });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(renamed.Limits, Is.EqualTo(Extra));
+            Assert.That(replaced.Limits.Select(l => l.ToString()), Is.EqualTo(new[] { "total_tokens/minute=20000@gpt-4o*", "output_tokens/day=1000" }));
+            Assert.That(replaced.AnchorDay, Is.EqualTo(15));
+            Assert.That(replaced.TimeZone, Is.EqualTo("UTC"));
+            Assert.That(same.UpdatedAt, Is.EqualTo(replaced.UpdatedAt), "the same limits again change nothing");
+            Assert.That(cleared.Limits, Is.Empty);
+            Assert.That(AuditCount(), Is.EqualTo(audits + 1), "only the clearing update was audited after the replacement");
+        });
+    }
+
+    private static IEnumerable<TestCaseData> BadProfiles()
+    {
+        yield return new TestCaseData(new NewConsumptionProfile { Name = "X", TimeZone = "Mars/Olympus" }, "time_zone", "Mars/Olympus").SetName("UnknownTimeZone");
+        yield return new TestCaseData(new NewConsumptionProfile { Name = "X", TimeZone = " " }, "time_zone", "empty").SetName("EmptyTimeZone");
+        yield return new TestCaseData(new NewConsumptionProfile { Name = "X", AnchorDay = 0 }, "anchor_day", "1 to 31").SetName("AnchorDayZero");
+        yield return new TestCaseData(new NewConsumptionProfile { Name = "X", AnchorDay = 32 }, "anchor_day", "1 to 31").SetName("AnchorDay32");
+        yield return new TestCaseData(
+            new NewConsumptionProfile { Name = "X", Limits = [QuotaLimit.Parse("total_tokens/minute=10"), QuotaLimit.Parse("total_tokens/minute=20")] },
+            "limits[1]", "same meter, window and model").SetName("TwoIdenticalLimits");
+        yield return new TestCaseData(
+            new NewConsumptionProfile { Name = "X", Limits = [QuotaLimit.Parse("prompts/hour=5")] },
+            "limits[0]", "prompts_per_hour").SetName("ALimitThatIsAStandardOne");
+        yield return new TestCaseData(
+            new NewConsumptionProfile { Name = "X", Limits = [.. Enumerable.Range(1, 51).Select(i => QuotaLimit.Parse($"total_tokens/minute={i}@m{i}"))] },
+            "limits", "at most 50").SetName("TooManyLimits");
+    }
+
+    [TestCaseSource(nameof(BadProfiles))]
+    public async Task ABadCalendarOrLimitSetIsRefusedNamingTheFieldAndNothingIsWritten(NewConsumptionProfile profile, string field, string says)
+    {
+        var s = await StartAsync();
+        var before = Snapshot();
+
+        var error = await Assert.ThrowsAsync<ConsumptionProfileValidationException>(() => s.Profiles.CreateAsync(profile));
+        var id = await ProfileIdAsync(s.Profiles, "Pro");
+        var updateError = await Assert.ThrowsAsync<ConsumptionProfileValidationException>(() => s.Profiles.UpdateAsync(id, new ConsumptionProfileUpdate
+        {
+            TimeZone = profile.TimeZone == "UTC" ? null : profile.TimeZone,
+            AnchorDay = profile.AnchorDay == 1 ? null : profile.AnchorDay,
+            Limits = profile.Limits.Count == 0 ? null : profile.Limits,
+        }));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error!.Errors.Keys, Does.Contain(field));
+            Assert.That(error.Errors[field].Single(), Does.Contain(says));
+            Assert.That(updateError!.Errors.Keys, Does.Contain(field), "an update is refused alike");
+            Assert.That(Snapshot(), Is.EqualTo(before), "nothing written");
+        });
+    }
+}
