@@ -19,7 +19,7 @@ internal static class ErrorReporter
                 {
                     foreach (var message in messages)
                     {
-                        stderr.WriteLine($"  --{field.Replace('_', '-')}: {message}");
+                        stderr.WriteLine($"  {OptionFor(field)}: {message}");
                     }
                 }
 
@@ -103,5 +103,16 @@ internal static class ErrorReporter
         }
 
         return message;
+    }
+
+    // A profile field as the option that sets it: anchor_day is --anchor-day, limits[1] the second --limit.
+    private static string OptionFor(string field)
+    {
+        if (field.StartsWith("limits[", StringComparison.Ordinal) && int.TryParse(field.AsSpan(7, field.IndexOf(']', StringComparison.Ordinal) - 7), out var index))
+        {
+            return $"--limit #{index + 1}";
+        }
+
+        return field == "limits" ? "--limit" : "--" + field.Replace('_', '-');
     }
 }

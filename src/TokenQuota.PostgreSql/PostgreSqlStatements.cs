@@ -19,7 +19,7 @@ internal sealed class PostgreSqlStatements : RelationalSql
         p.id AS Id, p.name AS Name, p.description AS Description, p.prompts_per_hour AS PromptsPerHour,
         p.prompts_per_day AS PromptsPerDay, p.config_changes_per_hour AS ConfigChangesPerHour,
         p.input_tokens_per_month AS InputTokensPerMonth, p.output_tokens_per_month AS OutputTokensPerMonth,
-        p.time_zone AS TimeZone, p.anchor_day AS AnchorDay, p.limits AS Limits,
+        COALESCE(x.time_zone, 'UTC') AS TimeZone, COALESCE(x.anchor_day, 1) AS AnchorDay, COALESCE(x.limits, '') AS Limits,
         p.is_default AS IsDefault, p.is_active AS IsActive, p.created_at AS CreatedAt, p.updated_at AS UpdatedAt,
         (SELECT COUNT(*) FROM {s}.tokenquota_assignments a WHERE a.profile_id = p.id) AS UserCount
         """;
@@ -63,22 +63,22 @@ internal sealed class PostgreSqlStatements : RelationalSql
         UpsertRateLimitSettings = S(
             "INSERT INTO {s}.tokenquota_state (key, value) VALUES ('" + RateLimitSettingsRow.EnabledKey + "', @enabled), ('" +
             RateLimitSettingsRow.GlobalOverrideKey + "', @globalOverride) ON CONFLICT (key) DO UPDATE SET value = excluded.value;");
-        SelectProfiles = S("SELECT " + ProfileColumns + " FROM {s}.consumption_profiles p;");
-        SelectProfile = S("SELECT " + ProfileColumns + " FROM {s}.consumption_profiles p WHERE p.id = @id;");
+        SelectProfiles = S("SELECT " + ProfileColumns + " FROM {s}.consumption_profiles p LEFT JOIN {s}.tokenquota_profile_limits x ON x.profile_id = p.id;");
+        SelectProfile = S("SELECT " + ProfileColumns + " FROM {s}.consumption_profiles p LEFT JOIN {s}.tokenquota_profile_limits x ON x.profile_id = p.id WHERE p.id = @id;");
         InsertProfile = S("""
             INSERT INTO {s}.consumption_profiles
                 (name, description, prompts_per_hour, prompts_per_day, config_changes_per_hour,
-                 input_tokens_per_month, output_tokens_per_month, time_zone, anchor_day, limits, is_default, is_active, created_at, updated_at)
+                 input_tokens_per_month, output_tokens_per_month, is_default, is_active, created_at, updated_at)
             VALUES (@Name, @Description, @PromptsPerHour, @PromptsPerDay, @ConfigChangesPerHour,
-                 @InputTokensPerMonth, @OutputTokensPerMonth, @TimeZone, @AnchorDay, @Limits, @IsDefault, @IsActive, @CreatedAt, @UpdatedAt)
+                 @InputTokensPerMonth, @OutputTokensPerMonth, @IsDefault, @IsActive, @CreatedAt, @UpdatedAt)
             RETURNING id;
             """);
         InsertProfileWithId = S("""
             INSERT INTO {s}.consumption_profiles
                 (id, name, description, prompts_per_hour, prompts_per_day, config_changes_per_hour,
-                 input_tokens_per_month, output_tokens_per_month, time_zone, anchor_day, limits, is_default, is_active, created_at, updated_at)
+                 input_tokens_per_month, output_tokens_per_month, is_default, is_active, created_at, updated_at)
             VALUES (@Id, @Name, @Description, @PromptsPerHour, @PromptsPerDay, @ConfigChangesPerHour,
-                 @InputTokensPerMonth, @OutputTokensPerMonth, @TimeZone, @AnchorDay, @Limits, @IsDefault, @IsActive, @CreatedAt, @UpdatedAt)
+                 @InputTokensPerMonth, @OutputTokensPerMonth, @IsDefault, @IsActive, @CreatedAt, @UpdatedAt)
             RETURNING id;
             SELECT setval(pg_get_serial_sequence('{s}.consumption_profiles', 'id'), (SELECT MAX(id) FROM {s}.consumption_profiles));
             """);
@@ -99,10 +99,14 @@ internal sealed class PostgreSqlStatements : RelationalSql
             UPDATE {s}.consumption_profiles SET
                 name = @Name, description = @Description, prompts_per_hour = @PromptsPerHour, prompts_per_day = @PromptsPerDay,
                 config_changes_per_hour = @ConfigChangesPerHour, input_tokens_per_month = @InputTokensPerMonth,
-                output_tokens_per_month = @OutputTokensPerMonth, time_zone = @TimeZone, anchor_day = @AnchorDay, limits = @Limits,
-            is_default = @IsDefault, is_active = @IsActive, updated_at = @UpdatedAt
+                output_tokens_per_month = @OutputTokensPerMonth, is_default = @IsDefault, is_active = @IsActive, updated_at = @UpdatedAt
             WHERE id = @Id;
             """);
+        UpsertProfileLimits = S("""
+            INSERT INTO {s}.tokenquota_profile_limits (profile_id, time_zone, anchor_day, limits) VALUES (@id, @timeZone, @anchorDay, @limits)
+            ON CONFLICT (profile_id) DO UPDATE SET time_zone = excluded.time_zone, anchor_day = excluded.anchor_day, limits = excluded.limits;
+            """);
+        DeleteProfileLimits = S("DELETE FROM {s}.tokenquota_profile_limits WHERE profile_id = @id;");
         DeleteProfile = S("DELETE FROM {s}.consumption_profiles WHERE id = @id;");
         ClearDefault = S("UPDATE {s}.consumption_profiles SET is_default = FALSE WHERE is_default;");
         MoveAssignments = S("UPDATE {s}.tokenquota_assignments SET profile_id = @to, assigned_at = @now WHERE profile_id = @from;");
@@ -259,6 +263,12 @@ internal sealed class PostgreSqlStatements : RelationalSql
 
     public override string UpdateProfile { get; }
 
+    /// <inheritdoc />
+    public override string UpsertProfileLimits { get; }
+
+    /// <inheritdoc />
+    public override string DeleteProfileLimits { get; }
+
     public override string DeleteProfile { get; }
 
     public override string ClearDefault { get; }
@@ -350,9 +360,6 @@ internal sealed class PostgreSqlStatements : RelationalSql
             ConfigChangesPerHour = (int)row.ConfigChangesPerHour,
             row.InputTokensPerMonth,
             row.OutputTokensPerMonth,
-            row.TimeZone,
-            AnchorDay = (int)row.AnchorDay,
-            row.Limits,
             row.IsDefault,
             row.IsActive,
             row.CreatedAt,

@@ -24,6 +24,12 @@ internal abstract class RelationalSql
 
     public abstract string UpdateProfile { get; }
 
+    /// <summary>Writes a profile's calendar and extra limits (<c>@id, @timeZone, @anchorDay, @limits</c>), kept beside the seed's columns.</summary>
+    public abstract string UpsertProfileLimits { get; }
+
+    /// <summary>Forgets a profile's calendar and extra limits (<c>@id</c>): it is back to the default calendar and its standard limits.</summary>
+    public abstract string DeleteProfileLimits { get; }
+
     public abstract string DeleteProfile { get; }
 
     public abstract string ClearDefault { get; }

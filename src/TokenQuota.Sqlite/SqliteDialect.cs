@@ -21,6 +21,10 @@ internal sealed class SqliteDialect : RelationalSql
 
     public override string UpdateProfile => SqliteSql.UpdateProfile;
 
+    public override string UpsertProfileLimits => SqliteSql.UpsertProfileLimits;
+
+    public override string DeleteProfileLimits => SqliteSql.DeleteProfileLimits;
+
     public override string DeleteProfile => SqliteSql.DeleteProfile;
 
     public override string ClearDefault => SqliteSql.ClearDefault;

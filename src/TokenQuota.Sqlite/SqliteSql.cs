@@ -54,22 +54,22 @@ internal static class SqliteSql
         p.id AS Id, p.name AS Name, p.description AS Description, p.prompts_per_hour AS PromptsPerHour,
         p.prompts_per_day AS PromptsPerDay, p.config_changes_per_hour AS ConfigChangesPerHour,
         p.input_tokens_per_month AS InputTokensPerMonth, p.output_tokens_per_month AS OutputTokensPerMonth,
-        p.time_zone AS TimeZone, p.anchor_day AS AnchorDay, p.limits AS Limits,
+        COALESCE(x.time_zone, 'UTC') AS TimeZone, COALESCE(x.anchor_day, 1) AS AnchorDay, COALESCE(x.limits, '') AS Limits,
         p.is_default AS IsDefault, p.is_active AS IsActive, p.created_at AS CreatedAt, p.updated_at AS UpdatedAt,
         (SELECT COUNT(*) FROM tokenquota_assignments a WHERE a.profile_id = p.id) AS UserCount
         """;
 
-    public const string SelectProfiles = "SELECT " + ProfileColumns + " FROM consumption_profiles p;";
+    public const string SelectProfiles = "SELECT " + ProfileColumns + " FROM consumption_profiles p LEFT JOIN tokenquota_profile_limits x ON x.profile_id = p.id;";
 
-    public const string SelectProfile = "SELECT " + ProfileColumns + " FROM consumption_profiles p WHERE p.id = @id;";
+    public const string SelectProfile = "SELECT " + ProfileColumns + " FROM consumption_profiles p LEFT JOIN tokenquota_profile_limits x ON x.profile_id = p.id WHERE p.id = @id;";
 
     public const string InsertProfile = """
         INSERT INTO consumption_profiles
             (id, name, description, prompts_per_hour, prompts_per_day, config_changes_per_hour,
-             input_tokens_per_month, output_tokens_per_month, time_zone, anchor_day, limits, is_default, is_active, created_at, updated_at)
+             input_tokens_per_month, output_tokens_per_month, is_default, is_active, created_at, updated_at)
         VALUES
             (NULLIF(@Id, 0), @Name, @Description, @PromptsPerHour, @PromptsPerDay, @ConfigChangesPerHour,
-             @InputTokensPerMonth, @OutputTokensPerMonth, @TimeZone, @AnchorDay, @Limits, @IsDefault, @IsActive, @CreatedAt, @UpdatedAt)
+             @InputTokensPerMonth, @OutputTokensPerMonth, @IsDefault, @IsActive, @CreatedAt, @UpdatedAt)
         RETURNING id;
         """;
 
@@ -77,11 +77,17 @@ internal static class SqliteSql
         UPDATE consumption_profiles SET
             name = @Name, description = @Description, prompts_per_hour = @PromptsPerHour, prompts_per_day = @PromptsPerDay,
             config_changes_per_hour = @ConfigChangesPerHour, input_tokens_per_month = @InputTokensPerMonth,
-            output_tokens_per_month = @OutputTokensPerMonth, time_zone = @TimeZone, anchor_day = @AnchorDay, limits = @Limits,
-            is_default = @IsDefault, is_active = @IsActive,
+            output_tokens_per_month = @OutputTokensPerMonth, is_default = @IsDefault, is_active = @IsActive,
             updated_at = @UpdatedAt
         WHERE id = @Id;
         """;
+
+    public const string UpsertProfileLimits = """
+        INSERT INTO tokenquota_profile_limits (profile_id, time_zone, anchor_day, limits) VALUES (@id, @timeZone, @anchorDay, @limits)
+        ON CONFLICT (profile_id) DO UPDATE SET time_zone = excluded.time_zone, anchor_day = excluded.anchor_day, limits = excluded.limits;
+        """;
+
+    public const string DeleteProfileLimits = "DELETE FROM tokenquota_profile_limits WHERE profile_id = @id;";
 
     public const string DeleteProfile = "DELETE FROM consumption_profiles WHERE id = @id;";
 

@@ -35,11 +35,37 @@ internal abstract class RelationalAdminSession(DbConnection connection, DbTransa
         return row?.ToProfile();
     }
 
-    public Task<long> InsertProfileAsync(ConsumptionProfile profile, CancellationToken cancellationToken = default) =>
-        connection.ExecuteScalarAsync<long>(Write(sql.InsertProfileFor(profile), sql.ProfileParameters(profile), cancellationToken));
+    public async Task<long> InsertProfileAsync(ConsumptionProfile profile, CancellationToken cancellationToken = default)
+    {
+        var id = await connection.ExecuteScalarAsync<long>(Write(sql.InsertProfileFor(profile), sql.ProfileParameters(profile), cancellationToken)).ConfigureAwait(false);
+        if (HasLimitsRow(profile))
+        {
+            await WriteLimitsAsync(profile with { Id = id }, cancellationToken).ConfigureAwait(false);
+        }
 
-    public Task UpdateProfileAsync(ConsumptionProfile profile, CancellationToken cancellationToken = default) =>
-        connection.ExecuteAsync(Write(sql.UpdateProfile, sql.ProfileParameters(profile), cancellationToken));
+        return id;
+    }
+
+    public async Task UpdateProfileAsync(ConsumptionProfile profile, CancellationToken cancellationToken = default)
+    {
+        await connection.ExecuteAsync(Write(sql.UpdateProfile, sql.ProfileParameters(profile), cancellationToken)).ConfigureAwait(false);
+        await WriteLimitsAsync(profile, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Only a profile with a calendar or limits of its own has a row: the others read as the default calendar and no extra limits.
+    private static bool HasLimitsRow(ConsumptionProfile profile) =>
+        profile.Limits.Count > 0 || profile.AnchorDay != 1 || !string.Equals(profile.TimeZone, QuotaCalendar.UtcId, StringComparison.Ordinal);
+
+    private Task WriteLimitsAsync(ConsumptionProfile profile, CancellationToken cancellationToken)
+    {
+        if (!HasLimitsRow(profile))
+        {
+            return connection.ExecuteAsync(Write(sql.DeleteProfileLimits, new { id = profile.Id }, cancellationToken));
+        }
+
+        var row = ProfileRow.From(profile);
+        return connection.ExecuteAsync(Write(sql.UpsertProfileLimits, new { id = row.Id, timeZone = row.TimeZone, anchorDay = (int)row.AnchorDay, limits = row.Limits }, cancellationToken));
+    }
 
     public Task DeleteProfileAsync(long profileId, CancellationToken cancellationToken = default) =>
         connection.ExecuteAsync(Write(sql.DeleteProfile, new { id = profileId }, cancellationToken));

@@ -1,7 +1,11 @@
--- TokenQuota SQLite schema, version 6: a profile carries its calendar and its extra limits (DESIGN §7).
--- limits holds one limit per line in the text form meter/window[:algorithm]=amount[@model]; existing profiles keep
--- only their standard limits and the default calendar (UTC, anchor day 1).
+-- TokenQuota SQLite schema, version 6: a profile's calendar and extra limits (DESIGN §7), kept beside the seed's
+-- columns so that consumption_profiles keeps exactly the seed's shape. A profile without a row here has the default
+-- calendar (UTC, anchor day 1) and only its standard limits, so every existing profile keeps what it had.
+-- limits holds one limit per line in the text form meter/window[:algorithm]=amount[@model].
 
-ALTER TABLE consumption_profiles ADD COLUMN time_zone VARCHAR(64) NOT NULL DEFAULT 'UTC';
-ALTER TABLE consumption_profiles ADD COLUMN anchor_day INTEGER NOT NULL DEFAULT 1 CHECK (anchor_day BETWEEN 1 AND 31);
-ALTER TABLE consumption_profiles ADD COLUMN limits TEXT NOT NULL DEFAULT '';
+CREATE TABLE tokenquota_profile_limits (
+    profile_id INTEGER PRIMARY KEY REFERENCES consumption_profiles (id) ON DELETE CASCADE,
+    time_zone  VARCHAR(64) NOT NULL DEFAULT 'UTC',
+    anchor_day INTEGER NOT NULL DEFAULT 1 CHECK (anchor_day BETWEEN 1 AND 31),
+    limits     TEXT NOT NULL DEFAULT ''
+);

@@ -37,7 +37,7 @@ public class ProfileLimitsTests<TBackend> : StoreContractTest<TBackend>
             Assert.That(read.Limits, Is.EqualTo(Extra));
             Assert.That(read.Calendar.GetWindow(QuotaWindow.Month, new DateTimeOffset(2026, 2, 10, 0, 0, 0, TimeSpan.Zero)).Start,
                 Is.EqualTo(new DateTimeOffset(2026, 1, 31, 0, 0, 0, TimeSpan.FromHours(5.5))), "the stored calendar is the one the windows follow");
-            Assert.That(Scalar<string>("SELECT limits FROM consumption_profiles WHERE id = @id;", ("@id", created.Id)),
+            Assert.That(Scalar<string>("SELECT limits FROM tokenquota_profile_limits WHERE profile_id = @id;", ("@id", created.Id)),
                 Is.EqualTo(string.Join('\n', Extra.Select(l => l.ToString()))), "one limit per line, in the text form");
         });
     }
@@ -74,6 +74,21 @@ public class ProfileLimitsTests<TBackend> : StoreContractTest<TBackend>
             Assert.That(same.UpdatedAt, Is.EqualTo(replaced.UpdatedAt), "the same limits again change nothing");
             Assert.That(cleared.Limits, Is.Empty);
             Assert.That(AuditCount(), Is.EqualTo(audits + 1), "only the clearing update was audited after the replacement");
+        });
+    }
+
+    [Test]
+    public async Task DeletingAProfileDeletesItsLimitsAndTheSeedTableKeepsTheSeedsColumns()
+    {
+        var s = await StartAsync();
+        var id = (await s.Profiles.CreateAsync(new NewConsumptionProfile { Name = "Metered", Limits = Extra })).Id;
+
+        await s.Profiles.DeleteAsync(id);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Scalar<long>("SELECT COUNT(*) FROM tokenquota_profile_limits WHERE profile_id = @id;", ("@id", id)), Is.Zero);
+            Assert.That(Rows("SELECT * FROM consumption_profiles;")[0].Keys, Does.Not.Contain("limits").And.Not.Contain("time_zone"));
         });
     }
 

@@ -1,0 +1,61 @@
+namespace TokenQuota.Cli.Tests;
+
+public class ProfileLimitsCommandTests : CliTestBase
+{
+    [SetUp]
+    public Task Migrate() => MigrateAsync();
+
+    [Test]
+    public async Task CreateWithLimitsAndACalendarStoresThemAndShowPrintsThem()
+    {
+        await RunOkAsync(
+            "profiles", "create", "--name", "Metered", "--time-zone", "Asia/Kolkata", "--anchor-day", "15",
+            "--limit", "total_tokens/minute=20000@gpt-4o*", "--limit", "in_flight=4");
+
+        var show = (await RunOkAsync("profiles", "show", "Metered")).Out;
+        var json = (await RunOkAsync("profiles", "show", "Metered", "--json")).Json();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(show, Does.Contain("Calendar:                Asia/Kolkata, months from day 15"));
+            Assert.That(show, Does.Contain("Extra limits:            total_tokens/minute=20000@gpt-4o*, in_flight=4"));
+            Assert.That(json.GetProperty("limits")[0].GetProperty("model").GetString(), Is.EqualTo("gpt-4o*"));
+            Assert.That(json.GetProperty("time_zone").GetString(), Is.EqualTo("Asia/Kolkata"));
+            Assert.That(StoredLimits(), Is.EqualTo("total_tokens/minute=20000@gpt-4o*\nin_flight=4"));
+            Assert.That(Scalar<long>("SELECT anchor_day FROM tokenquota_profile_limits;"), Is.EqualTo(15L));
+        });
+    }
+
+    [Test]
+    public async Task UpdateReplacesTheLimitsAndNoLimitsRemovesThem()
+    {
+        await RunOkAsync("profiles", "create", "--name", "Metered", "--limit", "in_flight=4");
+
+        await RunOkAsync("profiles", "update", "Metered", "--limit", "prompts/minute:token_bucket=10");
+        var replaced = StoredLimits();
+        await RunOkAsync("profiles", "update", "Metered", "--no-limits");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(replaced, Is.EqualTo("prompts/minute:token_bucket=10"));
+            Assert.That(StoredLimits(), Is.EqualTo(string.Empty));
+        });
+    }
+
+    [TestCase("--limit #2", "Unknown meter 'watts'", "--limit", "in_flight=4", "--limit", "watts/minute=1")]
+    [TestCase("--limit #1", "has no window", "--limit", "in_flight/minute=4")]
+    [TestCase("--limit #1", "non-negative", "--limit", "prompts/minute=-1")]
+    [TestCase("--limit #2", "same meter, window and model", "--limit", "prompts/minute=1", "--limit", "prompts/minute=2")]
+    [TestCase("--limit #1", "empty", "--limit", "prompts/minute=1@")]
+    [TestCase("--time-zone", "Unknown time zone 'Nowhere/City'", "--time-zone", "Nowhere/City")]
+    [TestCase("--anchor-day", "1 to 31", "--anchor-day", "32")]
+    public async Task ABadLimitOrCalendarIsRefusedNamingTheOptionAndWritesNothing(string option, string says, params string[] options)
+    {
+        var result = await AssertRefusedUnchangedAsync(2, option, ["profiles", "create", "--name", "Metered", .. options]);
+
+        Assert.That(result.Err, Does.Contain(says));
+    }
+
+    private string StoredLimits() =>
+        Scalar<string>("SELECT x.limits FROM tokenquota_profile_limits x JOIN consumption_profiles p ON p.id = x.profile_id WHERE p.name = 'Metered';");
+}
