@@ -141,6 +141,36 @@ public sealed partial class PostgreSqlQuotaStore : IRelationalQuotaStore, IAsync
     }
 
     /// <inheritdoc />
+    /// <remarks>Alone in a transaction under the user's advisory lock, so concurrent updates of the user's counters queue.</remarks>
+    public async ValueTask<bool> AddUsageAndCountersAsync(string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, LimitCounterUpdate counters, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(counters);
+        await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
+        return await InUserTransactionAsync(userId, async (c, t) =>
+        {
+            await using var add = usage.CreateAddUsage(c);
+            add.Transaction = t;
+            if (!await PostgreSqlUsageCommands.RunAddUsageAsync(add, userId, period.Key, inputTokens, outputTokens, now.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false))
+            {
+                return (false, false);
+            }
+
+            var read = await c.QueryAsync<LimitCounterRow>(Command(sql.SelectLimitCounters, new { userId, keys = counters.Keys.ToArray() }, t, cancellationToken)).ConfigureAwait(false);
+            await c.ExecuteAsync(Command(sql.UpsertLimitCounter, LimitCounterRow.Applied(userId, counters, read).ToList(), t, cancellationToken)).ConfigureAwait(false);
+            return (true, true);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<StoredLimitCounter>> GetLimitCountersAsync(string userId, IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await RunAsync(c => c.QueryAsync<LimitCounterRow>(Command(sql.SelectLimitCounters, new { userId, keys = keys.ToArray() }, null, cancellationToken)), cancellationToken).ConfigureAwait(false);
+        return [.. rows.Select(r => r.ToCounter())];
+    }
+
+    /// <inheritdoc />
     /// <remarks>Concurrent charges, reservations and commits are judged and written together, one transaction per batch (<see cref="PostgreSqlUserBatchWriter"/>).</remarks>
     public async ValueTask<RateWindowChargeResult> TryChargeRateWindowsAsync(string userId, IReadOnlyList<RateWindowCharge> windows, CancellationToken cancellationToken = default)
     {

@@ -106,6 +106,16 @@ internal sealed class PostgreSqlStatements : RelationalSql
             INSERT INTO {s}.tokenquota_profile_limits (profile_id, time_zone, anchor_day, limits) VALUES (@id, @timeZone, @anchorDay, @limits)
             ON CONFLICT (profile_id) DO UPDATE SET time_zone = excluded.time_zone, anchor_day = excluded.anchor_day, limits = excluded.limits;
             """);
+        SelectLimitCounters = S("""
+            SELECT user_id AS UserId, limit_key AS Key, window_start AS WindowStart, window_end AS WindowEnd, count AS Count, state AS State
+            FROM {s}.tokenquota_limit_counters WHERE user_id = @userId AND limit_key = ANY(@keys);
+            """);
+        UpsertLimitCounter = S("""
+            INSERT INTO {s}.tokenquota_limit_counters (user_id, limit_key, window_start, window_end, count, state)
+            VALUES (@UserId, @Key, @WindowStart, @WindowEnd, @Count, @State)
+            ON CONFLICT (user_id, limit_key) DO UPDATE SET
+                window_start = excluded.window_start, window_end = excluded.window_end, count = excluded.count, state = excluded.state;
+            """);
         DeleteProfileLimits = S("DELETE FROM {s}.tokenquota_profile_limits WHERE profile_id = @id;");
         DeleteProfile = S("DELETE FROM {s}.consumption_profiles WHERE id = @id;");
         ClearDefault = S("UPDATE {s}.consumption_profiles SET is_default = FALSE WHERE is_default;");
@@ -268,6 +278,12 @@ internal sealed class PostgreSqlStatements : RelationalSql
 
     /// <inheritdoc />
     public override string DeleteProfileLimits { get; }
+
+    /// <inheritdoc />
+    public override string SelectLimitCounters { get; }
+
+    /// <inheritdoc />
+    public override string UpsertLimitCounter { get; }
 
     public override string DeleteProfile { get; }
 

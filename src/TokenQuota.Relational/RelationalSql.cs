@@ -32,6 +32,12 @@ internal abstract class RelationalSql
 
     public abstract string DeleteProfile { get; }
 
+    /// <summary>Reads a user's extra-limit counters (<c>@userId</c>, <c>@keys</c> a list Dapper expands), as <see cref="LimitCounterRow"/>s.</summary>
+    public abstract string SelectLimitCounters { get; }
+
+    /// <summary>Writes one extra-limit counter (<c>@UserId, @Key, @WindowStart, @WindowEnd, @Count, @State</c>).</summary>
+    public abstract string UpsertLimitCounter { get; }
+
     public abstract string ClearDefault { get; }
 
     public abstract string MoveAssignments { get; }

@@ -25,6 +25,10 @@ internal sealed class SqliteDialect : RelationalSql
 
     public override string DeleteProfileLimits => SqliteSql.DeleteProfileLimits;
 
+    public override string SelectLimitCounters => SqliteSql.SelectLimitCounters;
+
+    public override string UpsertLimitCounter => SqliteSql.UpsertLimitCounter;
+
     public override string DeleteProfile => SqliteSql.DeleteProfile;
 
     public override string ClearDefault => SqliteSql.ClearDefault;

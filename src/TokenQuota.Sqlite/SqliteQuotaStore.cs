@@ -110,6 +110,35 @@ public sealed class SqliteQuotaStore : IRelationalQuotaStore, IAsyncDisposable, 
             cancellationToken);
 
     /// <inheritdoc />
+    public ValueTask<bool> AddUsageAndCountersAsync(string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, LimitCounterUpdate counters, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(counters);
+        return WriteAsync(
+            (userId, period.Key, inputTokens, outputTokens, now.ToUnixTimeMilliseconds(), counters),
+            static (c, s) => c.AddUsage(s.userId, s.Key, s.inputTokens, s.outputTokens, s.Item5) && ApplyCounters(c.Connection, s.userId, s.counters),
+            SqliteWriteAtomicity.OwnSavepoint,
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<StoredLimitCounter>> GetLimitCountersAsync(string userId, IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        return MigrateThenReadAsync(
+            (userId, keys),
+            static (c, s) => (IReadOnlyList<StoredLimitCounter>)[.. c.Connection.Query<LimitCounterRow>(SqliteSql.SelectLimitCounters, new { s.userId, s.keys }).Select(r => r.ToCounter())],
+            cancellationToken);
+    }
+
+    // Inside the writer's transaction: the user's counters are read and written by the one writer, so no update is lost.
+    private static bool ApplyCounters(SqliteConnection connection, string userId, LimitCounterUpdate update)
+    {
+        var read = connection.Query<LimitCounterRow>(SqliteSql.SelectLimitCounters, new { userId, keys = update.Keys });
+        connection.Execute(SqliteSql.UpsertLimitCounter, LimitCounterRow.Applied(userId, update, read).ToList());
+        return true;
+    }
+
+    /// <inheritdoc />
     /// <remarks>
     /// The windows are read and charged in one write on the writer connection. Nothing in it can fail alone (the
     /// decision is made in C# from the read, and each charge is a single-row update or insert-or-update), so inside a

@@ -87,6 +87,18 @@ internal static class SqliteSql
         ON CONFLICT (profile_id) DO UPDATE SET time_zone = excluded.time_zone, anchor_day = excluded.anchor_day, limits = excluded.limits;
         """;
 
+    public const string SelectLimitCounters = """
+        SELECT user_id AS UserId, limit_key AS Key, window_start AS WindowStart, window_end AS WindowEnd, count AS Count, state AS State
+        FROM tokenquota_limit_counters WHERE user_id = @userId AND limit_key IN @keys;
+        """;
+
+    public const string UpsertLimitCounter = """
+        INSERT INTO tokenquota_limit_counters (user_id, limit_key, window_start, window_end, count, state)
+        VALUES (@UserId, @Key, @WindowStart, @WindowEnd, @Count, @State)
+        ON CONFLICT (user_id, limit_key) DO UPDATE SET
+            window_start = excluded.window_start, window_end = excluded.window_end, count = excluded.count, state = excluded.state;
+        """;
+
     public const string DeleteProfileLimits = "DELETE FROM tokenquota_profile_limits WHERE profile_id = @id;";
 
     public const string DeleteProfile = "DELETE FROM consumption_profiles WHERE id = @id;";

@@ -9,3 +9,14 @@ CREATE TABLE {schema}.tokenquota_profile_limits (
     anchor_day INTEGER NOT NULL DEFAULT 1 CHECK (anchor_day BETWEEN 1 AND 31),
     limits     TEXT NOT NULL DEFAULT ''
 );
+
+-- The counters of extra limits, as in the SQLite store: one row per user and limit, whatever the window.
+CREATE TABLE {schema}.tokenquota_limit_counters (
+    user_id      VARCHAR(128) NOT NULL,
+    limit_key    VARCHAR(300) NOT NULL,
+    window_start BIGINT NOT NULL,
+    window_end   BIGINT NOT NULL,
+    count        BIGINT NOT NULL,
+    state        TEXT NULL,
+    PRIMARY KEY (user_id, limit_key)
+);

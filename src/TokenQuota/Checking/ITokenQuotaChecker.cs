@@ -22,6 +22,18 @@ public interface ITokenQuotaChecker
     ValueTask<QuotaCheckResult> CheckAsync(string userId, long inputTokens, long outputTokens, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Judges a call to <paramref name="modelId"/> as <see cref="CheckAsync(string, long, long, CancellationToken)"/> does, and
+    /// also against the token limits of the user's profile for that model (per model, per minute, …). Writes nothing.
+    /// </summary>
+    /// <param name="userId">The user id, 1–128 characters.</param>
+    /// <param name="inputTokens">The input tokens the call is expected to use (≥ 0).</param>
+    /// <param name="outputTokens">The output tokens the call is expected to use (≥ 0).</param>
+    /// <param name="modelId">The model the call goes to; <see langword="null"/> when unknown (only limits for every model apply).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The decision; a refusal by an extra limit names it in <see cref="QuotaCheckResult.BindingLimit"/>.</returns>
+    ValueTask<QuotaCheckResult> CheckForModelAsync(string userId, long inputTokens, long outputTokens, string? modelId, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Adds actual usage to the user's current period in one atomic statement; concurrent calls, in one process or
     /// several, never lose an addition. Recording is not refused when it crosses a limit: the usage happened.
     /// </summary>
@@ -34,6 +46,18 @@ public interface ITokenQuotaChecker
     /// <exception cref="ArgumentOutOfRangeException">A token count is negative or too large; nothing is written.</exception>
     /// <exception cref="TokenQuotaStoreException">The store failed and <see cref="FailureMode.FailClosed"/> applies.</exception>
     ValueTask RecordAsync(string userId, long inputTokens, long outputTokens, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records a call to <paramref name="modelId"/> as <see cref="RecordAsync(string, long, long, CancellationToken)"/> does,
+    /// and charges the token limits of the user's profile for that model in the same atomic step.
+    /// </summary>
+    /// <param name="userId">The user id, 1–128 characters.</param>
+    /// <param name="inputTokens">Input tokens used (≥ 0).</param>
+    /// <param name="outputTokens">Output tokens used (≥ 0).</param>
+    /// <param name="modelId">The model the call went to; <see langword="null"/> when unknown.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the usage is stored.</returns>
+    ValueTask RecordForModelAsync(string userId, long inputTokens, long outputTokens, string? modelId, CancellationToken cancellationToken = default);
 
     /// <summary>Reads the user's quota status for the current period: profile, usage, remaining and rate limits.</summary>
     /// <param name="userId">The user id, 1–128 characters.</param>

@@ -35,4 +35,13 @@ public sealed record QuotaCheckResult
 
     /// <summary>Gets whether the store failed and the call was allowed only because of <see cref="FailureMode.FailOpen"/>.</summary>
     public bool FailedOpen { get; init; }
+
+    /// <summary>Gets the extra limit that refused the request (its meter, window and model), or <see langword="null"/> when allowed or refused by a standard limit.</summary>
+    public QuotaLimit? BindingLimit { get; init; }
+
+    /// <summary>Gets when the binding extra limit's count next falls (its window's end, a bucket's refill, a log entry's expiry), if known.</summary>
+    public DateTimeOffset? ResetsAt { get; init; }
+
+    /// <summary>Gets the exact wait after which the binding extra limit admits the same request, or <see langword="null"/> when waiting cannot help.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

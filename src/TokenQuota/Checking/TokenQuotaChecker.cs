@@ -20,7 +20,13 @@ internal sealed class TokenQuotaChecker(
     public ValueTask<QuotaReservationResult> ReserveAsync(string userId, long estimatedInputTokens, long estimatedOutputTokens, QuotaReservationOptions? options = null, CancellationToken cancellationToken = default) =>
         reservations.ReserveAsync(userId, estimatedInputTokens, estimatedOutputTokens, options, cancellationToken);
 
-    public async ValueTask<QuotaCheckResult> CheckAsync(string userId, long inputTokens, long outputTokens, CancellationToken cancellationToken = default)
+    public ValueTask<QuotaCheckResult> CheckAsync(string userId, long inputTokens, long outputTokens, CancellationToken cancellationToken = default) =>
+        CheckForModelAsync(userId, inputTokens, outputTokens, modelId: null, cancellationToken);
+
+    public ValueTask RecordAsync(string userId, long inputTokens, long outputTokens, CancellationToken cancellationToken = default) =>
+        RecordForModelAsync(userId, inputTokens, outputTokens, modelId: null, cancellationToken);
+
+    public async ValueTask<QuotaCheckResult> CheckForModelAsync(string userId, long inputTokens, long outputTokens, string? modelId, CancellationToken cancellationToken = default)
     {
         UserIds.Validate(userId);
         TokenCounts.Validate(inputTokens);
@@ -35,12 +41,37 @@ internal sealed class TokenQuotaChecker(
             // resolved without a second round trip and a change made by any process is still seen by the next check.
             var usage = await store.GetUsageAsync(userId, period, cancellationToken).ConfigureAwait(false);
             var profile = await resolver.ResolveAsync(userId, usage.ConfigurationVersion, cancellationToken).ConfigureAwait(false);
-            metrics.StoreCallCompleted("check", tracing.StoreName, started);
             var result = TokenQuotaRules.Judge(period, profile, usage, inputTokens, outputTokens);
+            var extra = TokenLimits(profile, modelId, inputTokens, outputTokens);
+            if (result.IsAllowed && !extra.IsEmpty)
+            {
+                var now = timeProvider.GetUtcNow();
+                var stored = await store.GetLimitCountersAsync(userId, extra.Keys, cancellationToken).ConfigureAwait(false);
+                var charges = extra.Charges(stored, now);
+                var verdict = LimitRule.Judge(charges, now);
+                if (!verdict.Admitted)
+                {
+                    var figures = verdict.Figures[verdict.Binding];
+                    result = result with
+                    {
+                        IsAllowed = false,
+                        Message = ExtraLimitMessages.Refused(extra.Limits[verdict.Binding], figures, charges[verdict.Binding].Units),
+                        BindingLimit = extra.Limits[verdict.Binding],
+                        ResetsAt = figures.ResetsAt,
+                        RetryAfter = verdict.RetryAfter,
+                    };
+                }
+            }
+
+            metrics.StoreCallCompleted("check", tracing.StoreName, started);
             if (result.IsAllowed)
             {
                 metrics.CheckCompleted("allowed");
                 TokenQuotaTracing.Outcome(activity, "allowed");
+            }
+            else if (result.BindingLimit is not null)
+            {
+                metrics.CheckCompleted("denied");
             }
             else
             {
@@ -72,7 +103,7 @@ internal sealed class TokenQuotaChecker(
         }
     }
 
-    public async ValueTask RecordAsync(string userId, long inputTokens, long outputTokens, CancellationToken cancellationToken = default)
+    public async ValueTask RecordForModelAsync(string userId, long inputTokens, long outputTokens, string? modelId, CancellationToken cancellationToken = default)
     {
         UserIds.Validate(userId);
         TokenCounts.Validate(inputTokens);
@@ -88,7 +119,20 @@ internal sealed class TokenQuotaChecker(
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var written = await store.AddUsageAsync(userId, QuotaPeriod.FromInstant(now), inputTokens, outputTokens, now, cancellationToken).ConfigureAwait(false);
+            // Only a configuration with extra limits needs the user's profile; the others record in one statement.
+            var extra = resolver.Cached is { HasExtraLimits: false }
+                ? TokenLimits(null, modelId, inputTokens, outputTokens)
+                : TokenLimits(await resolver.ResolveAsync(userId, cancellationToken).ConfigureAwait(false), modelId, inputTokens, outputTokens);
+            var written = extra.IsEmpty
+                ? await store.AddUsageAsync(userId, QuotaPeriod.FromInstant(now), inputTokens, outputTokens, now, cancellationToken).ConfigureAwait(false)
+                : await store.AddUsageAndCountersAsync(
+                    userId,
+                    QuotaPeriod.FromInstant(now),
+                    inputTokens,
+                    outputTokens,
+                    now,
+                    new LimitCounterUpdate(extra.Keys, stored => Recorded(extra, stored, now)),
+                    cancellationToken).ConfigureAwait(false);
             metrics.StoreCallCompleted("record", tracing.StoreName, started);
             if (!written)
             {
@@ -106,6 +150,23 @@ internal sealed class TokenQuotaChecker(
             failures.Handle(ex, "record", userId);
             TokenQuotaTracing.Outcome(activity, "failed_open");
         }
+    }
+
+    // The token limits a call meets: its input, its output and their sum, for its model.
+    private static ExtraLimitPlan TokenLimits(ConsumptionProfile? profile, string? modelId, long inputTokens, long outputTokens) =>
+        ExtraLimitPlan.For(profile, modelId, meter => meter switch
+        {
+            QuotaMeter.InputTokens => inputTokens,
+            QuotaMeter.OutputTokens => outputTokens,
+            QuotaMeter.TotalTokens => inputTokens + outputTokens,
+            _ => 0,
+        });
+
+    // Usage that happened is counted even past a limit: each counter takes the units as an unlimited limit would.
+    private static IReadOnlyList<StoredLimitCounter> Recorded(ExtraLimitPlan plan, IReadOnlyList<StoredLimitCounter> stored, DateTimeOffset now)
+    {
+        var charges = plan.Charges(stored, now);
+        return plan.Rows(charges, LimitRule.Force(charges, now));
     }
 
     public async Task<QuotaStatus> GetStatusAsync(string userId, CancellationToken cancellationToken = default)

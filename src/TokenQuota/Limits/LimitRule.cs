@@ -43,6 +43,33 @@ internal static class LimitRule
         return new LimitVerdict(true, -1, counters, figures, null);
     }
 
+    /// <summary>
+    /// Charges every limit whatever its amount: usage that already happened (a record, a commit) is counted even when it
+    /// crosses a limit, so the next request is judged against it.
+    /// </summary>
+    /// <param name="charges">The limits charged, each with its window, units and stored counter.</param>
+    /// <param name="now">The time of the usage.</param>
+    /// <returns>The counters after the charge, in the order of the charges.</returns>
+    public static IReadOnlyList<LimitCounter> Force(IReadOnlyList<LimitCharge> charges, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(charges);
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var counters = new LimitCounter[charges.Count];
+        for (var i = 0; i < charges.Count; i++)
+        {
+            var (limit, _, units, counter) = charges[i];
+            counters[i] = limit.Algorithm switch
+            {
+                LimitAlgorithm.TokenBucket when limit.Amount is { } amount =>
+                    counter with { Tat = Int128.Max(counter.Tat, (Int128)nowMs * amount) + ((Int128)units * NominalMs(limit)) },
+                LimitAlgorithm.SlidingWindow => counter with { Log = Logged(counter.Log ?? [], NominalMs(limit), nowMs, units) },
+                _ => counter with { Count = counter.Count + units },
+            };
+        }
+
+        return counters;
+    }
+
     // A wait of null (never) is longer than any other.
     private static bool Longer(TimeSpan? wait, TimeSpan? than) => than is not null && (wait is null || wait > than);
 

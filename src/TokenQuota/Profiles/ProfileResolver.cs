@@ -109,7 +109,11 @@ internal sealed class ProfileResolver(IQuotaStore store, IOptions<TokenQuotaOpti
             Settings = settings;
             byId = profiles.ToDictionary(p => p.Id);
             defaultProfile = ProfileResolver.Resolve(profiles, assignedProfileId: null);
+            HasExtraLimits = profiles.Any(p => p.Limits.Count > 0);
         }
+
+        /// <summary>Gets whether any profile has extra limits: when none has, a record needs no profile at all.</summary>
+        public bool HasExtraLimits { get; }
 
         public long Version { get; }
 

@@ -89,6 +89,28 @@ public interface IQuotaStore
     ValueTask<bool> AddUsageAsync(string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Adds usage as <see cref="AddUsageAsync(string, QuotaPeriod, long, long, DateTimeOffset, CancellationToken)"/> does
+    /// and, in the same transaction, applies <paramref name="counters"/> to the user's extra-limit counters: both are
+    /// written or neither is. Concurrent updates of one user's counters are serialised.
+    /// </summary>
+    /// <param name="userId">The user id (already validated).</param>
+    /// <param name="period">The period.</param>
+    /// <param name="inputTokens">Input tokens to add (validated, ≥ 0).</param>
+    /// <param name="outputTokens">Output tokens to add (validated, ≥ 0).</param>
+    /// <param name="now">The time of the usage.</param>
+    /// <param name="counters">The counters to read and the rule that gives the rows to write.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><see langword="true"/> once written; <see langword="false"/> if the usage would overflow a stored total, in which case nothing was written.</returns>
+    ValueTask<bool> AddUsageAndCountersAsync(string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, LimitCounterUpdate counters, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the extra-limit counters a user has among <paramref name="keys"/> (a key never charged has no row). Writes nothing.</summary>
+    /// <param name="userId">The user id (already validated).</param>
+    /// <param name="keys">The counter keys.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The stored rows, in no particular order.</returns>
+    ValueTask<IReadOnlyList<StoredLimitCounter>> GetLimitCountersAsync(string userId, IReadOnlyList<string> keys, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Judges and charges every rate window of one request atomically: each window is charged one unit if and only if,
     /// for every window, its current count plus one is at most its limit. A window whose stored start differs from the
     /// requested start counts as zero (a new window has begun). Refused requests change nothing.

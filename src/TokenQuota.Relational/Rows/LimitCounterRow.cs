@@ -1,0 +1,29 @@
+using TokenQuota.Storage;
+
+namespace TokenQuota.Relational;
+
+/// <summary>A row of <c>tokenquota_limit_counters</c>, as Dapper reads and writes it.</summary>
+internal sealed class LimitCounterRow
+{
+    public string UserId { get; set; } = string.Empty;
+
+    public string Key { get; set; } = string.Empty;
+
+    public long WindowStart { get; set; }
+
+    public long WindowEnd { get; set; }
+
+    public long Count { get; set; }
+
+    public string? State { get; set; }
+
+    public StoredLimitCounter ToCounter() => new(Key, WindowStart, WindowEnd, Count, State);
+
+    /// <summary>The rows to write for <paramref name="update"/> applied to the rows read (one list, read and written in one transaction by the caller).</summary>
+    public static IEnumerable<LimitCounterRow> Applied(string userId, LimitCounterUpdate update, IEnumerable<LimitCounterRow> read)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        var written = update.Apply([.. read.Select(r => r.ToCounter())]);
+        return written.Select(c => new LimitCounterRow { UserId = userId, Key = c.Key, WindowStart = c.WindowStart, WindowEnd = c.WindowEnd, Count = c.Count, State = c.State });
+    }
+}

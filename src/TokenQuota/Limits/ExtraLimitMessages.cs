@@ -1,0 +1,30 @@
+using System.Globalization;
+
+namespace TokenQuota;
+
+/// <summary>The refusal message of an extra limit, in the seed's style: "Per-minute total token quota for model 'gpt-4o*' exceeded. Limit: …".</summary>
+internal static class ExtraLimitMessages
+{
+    public static string Refused(QuotaLimit limit, LimitFigures figures, long requested)
+    {
+        ArgumentNullException.ThrowIfNull(limit);
+        var window = limit.Window switch
+        {
+            null => "Concurrent",
+            QuotaWindow.Day => "Daily",
+            { } w => "Per-" + LimitNames.Of(w),
+        };
+        var meter = LimitNames.Of(limit.Meter).Replace('_', ' ') switch
+        {
+            var m when m.EndsWith(" tokens", StringComparison.Ordinal) => m[..^1],
+            "prompts" => "prompt",
+            "config changes" => "configuration change",
+            "in flight" => "request",
+            var m => m,
+        };
+        var model = limit.Model is { } filter ? $" for model '{filter.Pattern}'" : string.Empty;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{window} {meter} quota{model} exceeded. Limit: {figures.Amount:N0}, used: {figures.Used:N0}, requested: {requested:N0}.");
+    }
+}
