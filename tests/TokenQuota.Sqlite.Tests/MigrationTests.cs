@@ -11,6 +11,7 @@ public class MigrationTests : SqliteTestDatabase
     /// <summary>Takes a migrated file back to version 4: reservations summed on every read, one index by user.</summary>
     private const string BackToVersion4 = """
         DROP TABLE tokenquota_profile_limits;
+        DROP TABLE tokenquota_limit_counters;
         DELETE FROM tokenquota_schema_version WHERE version = 6;
         DROP TABLE tokenquota_reserved_totals;
         DROP INDEX idx_tokenquota_reservations_held;

@@ -38,7 +38,8 @@ public class ProfileLimitsCommandTests : CliTestBase
         Assert.Multiple(() =>
         {
             Assert.That(replaced, Is.EqualTo("prompts/minute:token_bucket=10"));
-            Assert.That(StoredLimits(), Is.EqualTo(string.Empty));
+            Assert.That(Scalar<long>("SELECT COUNT(*) FROM tokenquota_profile_limits;"), Is.Zero, "a profile back to no limits and the default calendar keeps no row");
+            Assert.That(ProfileRows(), Does.ContainKey("Metered"));
         });
     }
 
