@@ -31,29 +31,54 @@ internal sealed class ReservationCoordinator(
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var profile = await resolver.ResolveAsync(userId, cancellationToken).ConfigureAwait(false);
+            // The cached configuration is judged against the version the store reads in the reservation's own transaction:
+            // no separate version read. A reservation judged against another version is refused unwritten and judged again
+            // once against the version the store reported.
+            var snapshot = resolver.Cached ?? await resolver.GetSnapshotAsync(knownVersion: null, cancellationToken).ConfigureAwait(false);
+            var profile = await resolver.ResolveAsync(snapshot, userId, cancellationToken).ConfigureAwait(false);
             QuotaCheckResult? judged = null;
             ReservationAttempt attempt;
-            try
+            var expiredHolds = 0;
+            for (var pass = 0; ; pass++)
             {
-                attempt = await store.TryReserveAsync(
-                    reservation,
-                    totals =>
-                    {
-                        judged = TokenQuotaRules.Judge(period, profile, totals, inputTokens, outputTokens);
-                        return judged.IsAllowed;
-                    },
-                    cancellationToken).ConfigureAwait(false);
+                long? staleAgainst = null;
+                try
+                {
+                    attempt = await store.TryReserveAsync(
+                        reservation,
+                        totals =>
+                        {
+                            if (pass == 0 && totals.ConfigurationVersion != snapshot.Version)
+                            {
+                                staleAgainst = totals.ConfigurationVersion;
+                                return false;
+                            }
+
+                            judged = TokenQuotaRules.Judge(period, profile, totals, inputTokens, outputTokens);
+                            return judged.IsAllowed;
+                        },
+                        cancellationToken).ConfigureAwait(false);
+                }
+                catch (DuplicateRequestIdException) when (options.RequestId is not null)
+                {
+                    // The store's contract: the caller's request id is already in use. A caller error, not a store failure,
+                    // so it is neither wrapped nor failed open.
+                    requestIdInUse = true;
+                    throw;
+                }
+
+                expiredHolds += attempt.ExpiredHoldsForgotten;
+                if (staleAgainst is not { } version)
+                {
+                    break;
+                }
+
+                snapshot = await resolver.GetSnapshotAsync(version, cancellationToken).ConfigureAwait(false);
+                profile = await resolver.ResolveAsync(snapshot, userId, cancellationToken).ConfigureAwait(false);
             }
-            catch (DuplicateRequestIdException) when (options.RequestId is not null)
-            {
-                // The store's contract: the caller's request id is already in use. A caller error, not a store failure,
-                // so it is neither wrapped nor failed open.
-                requestIdInUse = true;
-                throw;
-            }
+
             metrics.StoreCallCompleted("reserve", tracing.StoreName, started);
-            metrics.ReservationsExpired(attempt.ExpiredHoldsForgotten, tracing.StoreName);
+            metrics.ReservationsExpired(expiredHolds, tracing.StoreName);
             judged ??= TokenQuotaRules.Judge(period, profile, attempt.Totals, inputTokens, outputTokens);
             if (!attempt.Reserved)
             {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using TokenQuota.Storage;
 
 namespace TokenQuota.Stores.Tests;
@@ -23,6 +24,28 @@ public class ReservationTests<TBackend> : StoreContractTest<TBackend>
             Assert.That(granted, Has.Length.EqualTo(100), "Free allows 100,000 input tokens: exactly 100 holds of 1,000");
             Assert.That(Scalar<long>("SELECT input_tokens_used FROM user_token_usage WHERE user_id = 'u';"), Is.EqualTo(90_000));
             Assert.That(results.Where(r => !r.IsAllowed).Select(r => r.Check.DeniedDimension).Distinct(), Is.EqualTo(new TokenDimension?[] { TokenDimension.Input }));
+        });
+    }
+
+    [Test]
+    public async Task AReservationIsJudgedAgainstAProfileChangedByAnotherProcessSinceItsConfigurationWasCached()
+    {
+        var s = await StartAsync();
+        var first = await s.Checker.ReserveAsync("u", 1_000, 0);
+        await using var admin = BuildServices();
+        var profiles = admin.GetRequiredService<IConsumptionProfileManager>();
+        await profiles.UpdateAsync(await ProfileIdAsync(profiles, "Free"), new ConsumptionProfileUpdate { InputTokensPerMonth = new Optional<long?>(1_500) });
+
+        var second = await s.Checker.ReserveAsync("u", 1_000, 0);
+        var third = await s.Checker.ReserveAsync("u", 500, 0);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.IsAllowed, Is.True, "Free allowed 100,000 input tokens when the configuration was cached");
+            Assert.That(second.IsAllowed, Is.False, "1,000 held + 1,000 > the 1,500 another process set since");
+            Assert.That(second.Check.Input.Limit, Is.EqualTo(1_500));
+            Assert.That(third.IsAllowed, Is.True, "1,000 held + 500 lands on the new limit");
+            Assert.That(Scalar<long>("SELECT COUNT(*) FROM tokenquota_reservations WHERE user_id = 'u';"), Is.EqualTo(2), "the pass judged against the stale version wrote nothing");
         });
     }
 
