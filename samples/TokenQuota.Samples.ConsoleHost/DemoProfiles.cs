@@ -20,6 +20,18 @@ internal sealed class DemoProfiles(IConsumptionProfileManager manager)
         OutputTokensPerMonth = 10_000,
     };
 
+    public static readonly NewConsumptionProfile DemoModels = new()
+    {
+        Name = "Demo-Models",
+        Description = "Sample profile: at most 15,000 input tokens a month on gpt-4o, and 30,000 tokens a minute on any model",
+        PromptsPerHour = 50,
+        PromptsPerDay = 500,
+        ConfigChangesPerHour = 5,
+        InputTokensPerMonth = 100_000,
+        OutputTokensPerMonth = 50_000,
+        Limits = [QuotaLimit.Parse("input_tokens/month=15000@gpt-4o"), QuotaLimit.Parse("total_tokens/minute:token_bucket=30000")],
+    };
+
     // The seed's profiles, used only if an admin deleted one from this database (migrations never bring them back).
     private static readonly NewConsumptionProfile[] SeedProfiles =
     [
@@ -30,7 +42,7 @@ internal sealed class DemoProfiles(IConsumptionProfileManager manager)
 
     public async Task<ConsumptionProfile> GetOrCreateAsync(string name, CancellationToken cancellationToken = default)
     {
-        var wanted = name == DemoTight.Name ? DemoTight : SeedProfiles.Single(p => p.Name == name);
+        var wanted = name == DemoTight.Name ? DemoTight : name == DemoModels.Name ? DemoModels : SeedProfiles.Single(p => p.Name == name);
         var existing = await FindAsync(name, cancellationToken);
         if (existing is null)
         {
@@ -48,10 +60,16 @@ internal sealed class DemoProfiles(IConsumptionProfileManager manager)
             }
         }
 
-        if (!existing.IsActive || (name == DemoTight.Name && existing.PromptsPerHour != DemoTight.PromptsPerHour))
+        var limitsEdited = name == DemoModels.Name && !existing.Limits.SequenceEqual(DemoModels.Limits);
+        if (!existing.IsActive || (name == DemoTight.Name && existing.PromptsPerHour != DemoTight.PromptsPerHour) || limitsEdited)
         {
             // Someone deactivated or edited it since the last run; put it back the way the demo needs it.
-            var repair = new ConsumptionProfileUpdate { IsActive = true, PromptsPerHour = name == DemoTight.Name ? DemoTight.PromptsPerHour : null };
+            var repair = new ConsumptionProfileUpdate
+            {
+                IsActive = true,
+                PromptsPerHour = name == DemoTight.Name ? DemoTight.PromptsPerHour : null,
+                Limits = limitsEdited ? DemoModels.Limits : null,
+            };
             existing = await manager.UpdateAsync(existing.Id, repair, Actor, cancellationToken);
             Console.WriteLine($"  restored profile {existing.Name} (id {existing.Id})");
         }

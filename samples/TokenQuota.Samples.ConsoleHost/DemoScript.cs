@@ -55,6 +55,13 @@ internal static class DemoScript
             new("ping 5"),
         ],
         ConfigChanges: 2),
+        new("frank", DemoProfiles.DemoModels.Name, "Demo-Models: a per-model monthly limit on gpt-4o and 30,000 tokens a minute on any model",
+        [
+            new("Review this supplier contract for liability clauses.", AttachedDocumentTokens: 10_000, Model: "gpt-4o"),
+            new("Review this licence agreement for termination terms.", AttachedDocumentTokens: 10_000, Model: "gpt-4o"),
+            new("Review this licence agreement for termination terms.", AttachedDocumentTokens: 10_000, Model: "gpt-4o-mini"),
+            new("Review this NDA for unusual obligations.", AttachedDocumentTokens: 10_000, Model: "gpt-4o-mini"),
+        ]),
         new("team-shared", null, "no assignment, so the default profile applies; same id every run, usage adds up across runs",
         [
             new("Weekly report: summarise the incident log.", AttachedDocumentTokens: 9_000),

@@ -4,7 +4,7 @@ namespace TokenQuota.Samples.ConsoleHost;
 /// <param name="Prompt">The prompt text.</param>
 /// <param name="AttachedDocumentTokens">The tokens of an attached document (a long contract, a log file), 0 when none.</param>
 /// <param name="MaxOutputTokens">The most output tokens the caller allows, like <c>max_tokens</c> of a real API.</param>
-internal sealed record LlmRequest(string Prompt, int AttachedDocumentTokens = 0, int MaxOutputTokens = 800);
+internal sealed record LlmRequest(string Prompt, int AttachedDocumentTokens = 0, int MaxOutputTokens = 800, string Model = "gpt-4o-mini");
 
 /// <summary>What the fake model answers, with the usage a real provider would report.</summary>
 /// <param name="Text">The answer.</param>

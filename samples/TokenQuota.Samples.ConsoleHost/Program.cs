@@ -87,6 +87,15 @@ var alice = DemoScript.Users[0].UserId(runId);
 Console.WriteLine($"GetStatusAsync(\"{alice}\") as JSON (the seed's quota-status shape):");
 Console.WriteLine(JsonSerializer.Serialize(await checker.GetStatusAsync(alice), new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine();
+var frank = DemoScript.Users.Single(u => u.Name == "frank").UserId(runId);
+Console.WriteLine($"The extra limits of {frank} (the \"limits\" array of the status):");
+foreach (var limit in (await checker.GetStatusAsync(frank)).Limits)
+{
+    var name = $"{limit.Meter}/{limit.Window}{(limit.Model is { } model ? "@" + model : "")} ({limit.Algorithm})";
+    Console.WriteLine($"  {name,-42} {limit.Used,7:N0} of {limit.Limit,7:N0} used ({limit.PercentageUsed:0.0} %), resets {limit.ResetsAt:u}");
+}
+
+Console.WriteLine();
 accuracy.Print();
 Console.WriteLine();
 Console.WriteLine("Run it again: the database is reused, the users get new ids, and team-shared keeps adding up.");

@@ -20,7 +20,8 @@ internal sealed class QuotaGuardedLlm(IRateLimitPolicy rateLimits, ITokenQuotaCh
     public async Task<PromptOutcome> SendAsync(string userId, LlmRequest request, CancellationToken cancellationToken = default)
     {
         // 1. Rate limits: counts this prompt in the hourly and daily windows, or refuses it and counts nothing.
-        var admission = await rateLimits.AcquirePromptAsync(userId, cancellationToken);
+        // The model is passed along so that the profile's per-model limits apply to it.
+        var admission = await rateLimits.AcquirePromptForModelAsync(userId, request.Model, cancellationToken);
         if (!admission.IsAllowed)
         {
             return new PromptOutcome(null, "rate limit", admission.Message);
@@ -28,7 +29,7 @@ internal sealed class QuotaGuardedLlm(IRateLimitPolicy rateLimits, ITokenQuotaCh
 
         // 2. Monthly token budget: holds the estimated tokens if they still fit, so concurrent calls judge each other.
         var estimatedInput = FakeLlm.EstimateInputTokens(request);
-        var reserved = await quotas.ReserveAsync(userId, estimatedInput, request.MaxOutputTokens, cancellationToken: cancellationToken);
+        var reserved = await quotas.ReserveAsync(userId, estimatedInput, request.MaxOutputTokens, new QuotaReservationOptions { ModelId = request.Model }, cancellationToken);
         if (!reserved.IsAllowed)
         {
             return new PromptOutcome(null, "token quota", reserved.Check.Message);

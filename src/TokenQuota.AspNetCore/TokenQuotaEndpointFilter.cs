@@ -43,7 +43,7 @@ internal sealed class TokenQuotaEndpointFilter(Func<EndpointFilterInvocationCont
         try
         {
             reserved = await checker.ReserveAsync(
-                userId, estimate.InputTokens, estimate.OutputTokens, new QuotaReservationOptions { Ttl = options.ReservationTtl }, http.RequestAborted);
+                userId, estimate.InputTokens, estimate.OutputTokens, new QuotaReservationOptions { Ttl = options.ReservationTtl, ModelId = estimate.ModelId }, http.RequestAborted);
         }
         catch (TokenQuotaStoreException ex)
         {
@@ -63,7 +63,7 @@ internal sealed class TokenQuotaEndpointFilter(Func<EndpointFilterInvocationCont
         RateLimitDecision decision;
         try
         {
-            decision = await rates.AcquirePromptAsync(userId, http.RequestAborted);
+            decision = await rates.AcquirePromptForModelAsync(userId, estimate.ModelId, http.RequestAborted);
         }
         catch (TokenQuotaStoreException ex)
         {

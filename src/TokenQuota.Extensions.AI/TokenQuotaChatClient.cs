@@ -161,9 +161,10 @@ public sealed partial class TokenQuotaChatClient : DelegatingChatClient
     private async ValueTask<QuotaCall> BeginAsync(IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
         var userId = ResolveUserId(options);
+        var modelId = ModelOf(options);
         if (rateLimits is not null && (settings.CountToolResultRoundTripsAsPrompts || !IsToolResultRoundTrip(messages)))
         {
-            var decision = await rateLimits.AcquirePromptAsync(userId, cancellationToken).ConfigureAwait(false);
+            var decision = await rateLimits.AcquirePromptForModelAsync(userId, modelId, cancellationToken).ConfigureAwait(false);
             if (!decision.IsAllowed)
             {
                 metrics.Refused("rate_limit");
@@ -174,7 +175,7 @@ public sealed partial class TokenQuotaChatClient : DelegatingChatClient
 
         var estimatedInput = Math.Clamp(settings.TokenEstimator.EstimateInputTokens(messages, options), 0, TokenCounts.MaxPerCall);
         var requestedOutput = Math.Max(0, options?.MaxOutputTokens ?? settings.DefaultMaxOutputTokens);
-        var result = await ReserveAsync(userId, estimatedInput, requestedOutput, cancellationToken).ConfigureAwait(false);
+        var result = await ReserveAsync(userId, modelId, estimatedInput, requestedOutput, cancellationToken).ConfigureAwait(false);
         var reservation = result.Reservation!;
         if (cancellationToken.IsCancellationRequested)
         {
@@ -200,9 +201,14 @@ public sealed partial class TokenQuotaChatClient : DelegatingChatClient
         return userId;
     }
 
-    private async ValueTask<QuotaReservationResult> ReserveAsync(string userId, long input, long output, CancellationToken cancellationToken)
+    // The model a call is for: the request's, else the inner client's default (its metadata); extra limits with a model
+    // filter apply to it.
+    private string? ModelOf(ChatOptions? options) =>
+        options?.ModelId is { Length: > 0 } requested ? requested : this.GetService<ChatClientMetadata>()?.DefaultModelId;
+
+    private async ValueTask<QuotaReservationResult> ReserveAsync(string userId, string? modelId, long input, long output, CancellationToken cancellationToken)
     {
-        var reservationOptions = new QuotaReservationOptions { Ttl = settings.ReservationTtl };
+        var reservationOptions = new QuotaReservationOptions { Ttl = settings.ReservationTtl, ModelId = modelId };
 
         // ReserveAsync releases the reservation when its token is cancelled, even later. This client settles every
         // reservation itself (a cancelled stream commits what it streamed), so that token covers only the reserve call.
@@ -296,7 +302,7 @@ public sealed partial class TokenQuotaChatClient : DelegatingChatClient
         catch (InvalidOperationException) when (call.Reservation.State == QuotaReservationState.Released)
         {
             ChatClientLog.RecordedAfterRelease(logger, call.Reservation.RequestId, call.UserId);
-            await checker.RecordAsync(call.UserId, charge.InputTokens, charge.OutputTokens, CancellationToken.None).ConfigureAwait(false);
+            await checker.RecordForModelAsync(call.UserId, charge.InputTokens, charge.OutputTokens, call.Reservation.ModelId, CancellationToken.None).ConfigureAwait(false);
         }
     }
 

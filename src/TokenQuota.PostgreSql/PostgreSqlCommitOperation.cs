@@ -25,5 +25,5 @@ internal sealed class PostgreSqlCommitOperation(string requestId, string userId,
     }
 
     protected override Task<ReservationCommitOutcome> RunAloneCoreAsync(PostgreSqlQuotaStore store) =>
-        store.CommitReservationAloneAsync(requestId, UserId, period, inputTokens, outputTokens, now, CancellationToken.None);
+        store.CommitReservationAloneAsync(requestId, UserId, period, inputTokens, outputTokens, now, counters: null, CancellationToken.None);
 }

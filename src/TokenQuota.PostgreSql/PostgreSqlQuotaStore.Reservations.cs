@@ -27,7 +27,7 @@ public sealed partial class PostgreSqlQuotaStore
     /// transaction failed). Two round trips before the COMMIT: the user's lock, the purge of expired holds and the read
     /// in one batch; then the hold.
     /// </summary>
-    internal async Task<ReservationAttempt> TryReserveAloneAsync(NewReservation reservation, Func<TokenUsageTotals, bool> admit, CancellationToken cancellationToken)
+    internal async Task<ReservationAttempt> TryReserveAloneAsync(NewReservation reservation, Func<TokenUsageTotals, bool> admit, ReservationLimitCheck? limits, CancellationToken cancellationToken)
     {
         var now = reservation.CreatedAt.ToUnixTimeMilliseconds();
         return await InUserTransactionAsync(reservation.UserId, lockFirst: false, async (c, t) =>
@@ -47,7 +47,7 @@ public sealed partial class PostgreSqlQuotaStore
                 totals = await PostgreSqlUsageCommands.ReadSelectUsageAsync(reader, cancellationToken).ConfigureAwait(false);
             }
 
-            if (!admit(totals))
+            if (!admit(totals) || (limits is not null && !await AdmitByLimitsAsync(c, t, reservation.UserId, now, limits, cancellationToken).ConfigureAwait(false)))
             {
                 return (true, new ReservationAttempt(false, totals) { ExpiredHoldsForgotten = expired });
             }
@@ -66,10 +66,52 @@ public sealed partial class PostgreSqlQuotaStore
                 },
                 t,
                 cancellationToken)).ConfigureAwait(false);
-            return inserted == 1
-                ? (true, new ReservationAttempt(true, totals) { ExpiredHoldsForgotten = expired })
-                : throw ReservationCommit.RequestIdInUse(reservation.RequestId);
+            if (inserted != 1)
+            {
+                throw ReservationCommit.RequestIdInUse(reservation.RequestId);
+            }
+
+            if (limits is not null)
+            {
+                await c.ExecuteAsync(Command(
+                    sql.InsertLimitHolds,
+                    new { requestId = reservation.RequestId, userId = reservation.UserId, expiresAt = reservation.ExpiresAt.ToUnixTimeMilliseconds(), holds = limits.Holds },
+                    t,
+                    cancellationToken)).ConfigureAwait(false);
+            }
+
+            return (true, new ReservationAttempt(true, totals) { ExpiredHoldsForgotten = expired });
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Alone in a transaction under the user's advisory lock, so the user's batched steps and these queue behind one another.</remarks>
+    public async ValueTask<ReservationAttempt> TryReserveWithLimitsAsync(NewReservation reservation, Func<TokenUsageTotals, bool> admit, ReservationLimitCheck limits, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        ArgumentNullException.ThrowIfNull(admit);
+        ArgumentNullException.ThrowIfNull(limits);
+        await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
+        return await TryReserveAloneAsync(reservation, admit, limits, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Alone in a transaction under the user's advisory lock.</remarks>
+    public async ValueTask<ReservationCommitOutcome> CommitReservationWithCountersAsync(string requestId, string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, LimitCounterUpdate counters, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(counters);
+        retention.EnsureStarted();
+        await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
+        return await CommitReservationAloneAsync(requestId, userId, period, inputTokens, outputTokens, now, counters, cancellationToken).ConfigureAwait(false);
+    }
+
+    // The extra limits of a reservation, judged in its transaction after its standard limits admitted it.
+    private async Task<bool> AdmitByLimitsAsync(NpgsqlConnection c, NpgsqlTransaction t, string userId, long nowMs, ReservationLimitCheck limits, CancellationToken cancellationToken)
+    {
+        await c.ExecuteAsync(Command(sql.PurgeLimitHolds, new { userId, now = nowMs }, t, cancellationToken)).ConfigureAwait(false);
+        var counters = await c.QueryAsync<LimitCounterRow>(Command(sql.SelectLimitCounters, new { userId, keys = limits.Keys.ToArray() }, t, cancellationToken)).ConfigureAwait(false);
+        var live = await c.QueryAsync<string>(Command(sql.SelectLiveLimitHolds, new { userId, now = nowMs }, t, cancellationToken)).ConfigureAwait(false);
+        return limits.Admit([.. counters.Select(r => r.ToCounter())], [.. live]);
     }
 
     /// <inheritdoc />
@@ -86,7 +128,7 @@ public sealed partial class PostgreSqlQuotaStore
     /// failed). Two round trips before the COMMIT: the user's lock and the reservation's row in one batch; then the
     /// usage and the commit mark in another.
     /// </summary>
-    internal async Task<ReservationCommitOutcome> CommitReservationAloneAsync(string requestId, string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, CancellationToken cancellationToken)
+    internal async Task<ReservationCommitOutcome> CommitReservationAloneAsync(string requestId, string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, LimitCounterUpdate? counters, CancellationToken cancellationToken)
     {
         var nowMs = now.ToUnixTimeMilliseconds();
         return await InUserTransactionAsync(userId, lockFirst: false, async (c, t) =>
@@ -133,6 +175,11 @@ public sealed partial class PostgreSqlQuotaStore
             {
                 // Not committed: the transaction rolls back, so the commit mark goes with it.
                 throw ReservationCommit.UsageWouldOverflow();
+            }
+
+            if (commit.AddsUsage && counters is not null)
+            {
+                await ApplyCountersAsync(c, t, commit.UserId, counters, cancellationToken).ConfigureAwait(false);
             }
 
             return (true, commit.Outcome(nowMs));

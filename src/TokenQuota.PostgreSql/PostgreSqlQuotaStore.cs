@@ -155,19 +155,47 @@ public sealed partial class PostgreSqlQuotaStore : IRelationalQuotaStore, IAsync
                 return (false, false);
             }
 
-            var read = await c.QueryAsync<LimitCounterRow>(Command(sql.SelectLimitCounters, new { userId, keys = counters.Keys.ToArray() }, t, cancellationToken)).ConfigureAwait(false);
-            await c.ExecuteAsync(Command(sql.UpsertLimitCounter, LimitCounterRow.Applied(userId, counters, read).ToList(), t, cancellationToken)).ConfigureAwait(false);
+            await ApplyCountersAsync(c, t, userId, counters, cancellationToken).ConfigureAwait(false);
             return (true, true);
         }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public async ValueTask<IReadOnlyList<StoredLimitCounter>> GetLimitCountersAsync(string userId, IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+    /// <remarks>Alone in a transaction under the user's advisory lock (the extra limits are read and written there).</remarks>
+    public async ValueTask<RateWindowChargeResult> TryChargeRateWindowsAndCountersAsync(string userId, IReadOnlyList<RateWindowCharge> windows, LimitCounterUpdate counters, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(windows);
+        ArgumentNullException.ThrowIfNull(counters);
+        await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
+        return await ChargeRateWindowsAloneAsync(userId, windows, counters, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Inside the user's transaction: reads the counters and writes what the core returns; false when it refused (nothing written).</summary>
+    private async Task<bool> ApplyCountersAsync(NpgsqlConnection c, NpgsqlTransaction t, string userId, LimitCounterUpdate counters, CancellationToken cancellationToken)
+    {
+        var read = await c.QueryAsync<LimitCounterRow>(Command(sql.SelectLimitCounters, new { userId, keys = counters.Keys.ToArray() }, t, cancellationToken)).ConfigureAwait(false);
+        if (LimitCounterRow.Applied(userId, counters, read) is not { } rows)
+        {
+            return false;
+        }
+
+        await c.ExecuteAsync(Command(sql.UpsertLimitCounter, rows, t, cancellationToken)).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<StoredLimitState> GetLimitStateAsync(string userId, IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
         await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await RunAsync(c => c.QueryAsync<LimitCounterRow>(Command(sql.SelectLimitCounters, new { userId, keys = keys.ToArray() }, null, cancellationToken)), cancellationToken).ConfigureAwait(false);
-        return [.. rows.Select(r => r.ToCounter())];
+        var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        return await RunAsync(async c =>
+        {
+            await using var read = await c.QueryMultipleAsync(Command(sql.SelectLimitCounters + sql.SelectLiveLimitHolds, new { userId, keys = keys.ToArray(), now }, null, cancellationToken)).ConfigureAwait(false);
+            var counters = (await read.ReadAsync<LimitCounterRow>().ConfigureAwait(false)).Select(r => r.ToCounter()).ToList();
+            var holds = (await read.ReadAsync<string>().ConfigureAwait(false)).ToList();
+            return new StoredLimitState(counters, holds);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -183,7 +211,7 @@ public sealed partial class PostgreSqlQuotaStore : IRelationalQuotaStore, IAsync
     /// A rate-window charge in its own transaction under the user's lock (a sequential caller's request, and each
     /// request of a batch whose transaction failed).
     /// </summary>
-    internal async Task<RateWindowChargeResult> ChargeRateWindowsAloneAsync(string userId, IReadOnlyList<RateWindowCharge> windows, CancellationToken cancellationToken)
+    internal async Task<RateWindowChargeResult> ChargeRateWindowsAloneAsync(string userId, IReadOnlyList<RateWindowCharge> windows, LimitCounterUpdate? counters, CancellationToken cancellationToken)
     {
         return await InUserTransactionAsync(userId, async (c, t) =>
         {
@@ -202,7 +230,8 @@ public sealed partial class PostgreSqlQuotaStore : IRelationalQuotaStore, IAsync
                 return (false, new RateWindowChargeResult(false, counts, version));
             }
 
-            if (!RateWindowRules.Judge(stored, windows, counts))
+            if (!RateWindowRules.Judge(stored, windows, counts)
+                || (counters is not null && !await ApplyCountersAsync(c, t, userId, counters, cancellationToken).ConfigureAwait(false)))
             {
                 return (false, new RateWindowChargeResult(false, counts, version));
             }

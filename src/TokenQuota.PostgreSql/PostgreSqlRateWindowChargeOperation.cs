@@ -31,5 +31,5 @@ internal sealed class PostgreSqlRateWindowChargeOperation(string userId, IReadOn
     }
 
     protected override Task<RateWindowChargeResult> RunAloneCoreAsync(PostgreSqlQuotaStore store) =>
-        store.ChargeRateWindowsAloneAsync(UserId, windows, CancellationToken.None);
+        store.ChargeRateWindowsAloneAsync(UserId, windows, counters: null, CancellationToken.None);
 }

@@ -45,5 +45,5 @@ internal sealed class PostgreSqlReserveOperation(NewReservation reservation, Fun
     }
 
     protected override Task<ReservationAttempt> RunAloneCoreAsync(PostgreSqlQuotaStore store) =>
-        store.TryReserveAloneAsync(reservation, admit, CancellationToken.None);
+        store.TryReserveAloneAsync(reservation, admit, limits: null, CancellationToken.None);
 }

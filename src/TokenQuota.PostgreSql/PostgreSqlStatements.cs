@@ -116,6 +116,18 @@ internal sealed class PostgreSqlStatements : RelationalSql
             ON CONFLICT (user_id, limit_key) DO UPDATE SET
                 window_start = excluded.window_start, window_end = excluded.window_end, count = excluded.count, state = excluded.state;
             """);
+        SelectLiveLimitHolds = S("""
+            SELECT h.holds FROM {s}.tokenquota_limit_holds AS h
+                JOIN {s}.tokenquota_reservations AS r ON r.request_id = h.request_id AND r.state = 'held'
+                WHERE h.user_id = @userId AND h.expires_at > @now;
+            """);
+        PurgeLimitHolds = S("""
+            DELETE FROM {s}.tokenquota_limit_holds
+                WHERE user_id = @userId
+                  AND (expires_at <= @now
+                       OR NOT EXISTS (SELECT 1 FROM {s}.tokenquota_reservations AS r WHERE r.request_id = {s}.tokenquota_limit_holds.request_id AND r.state = 'held'));
+            """);
+        InsertLimitHolds = S("INSERT INTO {s}.tokenquota_limit_holds (request_id, user_id, expires_at, holds) VALUES (@requestId, @userId, @expiresAt, @holds) ON CONFLICT (request_id) DO UPDATE SET user_id = excluded.user_id, expires_at = excluded.expires_at, holds = excluded.holds;");
         DeleteProfileLimits = S("DELETE FROM {s}.tokenquota_profile_limits WHERE profile_id = @id;");
         DeleteProfile = S("DELETE FROM {s}.consumption_profiles WHERE id = @id;");
         ClearDefault = S("UPDATE {s}.consumption_profiles SET is_default = FALSE WHERE is_default;");
@@ -284,6 +296,15 @@ internal sealed class PostgreSqlStatements : RelationalSql
 
     /// <inheritdoc />
     public override string UpsertLimitCounter { get; }
+
+    /// <inheritdoc />
+    public override string SelectLiveLimitHolds { get; }
+
+    /// <inheritdoc />
+    public override string PurgeLimitHolds { get; }
+
+    /// <inheritdoc />
+    public override string InsertLimitHolds { get; }
 
     public override string DeleteProfile { get; }
 

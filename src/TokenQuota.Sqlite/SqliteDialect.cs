@@ -29,6 +29,12 @@ internal sealed class SqliteDialect : RelationalSql
 
     public override string UpsertLimitCounter => SqliteSql.UpsertLimitCounter;
 
+    public override string SelectLiveLimitHolds => SqliteSql.SelectLiveLimitHolds;
+
+    public override string PurgeLimitHolds => SqliteSql.PurgeLimitHolds;
+
+    public override string InsertLimitHolds => SqliteSql.InsertLimitHolds;
+
     public override string DeleteProfile => SqliteSql.DeleteProfile;
 
     public override string ClearDefault => SqliteSql.ClearDefault;

@@ -121,21 +121,38 @@ public sealed class SqliteQuotaStore : IRelationalQuotaStore, IAsyncDisposable, 
     }
 
     /// <inheritdoc />
-    public ValueTask<IReadOnlyList<StoredLimitCounter>> GetLimitCountersAsync(string userId, IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+    public ValueTask<StoredLimitState> GetLimitStateAsync(string userId, IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
         return MigrateThenReadAsync(
-            (userId, keys),
-            static (c, s) => (IReadOnlyList<StoredLimitCounter>)[.. c.Connection.Query<LimitCounterRow>(SqliteSql.SelectLimitCounters, new { s.userId, s.keys }).Select(r => r.ToCounter())],
+            (userId, keys, now: timeProvider.GetUtcNow().ToUnixTimeMilliseconds()),
+            static (c, s) => new StoredLimitState(
+                [.. c.Connection.Query<LimitCounterRow>(SqliteSql.SelectLimitCounters, new { s.userId, s.keys }).Select(r => r.ToCounter())],
+                [.. c.Connection.Query<string>(SqliteSql.SelectLiveLimitHolds, new { s.userId, s.now })]),
             cancellationToken);
     }
 
     // Inside the writer's transaction: the user's counters are read and written by the one writer, so no update is lost.
+    // False when the core refused the update (nothing written).
     private static bool ApplyCounters(SqliteConnection connection, string userId, LimitCounterUpdate update)
     {
         var read = connection.Query<LimitCounterRow>(SqliteSql.SelectLimitCounters, new { userId, keys = update.Keys });
-        connection.Execute(SqliteSql.UpsertLimitCounter, LimitCounterRow.Applied(userId, update, read).ToList());
+        if (LimitCounterRow.Applied(userId, update, read) is not { } rows)
+        {
+            return false;
+        }
+
+        connection.Execute(SqliteSql.UpsertLimitCounter, rows);
         return true;
+    }
+
+    // The extra limits of a reservation, judged on the writer after its standard limits admitted it.
+    private static bool AdmitByLimits(SqliteConnection connection, string userId, long nowMs, ReservationLimitCheck limits)
+    {
+        connection.Execute(SqliteSql.PurgeLimitHolds, new { userId, now = nowMs });
+        var counters = connection.Query<LimitCounterRow>(SqliteSql.SelectLimitCounters, new { userId, keys = limits.Keys }).Select(r => r.ToCounter()).ToList();
+        var live = connection.Query<string>(SqliteSql.SelectLiveLimitHolds, new { userId, now = nowMs }).ToList();
+        return limits.Admit(counters, live);
     }
 
     /// <inheritdoc />
@@ -147,7 +164,38 @@ public sealed class SqliteQuotaStore : IRelationalQuotaStore, IAsyncDisposable, 
     public ValueTask<RateWindowChargeResult> TryChargeRateWindowsAsync(string userId, IReadOnlyList<RateWindowCharge> windows, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(windows);
-        return WriteAsync((userId, windows), static (c, s) => ChargeRateWindows(c, s.userId, s.windows), SqliteWriteAtomicity.BatchTransaction, cancellationToken);
+        return WriteAsync((userId, windows), static (c, s) => ChargeRateWindows(c, s.userId, s.windows, counters: null), SqliteWriteAtomicity.BatchTransaction, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<RateWindowChargeResult> TryChargeRateWindowsAndCountersAsync(string userId, IReadOnlyList<RateWindowCharge> windows, LimitCounterUpdate counters, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(windows);
+        ArgumentNullException.ThrowIfNull(counters);
+        return WriteAsync((userId, windows, counters), static (c, s) => ChargeRateWindows(c, s.userId, s.windows, s.counters), SqliteWriteAtomicity.OwnSavepoint, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ReservationAttempt> TryReserveWithLimitsAsync(NewReservation reservation, Func<TokenUsageTotals, bool> admit, ReservationLimitCheck limits, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reservation);
+        ArgumentNullException.ThrowIfNull(admit);
+        ArgumentNullException.ThrowIfNull(limits);
+        return RequestIdMustBeFree(
+            WriteAsync((reservation, admit, limits), static (c, s) => Reserve(c, s.reservation, s.admit, s.limits), SqliteWriteAtomicity.OwnSavepoint, cancellationToken),
+            reservation.RequestId);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<ReservationCommitOutcome> CommitReservationWithCountersAsync(string requestId, string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, LimitCounterUpdate counters, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(counters);
+        retention.EnsureStarted();
+        return UsageMustFit(WriteAsync(
+            (requestId, userId, period.Key, inputTokens, outputTokens, now.ToUnixTimeMilliseconds(), counters),
+            static (c, s) => CommitReservation(c, s.requestId, s.userId, s.Key, s.inputTokens, s.outputTokens, s.Item6, s.counters),
+            SqliteWriteAtomicity.OwnSavepoint,
+            cancellationToken));
     }
 
     /// <inheritdoc />
@@ -156,7 +204,7 @@ public sealed class SqliteQuotaStore : IRelationalQuotaStore, IAsyncDisposable, 
         ArgumentNullException.ThrowIfNull(reservation);
         ArgumentNullException.ThrowIfNull(admit);
         return RequestIdMustBeFree(
-            WriteAsync((reservation, admit), static (c, s) => Reserve(c, s.reservation, s.admit), SqliteWriteAtomicity.BatchTransaction, cancellationToken),
+            WriteAsync((reservation, admit), static (c, s) => Reserve(c, s.reservation, s.admit, limits: null), SqliteWriteAtomicity.BatchTransaction, cancellationToken),
             reservation.RequestId);
     }
 
@@ -166,7 +214,7 @@ public sealed class SqliteQuotaStore : IRelationalQuotaStore, IAsyncDisposable, 
         retention.EnsureStarted();
         return UsageMustFit(WriteAsync(
             (requestId, userId, period.Key, inputTokens, outputTokens, now.ToUnixTimeMilliseconds()),
-            static (c, s) => CommitReservation(c, s.requestId, s.userId, s.Key, s.inputTokens, s.outputTokens, s.Item6),
+            static (c, s) => CommitReservation(c, s.requestId, s.userId, s.Key, s.inputTokens, s.outputTokens, s.Item6, counters: null),
             SqliteWriteAtomicity.BatchTransaction,
             cancellationToken));
     }
@@ -195,7 +243,7 @@ public sealed class SqliteQuotaStore : IRelationalQuotaStore, IAsyncDisposable, 
     /// <summary>Closes the store's long-lived connections once the queued writes have committed.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    private static RateWindowChargeResult ChargeRateWindows(SqliteHotPathConnection c, string userId, IReadOnlyList<RateWindowCharge> windows)
+    private static RateWindowChargeResult ChargeRateWindows(SqliteHotPathConnection c, string userId, IReadOnlyList<RateWindowCharge> windows, LimitCounterUpdate? counters)
     {
         var counts = c.ReadRateWindowCounts(userId, windows, out var version, out var promptRowStored);
         if (RateWindowRules.IsStale(windows, version))
@@ -203,7 +251,7 @@ public sealed class SqliteQuotaStore : IRelationalQuotaStore, IAsyncDisposable, 
             return new RateWindowChargeResult(false, counts, version);
         }
 
-        if (!RateWindowRules.AdmitAll(windows, counts))
+        if (!RateWindowRules.AdmitAll(windows, counts) || (counters is not null && !ApplyCounters(c.Connection, userId, counters)))
         {
             return new RateWindowChargeResult(false, counts, version);
         }
@@ -218,23 +266,35 @@ public sealed class SqliteQuotaStore : IRelationalQuotaStore, IAsyncDisposable, 
     }
 
     /// <summary>The reservation step; <see langword="null"/> when the request id is already in use (nothing written for it).</summary>
-    private static ReservationAttempt? Reserve(SqliteHotPathConnection c, NewReservation reservation, Func<TokenUsageTotals, bool> admit)
+    private static ReservationAttempt? Reserve(SqliteHotPathConnection c, NewReservation reservation, Func<TokenUsageTotals, bool> admit, ReservationLimitCheck? limits)
     {
         var now = reservation.CreatedAt.ToUnixTimeMilliseconds();
         var totals = c.ReadUsage(reservation.UserId, reservation.Period.Key, now, out var hasExpiredHolds);
 
         // The figures read already leave the expired holds out; purging them changes no total anyone sees.
         var expired = hasExpiredHolds ? c.PurgeExpiredHolds(reservation.UserId, now) : 0;
-        if (!admit(totals))
+        if (!admit(totals) || (limits is not null && !AdmitByLimits(c.Connection, reservation.UserId, now, limits)))
         {
             return new ReservationAttempt(false, totals) { ExpiredHoldsForgotten = expired };
         }
 
-        return c.InsertReservation(reservation, now) ? new ReservationAttempt(true, totals) { ExpiredHoldsForgotten = expired } : null;
+        if (!c.InsertReservation(reservation, now))
+        {
+            return null;
+        }
+
+        if (limits is not null)
+        {
+            c.Connection.Execute(
+                SqliteSql.InsertLimitHolds,
+                new { requestId = reservation.RequestId, userId = reservation.UserId, expiresAt = reservation.ExpiresAt.ToUnixTimeMilliseconds(), holds = limits.Holds });
+        }
+
+        return new ReservationAttempt(true, totals) { ExpiredHoldsForgotten = expired };
     }
 
     /// <summary>The commit step; <see langword="null"/> when the usage would overflow the stored total (nothing written).</summary>
-    private static ReservationCommitOutcome? CommitReservation(SqliteHotPathConnection c, string requestId, string userId, string periodKey, long inputTokens, long outputTokens, long nowMs)
+    private static ReservationCommitOutcome? CommitReservation(SqliteHotPathConnection c, string requestId, string userId, string periodKey, long inputTokens, long outputTokens, long nowMs, LimitCounterUpdate? counters)
     {
         if (ReservationCommit.Plan(c.ReadReservation(requestId), userId, periodKey, inputTokens, outputTokens) is not { } commit)
         {
@@ -244,6 +304,11 @@ public sealed class SqliteQuotaStore : IRelationalQuotaStore, IAsyncDisposable, 
         if (commit.AddsUsage && !c.AddUsage(commit.UserId, commit.Period, inputTokens, outputTokens, nowMs))
         {
             return null;
+        }
+
+        if (commit.AddsUsage && counters is not null)
+        {
+            ApplyCounters(c.Connection, commit.UserId, counters);
         }
 
         if (commit.Hold is { } hold)

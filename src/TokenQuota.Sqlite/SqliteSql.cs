@@ -99,6 +99,21 @@ internal static class SqliteSql
             window_start = excluded.window_start, window_end = excluded.window_end, count = excluded.count, state = excluded.state;
         """;
 
+    public const string SelectLiveLimitHolds = """
+        SELECT h.holds FROM tokenquota_limit_holds AS h
+            JOIN tokenquota_reservations AS r ON r.request_id = h.request_id AND r.state = 'held'
+            WHERE h.user_id = @userId AND h.expires_at > @now;
+        """;
+
+    public const string PurgeLimitHolds = """
+        DELETE FROM tokenquota_limit_holds
+            WHERE user_id = @userId
+              AND (expires_at <= @now
+                   OR NOT EXISTS (SELECT 1 FROM tokenquota_reservations AS r WHERE r.request_id = tokenquota_limit_holds.request_id AND r.state = 'held'));
+        """;
+
+    public const string InsertLimitHolds = "INSERT INTO tokenquota_limit_holds (request_id, user_id, expires_at, holds) VALUES (@requestId, @userId, @expiresAt, @holds) ON CONFLICT (request_id) DO UPDATE SET user_id = excluded.user_id, expires_at = excluded.expires_at, holds = excluded.holds;";
+
     public const string DeleteProfileLimits = "DELETE FROM tokenquota_profile_limits WHERE profile_id = @id;";
 
     public const string DeleteProfile = "DELETE FROM consumption_profiles WHERE id = @id;";

@@ -12,6 +12,7 @@ public class MigrationTests : SqliteTestDatabase
     private const string BackToVersion4 = """
         DROP TABLE tokenquota_profile_limits;
         DROP TABLE tokenquota_limit_counters;
+        DROP TABLE tokenquota_limit_holds;
         DELETE FROM tokenquota_schema_version WHERE version = 6;
         DROP TABLE tokenquota_reserved_totals;
         DROP INDEX idx_tokenquota_reservations_held;

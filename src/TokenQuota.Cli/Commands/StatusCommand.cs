@@ -32,6 +32,10 @@ internal static class StatusCommand
                 output.WriteLine(rates.PromptsPerHour is null
                     ? "Rate limits:   disabled"
                     : $"Rate limits:   {Rate(rates.PromptsPerHour)} prompts/hour, {Rate(rates.PromptsPerDay)} prompts/day, {Rate(rates.ConfigChangesPerHour)} config changes/hour");
+                foreach (var limit in status.Limits)
+                {
+                    output.WriteLine($"Extra limit:   {Limit(limit)}");
+                }
             });
         });
         return command;
@@ -40,6 +44,16 @@ internal static class StatusCommand
     private static string Tokens(QuotaTokenStatus tokens) => tokens.Limit is { } limit
         ? $"{Format.Number(tokens.Used)} of {Format.Number(limit)} used ({Format.Percent(tokens.PercentageUsed)}), {Format.Number(tokens.Remaining ?? 0)} remaining"
         : $"{Format.Number(tokens.Used)} used, Unlimited";
+
+    private static string Limit(QuotaLimitStatus limit)
+    {
+        var name = limit.Meter + (limit.Window is { } w ? "/" + w : string.Empty) + (limit.Model is { } m ? "@" + m : string.Empty);
+        var held = limit.Reserved > 0 ? $" + {Format.Number(limit.Reserved)} held" : string.Empty;
+        var figures = limit.Limit is { } amount
+            ? $"{Format.Number(limit.Used)}{held} of {Format.Number(amount)} used ({Format.Percent(limit.PercentageUsed)}), {Format.Number(limit.Remaining ?? 0)} remaining"
+            : $"{Format.Number(limit.Used)}{held} used, Unlimited";
+        return limit.ResetsAt is { } reset ? $"{name}: {figures} (resets {Format.Time(reset)})" : $"{name}: {figures}";
+    }
 
     private static string Rate(int? value) => value is { } v ? Format.Number(v) : "-";
 }

@@ -20,3 +20,15 @@ CREATE TABLE {schema}.tokenquota_limit_counters (
     state        TEXT NULL,
     PRIMARY KEY (user_id, limit_key)
 );
+
+-- What each live reservation holds against extra limits (one row per reservation that meets any), read with the
+-- reservation's own row so that a committed, released or expired reservation stops counting with it; rows left behind
+-- are removed at the user's next reservation that meets extra limits.
+CREATE TABLE {schema}.tokenquota_limit_holds (
+    request_id VARCHAR(128) NOT NULL PRIMARY KEY,
+    user_id    VARCHAR(128) NOT NULL,
+    expires_at BIGINT NOT NULL,
+    holds      TEXT NOT NULL
+);
+
+CREATE INDEX idx_tokenquota_limit_holds_user ON {schema}.tokenquota_limit_holds (user_id, expires_at);

@@ -19,11 +19,14 @@ internal sealed class LimitCounterRow
 
     public StoredLimitCounter ToCounter() => new(Key, WindowStart, WindowEnd, Count, State);
 
-    /// <summary>The rows to write for <paramref name="update"/> applied to the rows read (one list, read and written in one transaction by the caller).</summary>
-    public static IEnumerable<LimitCounterRow> Applied(string userId, LimitCounterUpdate update, IEnumerable<LimitCounterRow> read)
+    /// <summary>
+    /// The rows to write for <paramref name="update"/> applied to the rows read (read and written in one transaction by
+    /// the caller), or <see langword="null"/> when the core refused the request, so the caller writes nothing.
+    /// </summary>
+    public static List<LimitCounterRow>? Applied(string userId, LimitCounterUpdate update, IEnumerable<LimitCounterRow> read)
     {
         ArgumentNullException.ThrowIfNull(update);
         var written = update.Apply([.. read.Select(r => r.ToCounter())]);
-        return written.Select(c => new LimitCounterRow { UserId = userId, Key = c.Key, WindowStart = c.WindowStart, WindowEnd = c.WindowEnd, Count = c.Count, State = c.State });
+        return written?.Select(c => new LimitCounterRow { UserId = userId, Key = c.Key, WindowStart = c.WindowStart, WindowEnd = c.WindowEnd, Count = c.Count, State = c.State }).ToList();
     }
 }

@@ -21,3 +21,15 @@ CREATE TABLE tokenquota_limit_counters (
     state        TEXT NULL,
     PRIMARY KEY (user_id, limit_key)
 ) WITHOUT ROWID;
+
+-- What each live reservation holds against extra limits (one row per reservation that meets any), read with the
+-- reservation's own row so that a committed, released or expired reservation stops counting with it; rows left behind
+-- are removed at the user's next reservation that meets extra limits.
+CREATE TABLE tokenquota_limit_holds (
+    request_id VARCHAR(128) NOT NULL PRIMARY KEY,
+    user_id    VARCHAR(128) NOT NULL,
+    expires_at INTEGER NOT NULL,
+    holds      TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE INDEX idx_tokenquota_limit_holds_user ON tokenquota_limit_holds (user_id, expires_at);

@@ -44,4 +44,14 @@ public sealed record QuotaCheckResult
 
     /// <summary>Gets the exact wait after which the binding extra limit admits the same request, or <see langword="null"/> when waiting cannot help.</summary>
     public TimeSpan? RetryAfter { get; init; }
+
+    // The standard limits admitted the call and an extra limit refused it.
+    internal QuotaCheckResult RefusedBy(ExtraLimitRefusal refusal) => this with
+    {
+        IsAllowed = false,
+        Message = refusal.Message,
+        BindingLimit = refusal.Limit,
+        ResetsAt = refusal.ResetsAt,
+        RetryAfter = refusal.RetryAfter,
+    };
 }

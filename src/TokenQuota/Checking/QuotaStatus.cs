@@ -39,4 +39,11 @@ public sealed record QuotaStatus
     /// <summary>Gets the first instant of the next period, when token usage starts again from zero.</summary>
     [JsonPropertyName("resets_at")]
     public required DateTimeOffset ResetsAt { get; init; }
+
+    /// <summary>
+    /// Gets one entry per extra limit of the user's profile (DESIGN §7), beside the seed's shape, which keeps the
+    /// standard limits; empty when the profile has none.
+    /// </summary>
+    [JsonPropertyName("limits")]
+    public IReadOnlyList<QuotaLimitStatus> Limits { get; init; } = [];
 }

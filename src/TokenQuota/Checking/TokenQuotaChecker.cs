@@ -31,6 +31,7 @@ internal sealed class TokenQuotaChecker(
         UserIds.Validate(userId);
         TokenCounts.Validate(inputTokens);
         TokenCounts.Validate(outputTokens);
+        ModelIds.Validate(modelId);
         cancellationToken.ThrowIfCancellationRequested();
         var period = QuotaPeriod.FromInstant(timeProvider.GetUtcNow());
         using var activity = tracing.Start("tokenquota.check", userId);
@@ -42,24 +43,13 @@ internal sealed class TokenQuotaChecker(
             var usage = await store.GetUsageAsync(userId, period, cancellationToken).ConfigureAwait(false);
             var profile = await resolver.ResolveAsync(userId, usage.ConfigurationVersion, cancellationToken).ConfigureAwait(false);
             var result = TokenQuotaRules.Judge(period, profile, usage, inputTokens, outputTokens);
-            var extra = TokenLimits(profile, modelId, inputTokens, outputTokens);
+            var extra = ExtraLimitPlan.ForCall(profile, modelId, inputTokens, outputTokens, holdsASlot: false);
             if (result.IsAllowed && !extra.IsEmpty)
             {
-                var now = timeProvider.GetUtcNow();
-                var stored = await store.GetLimitCountersAsync(userId, extra.Keys, cancellationToken).ConfigureAwait(false);
-                var charges = extra.Charges(stored, now);
-                var verdict = LimitRule.Judge(charges, now);
-                if (!verdict.Admitted)
+                var state = await store.GetLimitStateAsync(userId, extra.Keys, cancellationToken).ConfigureAwait(false);
+                if (extra.Judge(state.Counters, LimitHolds.Sum(state.LiveHolds), timeProvider.GetUtcNow(), out _) is { } refusal)
                 {
-                    var figures = verdict.Figures[verdict.Binding];
-                    result = result with
-                    {
-                        IsAllowed = false,
-                        Message = ExtraLimitMessages.Refused(extra.Limits[verdict.Binding], figures, charges[verdict.Binding].Units),
-                        BindingLimit = extra.Limits[verdict.Binding],
-                        ResetsAt = figures.ResetsAt,
-                        RetryAfter = verdict.RetryAfter,
-                    };
+                    result = result.RefusedBy(refusal);
                 }
             }
 
@@ -108,6 +98,7 @@ internal sealed class TokenQuotaChecker(
         UserIds.Validate(userId);
         TokenCounts.Validate(inputTokens);
         TokenCounts.Validate(outputTokens);
+        ModelIds.Validate(modelId);
         cancellationToken.ThrowIfCancellationRequested();
         if (inputTokens == 0 && outputTokens == 0)
         {
@@ -120,9 +111,8 @@ internal sealed class TokenQuotaChecker(
         try
         {
             // Only a configuration with extra limits needs the user's profile; the others record in one statement.
-            var extra = resolver.Cached is { HasExtraLimits: false }
-                ? TokenLimits(null, modelId, inputTokens, outputTokens)
-                : TokenLimits(await resolver.ResolveAsync(userId, cancellationToken).ConfigureAwait(false), modelId, inputTokens, outputTokens);
+            var profile = resolver.Cached is { HasExtraLimits: false } ? null : await resolver.ResolveAsync(userId, cancellationToken).ConfigureAwait(false);
+            var extra = ExtraLimitPlan.ForCall(profile, modelId, inputTokens, outputTokens, holdsASlot: false);
             var written = extra.IsEmpty
                 ? await store.AddUsageAsync(userId, QuotaPeriod.FromInstant(now), inputTokens, outputTokens, now, cancellationToken).ConfigureAwait(false)
                 : await store.AddUsageAndCountersAsync(
@@ -131,7 +121,7 @@ internal sealed class TokenQuotaChecker(
                     inputTokens,
                     outputTokens,
                     now,
-                    new LimitCounterUpdate(extra.Keys, stored => Recorded(extra, stored, now)),
+                    new LimitCounterUpdate(extra.Keys, stored => extra.Recorded(stored, now)),
                     cancellationToken).ConfigureAwait(false);
             metrics.StoreCallCompleted("record", tracing.StoreName, started);
             if (!written)
@@ -152,23 +142,6 @@ internal sealed class TokenQuotaChecker(
         }
     }
 
-    // The token limits a call meets: its input, its output and their sum, for its model.
-    private static ExtraLimitPlan TokenLimits(ConsumptionProfile? profile, string? modelId, long inputTokens, long outputTokens) =>
-        ExtraLimitPlan.For(profile, modelId, meter => meter switch
-        {
-            QuotaMeter.InputTokens => inputTokens,
-            QuotaMeter.OutputTokens => outputTokens,
-            QuotaMeter.TotalTokens => inputTokens + outputTokens,
-            _ => 0,
-        });
-
-    // Usage that happened is counted even past a limit: each counter takes the units as an unlimited limit would.
-    private static IReadOnlyList<StoredLimitCounter> Recorded(ExtraLimitPlan plan, IReadOnlyList<StoredLimitCounter> stored, DateTimeOffset now)
-    {
-        var charges = plan.Charges(stored, now);
-        return plan.Rows(charges, LimitRule.Force(charges, now));
-    }
-
     public async Task<QuotaStatus> GetStatusAsync(string userId, CancellationToken cancellationToken = default)
     {
         UserIds.Validate(userId);
@@ -176,12 +149,15 @@ internal sealed class TokenQuotaChecker(
         ProfileResolver.Snapshot configuration;
         ConsumptionProfile? profile;
         TokenUsageTotals usage;
+        IReadOnlyList<QuotaLimitStatus> extraLimits;
         var started = Stopwatch.GetTimestamp();
         try
         {
             configuration = await resolver.GetSnapshotAsync(knownVersion: null, cancellationToken).ConfigureAwait(false);
             profile = await resolver.ResolveAsync(configuration, userId, cancellationToken).ConfigureAwait(false);
             usage = await store.GetUsageAsync(userId, period, cancellationToken).ConfigureAwait(false);
+            var all = ExtraLimitPlan.All(profile);
+            extraLimits = all.IsEmpty ? [] : all.Statuses(await store.GetLimitStateAsync(userId, all.Keys, cancellationToken).ConfigureAwait(false), timeProvider.GetUtcNow());
             metrics.StoreCallCompleted("status", tracing.StoreName, started);
         }
         catch (Exception ex) when (StoreFailureHandler.IsStoreFailure(ex))
@@ -200,6 +176,7 @@ internal sealed class TokenQuotaChecker(
             OutputTokens = QuotaTokenStatus.From(profile?.OutputTokensPerMonth, usage.OutputTokens, usage.ReservedOutputTokens),
             RateLimits = limits,
             ResetsAt = period.End,
+            Limits = extraLimits,
         };
     }
 }

@@ -11,7 +11,11 @@ internal static class ExtraLimitMessages
         var window = limit.Window switch
         {
             null => "Concurrent",
+            QuotaWindow.Hour => "Hourly",
             QuotaWindow.Day => "Daily",
+            QuotaWindow.Week => "Weekly",
+            QuotaWindow.Month => "Monthly",
+            QuotaWindow.Year => "Yearly",
             { } w => "Per-" + LimitNames.Of(w),
         };
         var meter = LimitNames.Of(limit.Meter).Replace('_', ' ') switch

@@ -46,6 +46,40 @@ internal sealed class ExtraLimitPlan
         return new ExtraLimitPlan(applicable, [.. applicable.Select(l => unitsOf(l.Meter))], profile.Calendar);
     }
 
+    /// <summary>
+    /// Plans the extra limits an LLM call meets: its input, its output and their sum for its model and, when
+    /// <paramref name="holdsASlot"/> (a reservation while it lives), one unit of <see cref="QuotaMeter.InFlight"/>.
+    /// </summary>
+    public static ExtraLimitPlan ForCall(ConsumptionProfile? profile, string? modelId, long inputTokens, long outputTokens, bool holdsASlot) =>
+        For(profile, modelId, meter => meter switch
+        {
+            QuotaMeter.InputTokens => inputTokens,
+            QuotaMeter.OutputTokens => outputTokens,
+            QuotaMeter.TotalTokens => inputTokens + outputTokens,
+            QuotaMeter.InFlight => holdsASlot ? 1 : 0,
+            _ => 0,
+        });
+
+    /// <summary>Plans every extra limit of <paramref name="profile"/>, whatever its model, asking nothing of any (for status).</summary>
+    public static ExtraLimitPlan All(ConsumptionProfile? profile) =>
+        profile is null || profile.Limits.Count == 0
+            ? new ExtraLimitPlan([], [], QuotaCalendar.Default)
+            : new ExtraLimitPlan([.. profile.Limits], new long[profile.Limits.Count], profile.Calendar);
+
+    /// <summary>Plans the extra limits one prompt (or, when <paramref name="isPrompt"/> is false, one configuration change) meets.</summary>
+    public static ExtraLimitPlan ForAttempt(ConsumptionProfile? profile, string? modelId, bool isPrompt) =>
+        For(profile, modelId, meter => meter == (isPrompt ? QuotaMeter.Prompts : QuotaMeter.ConfigChanges) ? 1 : 0);
+
+    /// <summary>
+    /// The rows to store for usage that happened: each counter takes the units as an unlimited limit would (usage is
+    /// counted even past a limit).
+    /// </summary>
+    public IReadOnlyList<StoredLimitCounter> Recorded(IReadOnlyList<StoredLimitCounter> stored, DateTimeOffset now)
+    {
+        var charges = Charges(stored, now);
+        return Rows(charges, LimitRule.Force(charges, now));
+    }
+
     /// <summary>The key a store keeps a limit's counter under: its text form without the amount.</summary>
     public static string CounterKey(QuotaLimit limit)
     {
@@ -97,6 +131,76 @@ internal sealed class ExtraLimitPlan
         }
 
         return charges;
+    }
+
+    /// <summary>Gets the units the request asks of each applicable limit, in the plan's order.</summary>
+    public IReadOnlyList<long> Units => units;
+
+    /// <summary>
+    /// Judges the request against every applicable limit at once (the rule of DESIGN §7): admitted iff each limit has room
+    /// for what <paramref name="held"/> (live reservations, per counter key) holds plus what the request asks.
+    /// </summary>
+    /// <param name="stored">The counters the store holds (in any order).</param>
+    /// <param name="held">The units live reservations hold per counter key, or <see langword="null"/> for none.</param>
+    /// <param name="now">The time of the request.</param>
+    /// <param name="rows">When admitted, the counters to store with the request charged; empty when refused.</param>
+    /// <returns><see langword="null"/> when admitted; otherwise the binding limit and its message.</returns>
+    public ExtraLimitRefusal? Judge(IReadOnlyList<StoredLimitCounter> stored, IReadOnlyDictionary<string, long>? held, DateTimeOffset now, out IReadOnlyList<StoredLimitCounter> rows)
+    {
+        var charges = Charges(stored, now);
+        var judged = held is null
+            ? charges
+            : [.. charges.Select((c, i) => c with { Units = checked(c.Units + held.GetValueOrDefault(Keys[i])) })];
+        var verdict = LimitRule.Judge(judged, now);
+        if (verdict.Admitted)
+        {
+            rows = Rows(judged, verdict.Counters);
+            return null;
+        }
+
+        rows = [];
+        var binding = verdict.Binding;
+        var holding = held?.GetValueOrDefault(Keys[binding]) ?? 0;
+        var figures = verdict.Figures[binding];
+        figures = figures with { Used = figures.Used + holding, Remaining = figures.Remaining is { } left ? Math.Max(0, left - holding) : null };
+        // Held estimates leave when their calls end, so a request that fits the amount alone may be admitted when the
+        // window resets even though it did not fit beside the holds.
+        var retryAfter = verdict.RetryAfter is null && holding > 0 && units[binding] <= (limits[binding].Amount ?? long.MaxValue) && limits[binding].Window is not null && figures.ResetsAt is { } reset
+            ? reset - now
+            : verdict.RetryAfter;
+        return new ExtraLimitRefusal(limits[binding], ExtraLimitMessages.Refused(limits[binding], figures, units[binding]), figures.ResetsAt, retryAfter);
+    }
+
+    /// <summary>Where each planned limit stands at <paramref name="now"/>, given what the store holds.</summary>
+    public IReadOnlyList<QuotaLimitStatus> Statuses(StoredLimitState state, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var held = LimitHolds.Sum(state.LiveHolds);
+        var verdict = LimitRule.Judge(Charges(state.Counters, now), now);
+        return [.. limits.Select((limit, i) =>
+        {
+            var figures = verdict.Figures[i];
+            var reserved = held.GetValueOrDefault(Keys[i]);
+            var taken = figures.Used + reserved;
+            return new QuotaLimitStatus
+            {
+                Meter = LimitNames.Of(limit.Meter),
+                Window = limit.Window is { } w ? LimitNames.Of(w) : null,
+                Model = limit.Model?.Pattern,
+                Algorithm = LimitNames.Of(limit.Algorithm),
+                Limit = limit.Amount,
+                Used = figures.Used,
+                Reserved = reserved,
+                Remaining = limit.Amount is { } amount ? Math.Max(0, amount - taken) : null,
+                PercentageUsed = limit.Amount switch
+                {
+                    null => 0,
+                    0 => 100,
+                    { } positive => Math.Round(Math.Min(100.0, (double)taken / positive * 100.0), 1),
+                },
+                ResetsAt = figures.ResetsAt,
+            };
+        })];
     }
 
     /// <summary>The rows to store for the counters a judged charge left, in the plan's order.</summary>

@@ -27,6 +27,21 @@ public interface IRateLimitPolicy
     /// <exception cref="TokenQuotaStoreException">The store failed and <see cref="FailureMode.FailClosed"/> applies.</exception>
     ValueTask<RateLimitDecision> AcquirePromptAsync(string userId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Admits one prompt for <paramref name="modelId"/> against the user's hourly and daily prompt limits and every
+    /// extra <c>prompts</c> limit of the user's profile that applies to the model (DESIGN §7), counting it in all of them
+    /// in one atomic step, or refuses it and counts nothing. A refusal by an extra limit names it in
+    /// <see cref="RateLimitDecision.BindingLimit"/>. While rate limits are disabled or the global override is on, extra
+    /// prompt limits are off too (the emergency switch covers every prompt-rate limit).
+    /// </summary>
+    /// <param name="userId">The user id, 1–128 characters.</param>
+    /// <param name="modelId">The model the prompt is for, or <see langword="null"/> (only limits without a model filter apply).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The decision.</returns>
+    /// <exception cref="ArgumentException">The user id or the model id is invalid.</exception>
+    /// <exception cref="TokenQuotaStoreException">The store failed and <see cref="FailureMode.FailClosed"/> applies.</exception>
+    ValueTask<RateLimitDecision> AcquirePromptForModelAsync(string userId, string? modelId, CancellationToken cancellationToken = default);
+
     /// <summary>Admits one configuration change against the user's hourly limit, counting it, or refuses it and counts nothing.</summary>
     /// <param name="userId">The user id, 1–128 characters.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

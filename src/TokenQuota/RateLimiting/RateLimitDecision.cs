@@ -29,4 +29,7 @@ public sealed record RateLimitDecision
 
     /// <summary>Gets whether the store failed and the attempt was allowed only because of <see cref="FailureMode.FailOpen"/>.</summary>
     public bool FailedOpen { get; init; }
+
+    /// <summary>Gets the extra limit that refused the attempt (its meter, window and model), or <see langword="null"/> when allowed or refused by a standard window.</summary>
+    public QuotaLimit? BindingLimit { get; init; }
 }

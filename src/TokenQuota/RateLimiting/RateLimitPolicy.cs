@@ -22,14 +22,18 @@ internal sealed class RateLimitPolicy(
     private const int MaxStaleRetries = 8;
 
     public ValueTask<RateLimitDecision> AcquirePromptAsync(string userId, CancellationToken cancellationToken = default) =>
-        AcquireAsync(userId, isPrompt: true, cancellationToken);
+        AcquireAsync(userId, isPrompt: true, modelId: null, cancellationToken);
+
+    public ValueTask<RateLimitDecision> AcquirePromptForModelAsync(string userId, string? modelId, CancellationToken cancellationToken = default) =>
+        AcquireAsync(userId, isPrompt: true, modelId, cancellationToken);
 
     public ValueTask<RateLimitDecision> AcquireConfigChangeAsync(string userId, CancellationToken cancellationToken = default) =>
-        AcquireAsync(userId, isPrompt: false, cancellationToken);
+        AcquireAsync(userId, isPrompt: false, modelId: null, cancellationToken);
 
-    private async ValueTask<RateLimitDecision> AcquireAsync(string userId, bool isPrompt, CancellationToken cancellationToken)
+    private async ValueTask<RateLimitDecision> AcquireAsync(string userId, bool isPrompt, string? modelId, CancellationToken cancellationToken)
     {
         UserIds.Validate(userId);
+        ModelIds.Validate(modelId);
         cancellationToken.ThrowIfCancellationRequested();
         var kind = isPrompt ? "prompt" : "config_change";
         var now = timeProvider.GetUtcNow();
@@ -49,6 +53,7 @@ internal sealed class RateLimitPolicy(
             var nowSeconds = now.ToUnixTimeSeconds();
             RateWindowCharge[] windows;
             RateWindowChargeResult outcome;
+            ExtraLimitRefusal? refusal;
             for (var attempt = 0; ; attempt++)
             {
                 var configuration = await resolver.GetSnapshotAsync(version, cancellationToken).ConfigureAwait(false);
@@ -72,7 +77,15 @@ internal sealed class RateLimitPolicy(
                     ]
                     : [RateLimitRules.Charge(RateLimitWindow.ConfigChangesPerHour, nowSeconds, limits.ConfigChangesPerHour!.Value, tag)];
 
-                outcome = await store.TryChargeRateWindowsAsync(userId, windows, cancellationToken).ConfigureAwait(false);
+                var extra = ExtraLimitPlan.ForAttempt(profile, modelId, isPrompt);
+                refusal = null;
+                outcome = extra.IsEmpty
+                    ? await store.TryChargeRateWindowsAsync(userId, windows, cancellationToken).ConfigureAwait(false)
+                    : await store.TryChargeRateWindowsAndCountersAsync(
+                        userId,
+                        windows,
+                        new LimitCounterUpdate(extra.Keys, stored => (refusal = extra.Judge(stored, held: null, now, out var rows)) is null ? rows : null),
+                        cancellationToken).ConfigureAwait(false);
                 if (outcome.Charged || outcome.ConfigurationVersion == tag)
                 {
                     break;
@@ -87,6 +100,21 @@ internal sealed class RateLimitPolicy(
             }
 
             metrics.StoreCallCompleted("acquire", tracing.StoreName, started);
+            if (!outcome.Charged && refusal is not null)
+            {
+                metrics.RateDecision(kind, "denied");
+                TokenQuotaTracing.Outcome(activity, "denied");
+                return new RateLimitDecision
+                {
+                    IsAllowed = false,
+                    Message = refusal.Message,
+                    Remaining = 0,
+                    RetryAfter = refusal.RetryAfter ?? TimeSpan.Zero,
+                    ResetsAt = refusal.ResetsAt,
+                    BindingLimit = refusal.Limit,
+                };
+            }
+
             var decision = Decide(windows, outcome, now);
             metrics.RateDecision(kind, decision.IsAllowed ? "allowed" : "denied");
             if (decision.IsAllowed)

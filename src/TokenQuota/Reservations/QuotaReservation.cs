@@ -28,6 +28,7 @@ public sealed class QuotaReservation : IAsyncDisposable
         EstimatedInputTokens = reservation.InputTokens;
         EstimatedOutputTokens = reservation.OutputTokens;
         ExpiresAt = reservation.ExpiresAt;
+        ModelId = reservation.ModelId;
         FailedOpen = failedOpen;
     }
 
@@ -45,6 +46,9 @@ public sealed class QuotaReservation : IAsyncDisposable
 
     /// <summary>Gets the output tokens held.</summary>
     public long EstimatedOutputTokens { get; }
+
+    /// <summary>Gets the model the reservation is for (<see cref="QuotaReservationOptions.ModelId"/>), or <see langword="null"/>.</summary>
+    public string? ModelId { get; }
 
     /// <summary>Gets when the store stops counting the reservation unless it is committed or released.</summary>
     public DateTimeOffset ExpiresAt { get; }

@@ -22,4 +22,11 @@ public sealed record QuotaReservationOptions
     /// (version 7), so a store inserts held reservations in key order.
     /// </summary>
     public string? RequestId { get; init; }
+
+    /// <summary>
+    /// Gets the model the call is for (for example <c>ChatOptions.ModelId</c>): the profile's extra limits with a model
+    /// filter apply only to calls for a matching model, and limits without one to every call. When
+    /// <see langword="null"/>, only limits without a model filter apply. At most 200 characters, no whitespace.
+    /// </summary>
+    public string? ModelId { get; init; }
 }

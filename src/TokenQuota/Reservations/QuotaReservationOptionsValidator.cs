@@ -33,6 +33,18 @@ internal sealed class QuotaReservationOptionsValidator : IValidateOptions<QuotaR
             return new ArgumentException("The request id must be 1 to 128 visible characters.", nameof(options));
         }
 
+        if (options.ModelId is { } model)
+        {
+            try
+            {
+                ModelIds.Validate(model, nameof(options));
+            }
+            catch (ArgumentException ex)
+            {
+                return ex;
+            }
+        }
+
         return null;
     }
 }

@@ -25,7 +25,10 @@ internal sealed class ReservationCoordinator(
 
         var now = timeProvider.GetUtcNow();
         var period = QuotaPeriod.FromInstant(now);
-        var reservation = new NewReservation(options.RequestId ?? Guid.CreateVersion7().ToString("N"), userId, period, inputTokens, outputTokens, now, now + options.Ttl);
+        var reservation = new NewReservation(options.RequestId ?? Guid.CreateVersion7().ToString("N"), userId, period, inputTokens, outputTokens, now, now + options.Ttl)
+        {
+            ModelId = options.ModelId,
+        };
         var requestIdInUse = false;
         using var activity = tracing.Start("tokenquota.reserve", userId);
         var started = Stopwatch.GetTimestamp();
@@ -37,27 +40,39 @@ internal sealed class ReservationCoordinator(
             var snapshot = resolver.Cached ?? await resolver.GetSnapshotAsync(knownVersion: null, cancellationToken).ConfigureAwait(false);
             var profile = await resolver.ResolveAsync(snapshot, userId, cancellationToken).ConfigureAwait(false);
             QuotaCheckResult? judged = null;
+            ExtraLimitRefusal? refusal = null;
             ReservationAttempt attempt;
             var expiredHolds = 0;
             for (var pass = 0; ; pass++)
             {
                 long? staleAgainst = null;
+                refusal = null;
+                var judgedProfile = profile;
+                var extra = ExtraLimitPlan.ForCall(profile, options.ModelId, inputTokens, outputTokens, holdsASlot: true);
+                bool Admit(TokenUsageTotals totals)
+                {
+                    if (pass == 0 && totals.ConfigurationVersion != snapshot.Version)
+                    {
+                        staleAgainst = totals.ConfigurationVersion;
+                        return false;
+                    }
+
+                    judged = TokenQuotaRules.Judge(period, judgedProfile, totals, inputTokens, outputTokens);
+                    return judged.IsAllowed;
+                }
+
                 try
                 {
-                    attempt = await store.TryReserveAsync(
-                        reservation,
-                        totals =>
-                        {
-                            if (pass == 0 && totals.ConfigurationVersion != snapshot.Version)
-                            {
-                                staleAgainst = totals.ConfigurationVersion;
-                                return false;
-                            }
-
-                            judged = TokenQuotaRules.Judge(period, profile, totals, inputTokens, outputTokens);
-                            return judged.IsAllowed;
-                        },
-                        cancellationToken).ConfigureAwait(false);
+                    attempt = extra.IsEmpty
+                        ? await store.TryReserveAsync(reservation, Admit, cancellationToken).ConfigureAwait(false)
+                        : await store.TryReserveWithLimitsAsync(
+                            reservation,
+                            Admit,
+                            new ReservationLimitCheck(
+                                extra.Keys,
+                                LimitHolds.Format(extra.Keys, extra.Units),
+                                (stored, live) => (refusal = extra.Judge(stored, LimitHolds.Sum(live), now, out _)) is null),
+                            cancellationToken).ConfigureAwait(false);
                 }
                 catch (DuplicateRequestIdException) when (options.RequestId is not null)
                 {
@@ -80,6 +95,13 @@ internal sealed class ReservationCoordinator(
             metrics.StoreCallCompleted("reserve", tracing.StoreName, started);
             metrics.ReservationsExpired(expiredHolds, tracing.StoreName);
             judged ??= TokenQuotaRules.Judge(period, profile, attempt.Totals, inputTokens, outputTokens);
+            if (!attempt.Reserved && refusal is not null)
+            {
+                metrics.ReservationCompleted("denied");
+                TokenQuotaTracing.Outcome(activity, "denied");
+                return new QuotaReservationResult { Check = judged.RefusedBy(refusal) };
+            }
+
             if (!attempt.Reserved)
             {
                 metrics.ReservationCompleted("denied");
@@ -123,8 +145,22 @@ internal sealed class ReservationCoordinator(
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var outcome = await store.CommitReservationAsync(
-                reservation.RequestId, reservation.UserId, reservation.Period, inputTokens, outputTokens, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            // Only a configuration with extra limits needs the user's profile; the others commit in one step as before.
+            var now = timeProvider.GetUtcNow();
+            var profile = resolver.Cached is { HasExtraLimits: false } ? null : await resolver.ResolveAsync(reservation.UserId, cancellationToken).ConfigureAwait(false);
+            var extra = ExtraLimitPlan.ForCall(profile, reservation.ModelId, inputTokens, outputTokens, holdsASlot: false);
+            var outcome = extra.IsEmpty
+                ? await store.CommitReservationAsync(
+                    reservation.RequestId, reservation.UserId, reservation.Period, inputTokens, outputTokens, now, cancellationToken).ConfigureAwait(false)
+                : await store.CommitReservationWithCountersAsync(
+                    reservation.RequestId,
+                    reservation.UserId,
+                    reservation.Period,
+                    inputTokens,
+                    outputTokens,
+                    now,
+                    new LimitCounterUpdate(extra.Keys, stored => extra.Recorded(stored, now)),
+                    cancellationToken).ConfigureAwait(false);
             metrics.StoreCallCompleted("commit", tracing.StoreName, started);
             if (outcome != ReservationCommitOutcome.AlreadyCommitted)
             {

@@ -103,12 +103,15 @@ public interface IQuotaStore
     /// <returns><see langword="true"/> once written; <see langword="false"/> if the usage would overflow a stored total, in which case nothing was written.</returns>
     ValueTask<bool> AddUsageAndCountersAsync(string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, LimitCounterUpdate counters, CancellationToken cancellationToken = default);
 
-    /// <summary>Reads the extra-limit counters a user has among <paramref name="keys"/> (a key never charged has no row). Writes nothing.</summary>
+    /// <summary>
+    /// Reads the extra-limit counters a user has among <paramref name="keys"/> and the hold texts of the user's live
+    /// reservations (held, not expired by the store's clock) that meet extra limits. Writes nothing.
+    /// </summary>
     /// <param name="userId">The user id (already validated).</param>
     /// <param name="keys">The counter keys.</param>
-    /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The stored rows, in no particular order.</returns>
-    ValueTask<IReadOnlyList<StoredLimitCounter>> GetLimitCountersAsync(string userId, IReadOnlyList<string> keys, CancellationToken cancellationToken = default);
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The counters and the live holds.</returns>
+    ValueTask<StoredLimitState> GetLimitStateAsync(string userId, IReadOnlyList<string> keys, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Judges and charges every rate window of one request atomically: each window is charged one unit if and only if,
@@ -126,6 +129,20 @@ public interface IQuotaStore
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>Whether the request was charged, and each window's count after the operation.</returns>
     ValueTask<RateWindowChargeResult> TryChargeRateWindowsAsync(string userId, IReadOnlyList<RateWindowCharge> windows, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Judges and charges a request's rate windows as <see cref="TryChargeRateWindowsAsync"/> does and, in the same
+    /// transaction, the extra-limit counters of <paramref name="counters"/>: once the windows admit the request, the store
+    /// reads the counters and asks <see cref="LimitCounterUpdate.Apply"/>; if it refuses (returns <see langword="null"/>)
+    /// nothing at all is written and the result says not charged; otherwise the windows and the counters are written
+    /// together.
+    /// </summary>
+    /// <param name="userId">The user id (already validated).</param>
+    /// <param name="windows">The windows to judge, in the order the core judges them.</param>
+    /// <param name="counters">The extra-limit counters to judge and charge.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>Whether the request was charged, and each window's count after the operation.</returns>
+    ValueTask<RateWindowChargeResult> TryChargeRateWindowsAndCountersAsync(string userId, IReadOnlyList<RateWindowCharge> windows, LimitCounterUpdate counters, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Runs one administrative change in a single write transaction: the work reads and writes through the session,
@@ -186,6 +203,21 @@ public interface IQuotaStore
     ValueTask<ReservationAttempt> TryReserveAsync(NewReservation reservation, Func<TokenUsageTotals, bool> admit, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Reserves as <see cref="TryReserveAsync"/> does and, in the same atomic step, judges the extra limits of
+    /// <paramref name="limits"/>: once <paramref name="admit"/> accepts the totals, the store reads the user's counters
+    /// and the hold texts of the user's live reservations, asks <see cref="ReservationLimitCheck.Admit"/>, and holds the
+    /// reservation (with its <see cref="ReservationLimitCheck.Holds"/>) only if it also returns <see langword="true"/>.
+    /// A committed, released or expired reservation's holds stop counting with it.
+    /// </summary>
+    /// <param name="reservation">The reservation to hold.</param>
+    /// <param name="admit">The admission rule of the standard limits, called once with the totals.</param>
+    /// <param name="limits">The extra limits, judged only if <paramref name="admit"/> accepted.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>Whether it was held, and the totals that were judged.</returns>
+    /// <exception cref="DuplicateRequestIdException">The request id is already in use (held or committed); nothing is written.</exception>
+    ValueTask<ReservationAttempt> TryReserveWithLimitsAsync(NewReservation reservation, Func<TokenUsageTotals, bool> admit, ReservationLimitCheck limits, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Commits a reservation atomically and idempotently by request id: the held estimate is dropped and the actual
     /// usage added to the reservation's period. A request id already committed counts nothing again. A reservation
     /// that expired or is unknown still records the actual usage (it happened) and is remembered as committed.
@@ -199,6 +231,21 @@ public interface IQuotaStore
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>What was done.</returns>
     ValueTask<ReservationCommitOutcome> CommitReservationAsync(string requestId, string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Commits a reservation as <see cref="CommitReservationAsync"/> does and, when the commit adds usage (it is not a
+    /// repeat), applies <paramref name="counters"/> to the user's extra-limit counters in the same transaction.
+    /// </summary>
+    /// <param name="requestId">The reservation's request id.</param>
+    /// <param name="userId">The user, used when the reservation is no longer stored.</param>
+    /// <param name="period">The reservation's period, used when it is no longer stored.</param>
+    /// <param name="inputTokens">The actual input tokens (validated).</param>
+    /// <param name="outputTokens">The actual output tokens (validated).</param>
+    /// <param name="now">The time of the commit.</param>
+    /// <param name="counters">The counters to charge with the actual usage (the update never refuses here).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>What was done.</returns>
+    ValueTask<ReservationCommitOutcome> CommitReservationWithCountersAsync(string requestId, string userId, QuotaPeriod period, long inputTokens, long outputTokens, DateTimeOffset now, LimitCounterUpdate counters, CancellationToken cancellationToken = default);
 
     /// <summary>Releases a held reservation: its estimate stops counting at once. Committed reservations are untouched.</summary>
     /// <param name="requestId">The reservation's request id.</param>

@@ -2,8 +2,10 @@ namespace TokenQuota.Storage;
 
 /// <summary>
 /// A change to some of a user's extra-limit counters, made inside the store's transaction: the store reads the rows of
-/// <see cref="Keys"/> (those it holds), passes them to <see cref="Apply"/>, and writes every row it returns.
+/// <see cref="Keys"/> (those it holds), passes them to <see cref="Apply"/>, and writes every row it returns. When
+/// <see cref="Apply"/> returns <see langword="null"/> the core refused the request: the store writes nothing of the whole
+/// step (neither the counters nor anything else the step would have written).
 /// </summary>
 /// <param name="Keys">The counter keys to read (<see cref="StoredLimitCounter.Key"/>).</param>
-/// <param name="Apply">The core's rule: the rows to store, given the rows read.</param>
-public sealed record LimitCounterUpdate(IReadOnlyList<string> Keys, Func<IReadOnlyList<StoredLimitCounter>, IReadOnlyList<StoredLimitCounter>> Apply);
+/// <param name="Apply">The core's rule: the rows to store given the rows read, or <see langword="null"/> to refuse.</param>
+public sealed record LimitCounterUpdate(IReadOnlyList<string> Keys, Func<IReadOnlyList<StoredLimitCounter>, IReadOnlyList<StoredLimitCounter>?> Apply);

@@ -8,4 +8,8 @@ namespace TokenQuota.Storage;
 /// <param name="OutputTokens">The estimated output tokens to hold.</param>
 /// <param name="CreatedAt">When the reservation is made.</param>
 /// <param name="ExpiresAt">When the store stops counting it unless committed or released.</param>
-public sealed record NewReservation(string RequestId, string UserId, QuotaPeriod Period, long InputTokens, long OutputTokens, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt);
+public sealed record NewReservation(string RequestId, string UserId, QuotaPeriod Period, long InputTokens, long OutputTokens, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt)
+{
+    /// <summary>Gets the model the request is for, or <see langword="null"/> when the host did not say.</summary>
+    public string? ModelId { get; init; }
+}
