@@ -352,8 +352,19 @@ public sealed class BrowserTests
         await ExpectCalendarAndLimitsAsync(row, "total_tokens/minute:token_bucket=20000");
         Assert.That(await StoredAsync(admin, id!), Is.EqualTo(("Asia/Kolkata", 15, bucketOnly)), "a refused update writes nothing");
 
-        // Back to the seed's profiles, so the other tests on this database see their own counts.
+        // --- removing every row removes the limits (the panel sends "limits": []), and the calendar stays ---
         await admin.GetByRole(AriaRole.Button, new() { Name = "Cancel editing" }).ClickAsync();
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Edit Metered" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#limits-list li")).ToHaveCountAsync(1);
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Remove limit 1", Exact = true }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#limits-empty")).ToBeVisibleAsync();
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#admin-status")).ToHaveTextAsync("Consumption profile updated successfully");
+        await Assertions.Expect(row.Locator("td.limits-cell")).ToHaveTextAsync("—");
+        await Assertions.Expect(row.Locator("td").Nth(9)).ToHaveTextAsync("Asia/Kolkata, anchor day 15");
+        Assert.That(await StoredAsync(admin, id!), Is.EqualTo(("Asia/Kolkata", 15, "[]")));
+
+        // Back to the seed's profiles, so the other tests on this database see their own counts.
         admin.Dialog += (_, dialog) => dialog.AcceptAsync();
         await admin.GetByRole(AriaRole.Button, new() { Name = "Delete Metered" }).ClickAsync();
         await Assertions.Expect(row).ToHaveCountAsync(0);
