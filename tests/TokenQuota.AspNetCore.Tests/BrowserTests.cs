@@ -268,6 +268,131 @@ public sealed class BrowserTests
         await admin.Context.CloseAsync();
     }
 
+    [Test]
+    public async Task TheAdminPanelEditsAProfilesCalendarAndExtraLimitsAndShowsTheServersFieldErrors()
+    {
+        const string bothLimits = """[{"meter":"input_tokens","window":"month","model":"gpt-4o*","amount":5000},{"meter":"total_tokens","window":"minute","amount":20000,"algorithm":"token_bucket"}]""";
+        const string bucketOnly = """[{"meter":"total_tokens","window":"minute","amount":20000,"algorithm":"token_bucket"}]""";
+        var admin = await SignInAsync("admin", "/admin.html");
+        await Assertions.Expect(admin.Locator("#profiles-table tbody tr").First).ToBeVisibleAsync();
+
+        // --- create: a calendar of its own and two extra limits ---
+        await admin.GetByLabel("Name", new() { Exact = true }).FillAsync("Metered");
+        await admin.GetByLabel("Time zone").FillAsync("Asia/Kolkata");
+        await admin.GetByLabel("Anchor day").FillAsync("15");
+        await Assertions.Expect(admin.Locator("#limits-list li")).ToHaveCountAsync(0);
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Add limit" }).ClickAsync();
+        await admin.GetByLabel("Meter of limit 1").SelectOptionAsync("input_tokens");
+        await admin.GetByLabel("Window of limit 1").SelectOptionAsync("month");
+        await admin.GetByLabel("Model filter of limit 1").FillAsync("gpt-4o*");
+        await admin.GetByLabel("Amount of limit 1").FillAsync("5000");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Add limit" }).ClickAsync();
+        await admin.GetByLabel("Meter of limit 2").SelectOptionAsync("total_tokens");
+        await admin.GetByLabel("Window of limit 2").SelectOptionAsync("minute");
+        await admin.GetByLabel("Amount of limit 2").FillAsync("20000");
+        await admin.GetByLabel("Algorithm of limit 2").SelectOptionAsync("token_bucket");
+
+        // The rows' controls are labelled too.
+        var unlabeled = await admin.EvaluateAsync<int>(
+            @"() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
+                 .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.textContent.trim()).length");
+        Assert.That(unlabeled, Is.Zero);
+
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Create profile" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#admin-status")).ToHaveTextAsync("Consumption profile created successfully");
+        await Assertions.Expect(admin.Locator("#limits-list li")).ToHaveCountAsync(0);
+        await Assertions.Expect(admin.GetByLabel("Time zone")).ToHaveValueAsync(string.Empty);
+        var row = admin.Locator("#profiles-table tbody tr", new() { Has = admin.GetByRole(AriaRole.Rowheader, new() { Name = "Metered" }) });
+        await ExpectCalendarAndLimitsAsync(row, "input_tokens/month=5000@gpt-4o*", "total_tokens/minute:token_bucket=20000");
+        var id = await row.GetAttributeAsync("data-profile-id");
+        Assert.That(await StoredAsync(admin, id!), Is.EqualTo(("Asia/Kolkata", 15, bothLimits)));
+        await ShotAsync(admin, "09-admin-profile-limits.png");
+
+        await admin.ReloadAsync();
+        await ExpectCalendarAndLimitsAsync(row, "input_tokens/month=5000@gpt-4o*", "total_tokens/minute:token_bucket=20000");
+
+        // --- edit: the form loads the calendar and the limits; removing one sends the rest ---
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Edit Metered" }).ClickAsync();
+        await Assertions.Expect(admin.GetByLabel("Time zone")).ToHaveValueAsync("Asia/Kolkata");
+        await Assertions.Expect(admin.GetByLabel("Anchor day")).ToHaveValueAsync("15");
+        await Assertions.Expect(admin.Locator("#limits-list li")).ToHaveCountAsync(2);
+        await Assertions.Expect(admin.GetByLabel("Meter of limit 1")).ToHaveValueAsync("input_tokens");
+        await Assertions.Expect(admin.GetByLabel("Model filter of limit 1")).ToHaveValueAsync("gpt-4o*");
+        await Assertions.Expect(admin.GetByLabel("Amount of limit 2")).ToHaveValueAsync("20000");
+        await Assertions.Expect(admin.GetByLabel("Algorithm of limit 2")).ToHaveValueAsync("token_bucket");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Remove limit 1", Exact = true }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#limits-list li")).ToHaveCountAsync(1);
+        await Assertions.Expect(admin.GetByLabel("Meter of limit 1")).ToHaveValueAsync("total_tokens");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#admin-status")).ToHaveTextAsync("Consumption profile updated successfully");
+        await ExpectCalendarAndLimitsAsync(row, "total_tokens/minute:token_bucket=20000");
+        await Assertions.Expect(row.Locator("td.limits-cell")).Not.ToContainTextAsync("input_tokens");
+        Assert.That(await StoredAsync(admin, id!), Is.EqualTo(("Asia/Kolkata", 15, bucketOnly)));
+
+        // --- the server's 400 names the field, next to it and in the alert, and nothing changes ---
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Edit Metered" }).ClickAsync();
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Add limit" }).ClickAsync();
+        await admin.GetByLabel("Meter of limit 2").SelectOptionAsync("in_flight");
+        await admin.GetByLabel("Window of limit 2").SelectOptionAsync("minute");
+        await admin.GetByLabel("Amount of limit 2").FillAsync("4");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#admin-error")).ToHaveTextAsync("limits[1].window: An in_flight limit counts live requests and has no window; remove the window.");
+        await Assertions.Expect(admin.Locator("#err-limits-1")).ToHaveTextAsync("window: An in_flight limit counts live requests and has no window; remove the window.");
+        await Assertions.Expect(admin.GetByLabel("Window of limit 2")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(admin.Locator("#admin-status")).ToBeEmptyAsync();
+        await ShotAsync(admin, "10-admin-profile-limit-error.png");
+
+        await admin.GetByLabel("Window of limit 2").SelectOptionAsync(new SelectOptionValue { Label = "none (in_flight)" });
+        await admin.GetByLabel("Time zone").FillAsync("Mars/Olympus");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#admin-error")).ToContainTextAsync("time_zone: Unknown time zone 'Mars/Olympus'");
+        await Assertions.Expect(admin.Locator("#err-time_zone")).ToContainTextAsync("Unknown time zone 'Mars/Olympus'");
+        await Assertions.Expect(admin.Locator("#err-limits-1")).ToBeEmptyAsync();
+        await Assertions.Expect(admin.GetByRole(AriaRole.Button, new() { Name = "Save changes" })).ToBeVisibleAsync();
+        await ExpectCalendarAndLimitsAsync(row, "total_tokens/minute:token_bucket=20000");
+        Assert.That(await StoredAsync(admin, id!), Is.EqualTo(("Asia/Kolkata", 15, bucketOnly)), "a refused update writes nothing");
+
+        // --- removing every row removes the limits (the panel sends "limits": []), and the calendar stays ---
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Cancel editing" }).ClickAsync();
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Edit Metered" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#limits-list li")).ToHaveCountAsync(1);
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Remove limit 1", Exact = true }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#limits-empty")).ToBeVisibleAsync();
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#admin-status")).ToHaveTextAsync("Consumption profile updated successfully");
+        await Assertions.Expect(row.Locator("td.limits-cell")).ToHaveTextAsync("—");
+        await Assertions.Expect(row.Locator("td").Nth(9)).ToHaveTextAsync("Asia/Kolkata, anchor day 15");
+        Assert.That(await StoredAsync(admin, id!), Is.EqualTo(("Asia/Kolkata", 15, "[]")));
+
+        // Back to the seed's profiles, so the other tests on this database see their own counts.
+        admin.Dialog += (_, dialog) => dialog.AcceptAsync();
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Delete Metered" }).ClickAsync();
+        await Assertions.Expect(row).ToHaveCountAsync(0);
+        await admin.Context.CloseAsync();
+
+        foreach (var name in new[] { "09-admin-profile-limits.png", "10-admin-profile-limit-error.png" })
+        {
+            TestContext.AddTestAttachment(Path.Combine(screenshots, name), name);
+        }
+    }
+
+    private static async Task ExpectCalendarAndLimitsAsync(ILocator row, params string[] limits)
+    {
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+        await Assertions.Expect(row.Locator("td").Nth(3)).ToHaveTextAsync("Unlimited");
+        await Assertions.Expect(row.Locator("td").Nth(9)).ToHaveTextAsync("Asia/Kolkata, anchor day 15");
+        await Assertions.Expect(row.Locator("td.limits-cell li")).ToHaveTextAsync(limits);
+    }
+
+    /// <summary>The profile as the HTTP API answers it: its calendar and its limits' JSON.</summary>
+    private async Task<(string?, int, string)> StoredAsync(IPage page, string id)
+    {
+        var response = await page.Context.APIRequest.GetAsync($"{baseUrl}/api/v1/auth/admin/consumption-profiles/{id}");
+        Assert.That(response.Status, Is.EqualTo(200));
+        var profile = (await response.JsonAsync())!.Value.GetProperty("profile");
+        return (profile.GetProperty("time_zone").GetString(), profile.GetProperty("anchor_day").GetInt32(), profile.GetProperty("limits").ToString());
+    }
+
     private async Task<IPage> NewPageAsync()
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "en-US", ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });

@@ -1,5 +1,5 @@
 // The admin panel: the run-time rate-limit settings, profiles (create, edit, delete, set default,
-// activate/deactivate), users (profile drop-down, bulk assignment) and the audit log, all through the endpoints of MapTokenQuotaEndpoints(); and the sample's own
+// activate/deactivate, calendar and extra limits), users (profile drop-down, bulk assignment) and the audit log, all through the endpoints of MapTokenQuotaEndpoints(); and the sample's own
 // metrics endpoint, which reads the TokenQuota meter in the server process.
 'use strict';
 const base = '/api/v1/auth/admin';
@@ -9,18 +9,35 @@ let auditOffset = 0;
 
 const el = (id) => document.getElementById(id);
 function say(message) { el('admin-error').textContent = ''; el('admin-status').textContent = message; }
+// A 400's errors are named by field in #admin-error ("limits[0].window: ...") and shown next to the field:
+// a form field's own slot (err-name, err-time_zone, ...) or, for limits[i].part, the row of limit i.
 function fail(e) {
   el('admin-status').textContent = '';
-  el('admin-error').textContent = e.message;
   const errors = e.data && e.data.errors;
-  if (errors) {
-    for (const [field, list] of Object.entries(errors)) {
-      const slot = el(`err-${field}`);
-      if (slot) slot.textContent = list.join(' ');
+  if (!errors) { el('admin-error').textContent = e.message; return; }
+  const lines = [];
+  for (const [field, list] of Object.entries(errors)) {
+    const text = list.join(' ');
+    lines.push(`${field}: ${text}`);
+    const slot = el(`err-${field}`);
+    if (slot) { slot.textContent = text; continue; }
+    const match = /^limits\[(\d+)\](?:\.(\w+))?$/.exec(field);
+    const row = match && limitRows()[Number(match[1])];
+    if (row) {
+      const rowSlot = row.querySelector('.field-error');
+      rowSlot.textContent = [rowSlot.textContent, `${match[2] || 'limit'}: ${text}`].filter(Boolean).join(' ');
+      const control = match[2] && row.querySelector(`[data-part="${match[2]}"]`);
+      if (control) control.setAttribute('aria-invalid', 'true');
+    } else if (field.startsWith('limits')) {
+      el('err-limits').textContent = `${field}: ${text}`;
     }
   }
+  el('admin-error').textContent = lines.join(' ');
 }
-function clearFieldErrors() { document.querySelectorAll('.field-error').forEach(s => { s.textContent = ''; }); }
+function clearFieldErrors() {
+  document.querySelectorAll('.field-error').forEach(s => { s.textContent = ''; });
+  document.querySelectorAll('[aria-invalid]').forEach(c => c.removeAttribute('aria-invalid'));
+}
 function button(label, className, onClick, accessibleName) {
   const b = document.createElement('button');
   b.type = 'button';
@@ -81,12 +98,140 @@ async function loadProfiles() {
         if (window.confirm(`Delete the profile ${p.name}?`)) act(`${base}/consumption-profiles/${p.id}`, 'DELETE');
       }, `Delete ${p.name}`));
     }
+    cell(row, calendarText(p));
+    const limitsCell = cell(row, '');
+    limitsCell.className = 'limits-cell';
+    if (p.limits && p.limits.length) {
+      const list = document.createElement('ul');
+      for (const l of p.limits) { const item = document.createElement('li'); item.textContent = limitText(l); list.append(item); }
+      limitsCell.append(list);
+    } else {
+      limitsCell.textContent = '—';
+    }
     body.append(row);
   }
   const bulk = el('bulk-profile');
   bulk.replaceChildren(option('', 'Default profile (unassign)'), ...profiles.filter(p => p.is_active).map(p => option(p.id, p.name)));
 }
 function option(value, label) { const o = document.createElement('option'); o.value = value; o.textContent = label; return o; }
+// The calendar when it is not the default (UTC from day 1): "Asia/Kolkata, anchor day 15".
+function calendarText(p) {
+  const parts = [];
+  if (p.time_zone && p.time_zone !== 'UTC') parts.push(p.time_zone);
+  if (p.anchor_day && p.anchor_day !== 1) parts.push(`anchor day ${p.anchor_day}`);
+  return parts.length ? parts.join(', ') : '—';
+}
+// The library's text form of a limit: meter/window[:algorithm]=amount[@model], e.g. total_tokens/minute=20000@gpt-4o*.
+function limitText(l) {
+  let text = l.meter;
+  if (l.window) text += `/${l.window}`;
+  if (l.algorithm && l.algorithm !== 'fixed_window') text += `:${l.algorithm}`;
+  text += `=${l.amount === null || l.amount === undefined ? 'unlimited' : l.amount}`;
+  return l.model ? `${text}@${l.model}` : text;
+}
+
+// --- the extra limits editor: one row per limit, its controls named "Meter of limit 1" and so on ---
+const meters = ['prompts', 'config_changes', 'input_tokens', 'output_tokens', 'total_tokens', 'in_flight'];
+const windows = ['minute', 'hour', 'day', 'week', 'month', 'year'];
+const algorithms = ['fixed_window', 'token_bucket', 'sliding_window'];
+function limitRows() { return [...el('limits-list').querySelectorAll('.limit-row')]; }
+function limitControl(part, caption, control) {
+  const field = document.createElement('div');
+  field.className = 'field';
+  control.dataset.part = part;
+  control.dataset.caption = caption;
+  const label = document.createElement('label');
+  label.textContent = caption;
+  field.append(label, control);
+  return field;
+}
+function selectOf(values, labels) {
+  const s = document.createElement('select');
+  values.forEach((v, i) => s.append(option(v, labels ? labels[i] : v)));
+  return s;
+}
+function addLimitRow(limit) {
+  const row = document.createElement('li');
+  row.className = 'limit-row';
+  const meter = selectOf(meters);
+  meter.value = limit ? limit.meter : 'total_tokens';
+  const windowSelect = selectOf(['', ...windows], ['none (in_flight)', ...windows]);
+  windowSelect.value = limit ? (limit.window || '') : 'minute';
+  const model = document.createElement('input');
+  model.placeholder = 'every model';
+  model.autocomplete = 'off';
+  model.spellcheck = false;
+  model.value = (limit && limit.model) || '';
+  const amount = document.createElement('input');
+  amount.type = 'number';
+  amount.min = '0';
+  amount.placeholder = 'unlimited';
+  amount.value = limit && limit.amount !== null && limit.amount !== undefined ? limit.amount : '';
+  const algorithm = selectOf(algorithms);
+  algorithm.value = (limit && limit.algorithm) || 'fixed_window';
+  const error = document.createElement('span');
+  error.className = 'field-error';
+  const remove = button('Remove limit', 'secondary', () => {
+    row.remove();
+    renumberLimits();
+    el('limit-add').focus();
+  });
+  row.append(
+    limitControl('meter', 'Meter', meter),
+    limitControl('window', 'Window', windowSelect),
+    limitControl('model', 'Model filter', model),
+    limitControl('amount', 'Amount', amount),
+    limitControl('algorithm', 'Algorithm', algorithm),
+    remove,
+    error);
+  el('limits-list').append(row);
+  renumberLimits();
+  return row;
+}
+function renumberLimits() {
+  const rows = limitRows();
+  rows.forEach((row, i) => {
+    const n = i + 1;
+    row.setAttribute('aria-label', `Limit ${n}`);
+    row.querySelector('.field-error').id = `err-limits-${i}`;
+    for (const control of row.querySelectorAll('[data-part]')) {
+      control.id = `limit-${n}-${control.dataset.part}`;
+      control.setAttribute('aria-label', `${control.dataset.caption} of limit ${n}`);
+      control.setAttribute('aria-describedby', `err-limits-${i}`);
+      control.previousElementSibling.htmlFor = control.id;
+    }
+    row.querySelector('button').setAttribute('aria-label', `Remove limit ${n}`);
+  });
+  el('limits-empty').hidden = rows.length > 0;
+}
+function setLimitRows(limits) {
+  el('limits-list').replaceChildren();
+  (limits || []).forEach(l => addLimitRow(l));
+  renumberLimits();
+}
+// The rows as the API's JSON limits; null (and a message in the row) when an amount is not a number.
+function readLimits() {
+  let ok = true;
+  const limits = limitRows().map((row, i) => {
+    const part = (name) => row.querySelector(`[data-part="${name}"]`);
+    const limit = { meter: part('meter').value };
+    if (part('window').value) limit.window = part('window').value;
+    const model = part('model').value.trim();
+    if (model) limit.model = model;
+    const amount = part('amount');
+    if (amount.validity.badInput) {
+      ok = false;
+      amount.setAttribute('aria-invalid', 'true');
+      row.querySelector('.field-error').textContent = 'amount: a whole number, or empty for unlimited.';
+      el('admin-error').textContent = `limits[${i}].amount: a whole number, or empty for unlimited.`;
+    }
+    limit.amount = amount.value.trim() === '' ? null : Number(amount.value);
+    if (part('algorithm').value !== 'fixed_window') limit.algorithm = part('algorithm').value;
+    return limit;
+  });
+  return ok ? limits : null;
+}
+el('limit-add').addEventListener('click', () => { addLimitRow().querySelector('select').focus(); });
 
 async function act(url, method) {
   try {
@@ -108,6 +253,9 @@ function edit(p) {
   el('profile-output').value = p.output_tokens_per_month ?? '';
   el('profile-default').checked = p.is_default;
   el('profile-active').checked = p.is_active;
+  el('profile-time-zone').value = p.time_zone || '';
+  el('profile-anchor-day').value = p.anchor_day ?? 1;
+  setLimitRows(p.limits);
   el('profile-form-title').textContent = `Edit ${p.name}`;
   el('profile-save').textContent = 'Save changes';
   el('profile-cancel').hidden = false;
@@ -119,6 +267,7 @@ function resetForm() {
   el('profile-form-title').textContent = 'Create a profile';
   el('profile-save').textContent = 'Create profile';
   el('profile-cancel').hidden = true;
+  setLimitRows([]);
   clearFieldErrors();
 }
 function numberOrNull(id) { const v = el(id).value.trim(); return v === '' ? null : Number(v); }
@@ -126,7 +275,10 @@ function numberOrNull(id) { const v = el(id).value.trim(); return v === '' ? nul
 el('profile-form').addEventListener('submit', async (event) => {
   event.preventDefault();
   clearFieldErrors();
+  el('admin-error').textContent = '';
   const id = el('profile-id').value;
+  const limits = readLimits();
+  if (limits === null) { el('admin-status').textContent = ''; return; }
   const body = {
     name: el('profile-name').value,
     description: el('profile-description').value || null,
@@ -137,6 +289,10 @@ el('profile-form').addEventListener('submit', async (event) => {
     output_tokens_per_month: numberOrNull('profile-output'),
     is_default: el('profile-default').checked,
     is_active: el('profile-active').checked,
+    // Empty calendar fields are the defaults; the whole list of limits is sent, so removing every row removes them.
+    time_zone: el('profile-time-zone').value.trim() || 'UTC',
+    anchor_day: numberOrNull('profile-anchor-day') ?? 1,
+    limits,
   };
   try {
     const result = id
