@@ -47,10 +47,11 @@ public sealed class TokenQuotaExceededException : TokenQuotaException
     public QuotaCheckResult? QuotaCheck { get; }
 
     /// <summary>
-    /// Gets how long to wait before retrying: the rate-limit decision's exact <see cref="TokenQuota.RateLimitDecision.RetryAfter"/>;
-    /// <see langword="null"/> for a token-budget refusal (see <see cref="ResetsAt"/>).
+    /// Gets how long to wait before retrying: the rate-limit decision's exact <see cref="TokenQuota.RateLimitDecision.RetryAfter"/>,
+    /// or an extra limit's exact <see cref="QuotaCheckResult.RetryAfter"/>; <see langword="null"/> for a refusal by the
+    /// monthly budget (see <see cref="ResetsAt"/>).
     /// </summary>
-    public TimeSpan? RetryAfter => RateLimitDecision?.RetryAfter;
+    public TimeSpan? RetryAfter => RateLimitDecision?.RetryAfter ?? QuotaCheck?.RetryAfter;
 
     /// <summary>
     /// Gets when the refusing limit starts again from zero: the end of the rate-limit window, or the end of the monthly

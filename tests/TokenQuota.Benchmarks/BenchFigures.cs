@@ -29,6 +29,12 @@ internal sealed class BenchFigures(ITokenQuotaChecker checker, IRateLimitPolicy?
 
     public Func<TimeSpan, Task<double>> Record() => Measure.AsyncRound(i => checker.RecordAsync(User(i), 1, 1));
 
+    public Func<TimeSpan, Task<double>> ReserveCommit() => Measure.AsyncRound(async i =>
+    {
+        var reserved = await checker.ReserveAsync(User(i), 100, 50);
+        await reserved.Reservation!.CommitAsync(90, 40);
+    });
+
     public Func<TimeSpan, Task<double>> Check() => Measure.AsyncRound(async i => await checker.CheckAsync(User(i), 10, 10));
 
     public Func<TimeSpan, Task<double>> Acquire() => Measure.AsyncRound(async i => await Rates.AcquirePromptAsync(User(i)));

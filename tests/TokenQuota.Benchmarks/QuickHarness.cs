@@ -40,10 +40,12 @@ internal static class QuickHarness
         }
 
         double rawUpsert, rawSelect, rawBatched, limiter, check, record, acquire, record64, cycle64, reserve64, rcycle64, allocCheck, allocRecord, allocAcquire, checkScale, recordScale;
-        double historyFresh, history100k, holdsNone, holds1000;
+        double historyFresh, history100k, holdsNone, holds1000, recordExtra, reserveCommitExtra, reserveCommitStandard;
         var seed = Stopwatch.StartNew();
         await using var db = await BenchDatabase.CreateAsync(Users, Months);
         await using var big = await BenchDatabase.CreateAsync(ScaleUsers, Months);
+        await using var extraDb = await BenchDatabase.CreateAsync(1_000, 1);
+        var extra = await ExtraLimitFigures.CreateAsync(extraDb);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"info seeded {Users:N0} and {ScaleUsers:N0} users x {Months} months in {seed.Elapsed.TotalSeconds:F1} s"));
         var users = BenchFigures.UserIds(Users);
         var ops = new BenchFigures(db.Checker, db.Rates, users);
@@ -85,12 +87,16 @@ internal static class QuickHarness
                     ("history_100k", history.ReserveCommit(HistoryFigures.HistoryUser)),
                     ("holds_none", history.Check(HistoryFigures.NoHoldsUser)),
                     ("holds_1000", history.Check(HistoryFigures.HoldsUser)),
+                    ("reserve_commit", ops.ReserveCommit()),
+                    ("record_extra3", extra.Record()),
+                    ("reserve_commit_extra3", extra.ReserveCommit()),
                 ],
                 passes: 3);
             (rawUpsert, record, acquire, rawSelect, check, limiter, rawBatched, record64, cycle64, reserve64, rcycle64, checkScale, recordScale) =
                 (figures["raw_upsert"], figures["record"], figures["acquire"], figures["raw_select"], figures["check"], figures["limiter"],
                  figures["raw_batched"], figures["record64"], figures["cycle64"], figures["reserve64"], figures["rcycle64"], figures["check_100k"], figures["record_100k"]);
             (historyFresh, history100k, holdsNone, holds1000) = (figures["history_fresh"], figures["history_100k"], figures["holds_none"], figures["holds_1000"]);
+            (recordExtra, reserveCommitExtra, reserveCommitStandard) = (figures["record_extra3"], figures["reserve_commit_extra3"], figures["reserve_commit"]);
             allocCheck = await Measure.AllocatedPerCallAsync(5_000, async i => await checker.CheckAsync(users[i % Users], 10, 10));
             allocRecord = await Measure.AllocatedPerCallAsync(5_000, i => checker.RecordAsync(users[i % Users], 1, 1));
             allocAcquire = await Measure.AllocatedPerCallAsync(5_000, async i => await rates.AcquirePromptAsync(users[i % Users]));
@@ -124,6 +130,11 @@ internal static class QuickHarness
         Ratio("scale_check", checkScale / check, 1 / 1.5);
         Ratio("scale_record", recordScale / record, 1 / 1.5);
         HistoryRatios(string.Empty, historyFresh, history100k, holdsNone, holds1000);
+        Rate("reserve+commit (standard limits only)", reserveCommitStandard);
+        Rate("record, 3 extra limits", recordExtra);
+        Rate("reserve+commit, 3 extra limits", reserveCommitExtra);
+        Ratio("extra3_record/record", recordExtra / record, 0.6);
+        Ratio("extra3_reserve_commit/reserve_commit", reserveCommitExtra / reserveCommitStandard, 0.6);
 
         var sqliteHot = await new HotKeyFigures(db.Checker, db.Rates).RunAllAsync("sqlite");
         Target("hotkey_sqlite_64_rate", sqliteHot[64].PerSecond >= 30_000, "64 callers on one user >= 30,000 cycles/s");
@@ -131,6 +142,7 @@ internal static class QuickHarness
 
         // Close the SQLite stores first: their background checkpoints must not run during the PostgreSQL figures.
         await big.DisposeAsync();
+        await extraDb.DisposeAsync();
         await db.DisposeAsync();
         await RunPostgreSqlAsync();
 

@@ -140,6 +140,30 @@ public class BadInputCatalogueTests<TBackend> : StoreContractTest<TBackend>
         yield return Entry("cancelled token -> CommitAsync", c => c.Held!.CommitAsync(1, 1, Cancelled()).AsTask(), typeof(OperationCanceledException), exact: false, arrange: HoldAsync);
 
         // Profiles: invalid payloads, unknown ids, refused operations.
+        // Extra limits and calendars (issue 14): each refused naming its field, nothing written.
+        foreach (var (name, text) in new[]
+        {
+            ("unknown meter", "tokens/minute=10"),
+            ("unknown window", "total_tokens/fortnight=10"),
+            ("negative amount", "total_tokens/minute=-1"),
+            ("in_flight limit with a window", "in_flight/minute=2"),
+            ("token limit without a window", "total_tokens=10"),
+            ("empty model filter", "total_tokens/minute=10@"),
+            ("token bucket on a month", "input_tokens/month:token_bucket=10"),
+        })
+        {
+            yield return Entry($"limit: {name}", _ => Task.FromResult(QuotaLimit.Parse(text)), typeof(FormatException));
+        }
+
+        yield return Entry("two identical limits in one profile", c => Create(c, new NewConsumptionProfile { Name = "Twice", Limits = [QuotaLimit.Parse("total_tokens/minute=10"), QuotaLimit.Parse("total_tokens/minute=20")] }), typeof(ConsumptionProfileValidationException));
+        yield return Entry("a limit repeating a standard one", c => Create(c, new NewConsumptionProfile { Name = "Standard", Limits = [QuotaLimit.Parse("prompts/hour=10")] }), typeof(ConsumptionProfileValidationException));
+        yield return Entry("invalid time zone", c => Create(c, new NewConsumptionProfile { Name = "Mars", TimeZone = "Mars/Olympus" }), typeof(ConsumptionProfileValidationException));
+        yield return Entry("anchor day 0", c => Create(c, new NewConsumptionProfile { Name = "Anchor0", AnchorDay = 0 }), typeof(ConsumptionProfileValidationException));
+        yield return Entry("anchor day 32", c => c.Profiles.UpdateAsync(c.TeamId, new ConsumptionProfileUpdate { AnchorDay = 32 }), typeof(ConsumptionProfileValidationException));
+        yield return Entry("model id with whitespace -> ReserveAsync", c => Reserve(c, new QuotaReservationOptions { ModelId = "gpt 4o" }), typeof(ArgumentException));
+        yield return Entry("empty model id -> AcquirePromptForModelAsync", async c => await c.Rates.AcquirePromptForModelAsync(Existing, string.Empty), typeof(ArgumentException));
+        yield return Entry("201-character model id -> CheckForModelAsync", async c => await c.Checker.CheckForModelAsync(Existing, 1, 1, new string('m', 201)), typeof(ArgumentException));
+
         yield return Entry("null new profile", c => c.Profiles.CreateAsync(null!), typeof(ArgumentNullException));
         yield return Entry("empty profile name", c => Create(c, new NewConsumptionProfile { Name = string.Empty }), typeof(ConsumptionProfileValidationException));
         yield return Entry("whitespace profile name", c => Create(c, new NewConsumptionProfile { Name = "  \t " }), typeof(ConsumptionProfileValidationException));
