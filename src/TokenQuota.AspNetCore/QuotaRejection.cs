@@ -17,6 +17,12 @@ internal static class QuotaRejection
 
     public static Figures ForTokens(QuotaCheckResult check, DateTimeOffset now)
     {
+        if (check.BindingLimit is { } limit)
+        {
+            var resets = check.ResetsAt;
+            return new Figures(check.Message, limit.Name, limit.Amount, null, null, null, resets, check.RetryAfter ?? (resets > now ? resets.Value - now : TimeSpan.Zero));
+        }
+
         var input = check.DeniedDimension != TokenDimension.Output;
         var figures = input ? check.Input : check.Output;
         var resetsAt = check.Period.End;
@@ -53,8 +59,11 @@ internal static class QuotaRejection
             _ => "rate_limit",
         };
         long? used = decision.Limit is { } limit ? limit - Math.Max(0, decision.Remaining ?? 0) : null;
-        return new Figures(decision.Message, name, decision.Limit, used, decision.Remaining, 1, decision.ResetsAt, decision.RetryAfter);
+        return decision.BindingLimit is { } extra
+            ? new Figures(decision.Message, extra.Name, extra.Amount, null, 0, 1, decision.ResetsAt, decision.RetryAfter)
+            : new Figures(decision.Message, name, decision.Limit, used, decision.Remaining, 1, decision.ResetsAt, decision.RetryAfter);
     }
+
 
     /// <summary>Writes the headers on the response and returns the ProblemDetails.</summary>
     public static ProblemDetails Apply(HttpContext http, Figures figures)

@@ -291,20 +291,15 @@ internal sealed class PostgreSqlStatements : RelationalSql
     /// <inheritdoc />
     public override string DeleteProfileLimits { get; }
 
-    /// <inheritdoc />
-    public override string SelectLimitCounters { get; }
+    public string SelectLimitCounters { get; }
 
-    /// <inheritdoc />
-    public override string UpsertLimitCounter { get; }
+    public string UpsertLimitCounter { get; }
 
-    /// <inheritdoc />
-    public override string SelectLiveLimitHolds { get; }
+    public string SelectLiveLimitHolds { get; }
 
-    /// <inheritdoc />
-    public override string PurgeLimitHolds { get; }
+    public string PurgeLimitHolds { get; }
 
-    /// <inheritdoc />
-    public override string InsertLimitHolds { get; }
+    public string InsertLimitHolds { get; }
 
     public override string DeleteProfile { get; }
 

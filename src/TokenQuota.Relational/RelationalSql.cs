@@ -32,21 +32,6 @@ internal abstract class RelationalSql
 
     public abstract string DeleteProfile { get; }
 
-    /// <summary>Reads a user's extra-limit counters (<c>@userId</c>, <c>@keys</c> a list Dapper expands), as <see cref="LimitCounterRow"/>s.</summary>
-    public abstract string SelectLimitCounters { get; }
-
-    /// <summary>Writes one extra-limit counter (<c>@UserId, @Key, @WindowStart, @WindowEnd, @Count, @State</c>).</summary>
-    public abstract string UpsertLimitCounter { get; }
-
-    /// <summary>Reads the hold texts of a user's live reservations that meet extra limits (<c>@userId</c>, <c>@now</c> in Unix milliseconds).</summary>
-    public abstract string SelectLiveLimitHolds { get; }
-
-    /// <summary>Forgets a user's limit holds whose reservation expired, was committed or was released (<c>@userId</c>, <c>@now</c>).</summary>
-    public abstract string PurgeLimitHolds { get; }
-
-    /// <summary>Stores what a new reservation holds against extra limits (<c>@requestId</c>, <c>@userId</c>, <c>@expiresAt</c>, <c>@holds</c>).</summary>
-    public abstract string InsertLimitHolds { get; }
-
     public abstract string ClearDefault { get; }
 
     public abstract string MoveAssignments { get; }

@@ -25,16 +25,6 @@ internal sealed class SqliteDialect : RelationalSql
 
     public override string DeleteProfileLimits => SqliteSql.DeleteProfileLimits;
 
-    public override string SelectLimitCounters => SqliteSql.SelectLimitCounters;
-
-    public override string UpsertLimitCounter => SqliteSql.UpsertLimitCounter;
-
-    public override string SelectLiveLimitHolds => SqliteSql.SelectLiveLimitHolds;
-
-    public override string PurgeLimitHolds => SqliteSql.PurgeLimitHolds;
-
-    public override string InsertLimitHolds => SqliteSql.InsertLimitHolds;
-
     public override string DeleteProfile => SqliteSql.DeleteProfile;
 
     public override string ClearDefault => SqliteSql.ClearDefault;

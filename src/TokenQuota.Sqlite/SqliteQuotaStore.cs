@@ -115,8 +115,8 @@ public sealed class SqliteQuotaStore : IRelationalQuotaStore, IAsyncDisposable, 
         ArgumentNullException.ThrowIfNull(counters);
         return WriteAsync(
             (userId, period.Key, inputTokens, outputTokens, now.ToUnixTimeMilliseconds(), counters),
-            static (c, s) => c.AddUsage(s.userId, s.Key, s.inputTokens, s.outputTokens, s.Item5) && ApplyCounters(c.Connection, s.userId, s.counters),
-            SqliteWriteAtomicity.OwnSavepoint,
+            static (c, s) => c.AddUsage(s.userId, s.Key, s.inputTokens, s.outputTokens, s.Item5) && c.ApplyLimitCounters(s.userId, s.counters),
+            SqliteWriteAtomicity.BatchTransaction,
             cancellationToken);
     }
 
@@ -126,33 +126,15 @@ public sealed class SqliteQuotaStore : IRelationalQuotaStore, IAsyncDisposable, 
         ArgumentNullException.ThrowIfNull(keys);
         return MigrateThenReadAsync(
             (userId, keys, now: timeProvider.GetUtcNow().ToUnixTimeMilliseconds()),
-            static (c, s) => new StoredLimitState(
-                [.. c.Connection.Query<LimitCounterRow>(SqliteSql.SelectLimitCounters, new { s.userId, s.keys }).Select(r => r.ToCounter())],
-                [.. c.Connection.Query<string>(SqliteSql.SelectLiveLimitHolds, new { s.userId, s.now })]),
+            static (c, s) => new StoredLimitState(c.ReadLimitCounters(s.userId, s.keys), c.ReadLiveLimitHolds(s.userId, s.now)),
             cancellationToken);
     }
 
-    // Inside the writer's transaction: the user's counters are read and written by the one writer, so no update is lost.
-    // False when the core refused the update (nothing written).
-    private static bool ApplyCounters(SqliteConnection connection, string userId, LimitCounterUpdate update)
-    {
-        var read = connection.Query<LimitCounterRow>(SqliteSql.SelectLimitCounters, new { userId, keys = update.Keys });
-        if (LimitCounterRow.Applied(userId, update, read) is not { } rows)
-        {
-            return false;
-        }
-
-        connection.Execute(SqliteSql.UpsertLimitCounter, rows);
-        return true;
-    }
-
     // The extra limits of a reservation, judged on the writer after its standard limits admitted it.
-    private static bool AdmitByLimits(SqliteConnection connection, string userId, long nowMs, ReservationLimitCheck limits)
+    private static bool AdmitByLimits(SqliteHotPathConnection c, string userId, long nowMs, ReservationLimitCheck limits)
     {
-        connection.Execute(SqliteSql.PurgeLimitHolds, new { userId, now = nowMs });
-        var counters = connection.Query<LimitCounterRow>(SqliteSql.SelectLimitCounters, new { userId, keys = limits.Keys }).Select(r => r.ToCounter()).ToList();
-        var live = connection.Query<string>(SqliteSql.SelectLiveLimitHolds, new { userId, now = nowMs }).ToList();
-        return limits.Admit(counters, live);
+        c.PurgeLimitHolds(userId, nowMs);
+        return limits.Admit(c.ReadLimitCounters(userId, limits.Keys), c.ReadLiveLimitHolds(userId, nowMs));
     }
 
     /// <inheritdoc />
@@ -172,7 +154,7 @@ public sealed class SqliteQuotaStore : IRelationalQuotaStore, IAsyncDisposable, 
     {
         ArgumentNullException.ThrowIfNull(windows);
         ArgumentNullException.ThrowIfNull(counters);
-        return WriteAsync((userId, windows, counters), static (c, s) => ChargeRateWindows(c, s.userId, s.windows, s.counters), SqliteWriteAtomicity.OwnSavepoint, cancellationToken);
+        return WriteAsync((userId, windows, counters), static (c, s) => ChargeRateWindows(c, s.userId, s.windows, s.counters), SqliteWriteAtomicity.BatchTransaction, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -182,7 +164,7 @@ public sealed class SqliteQuotaStore : IRelationalQuotaStore, IAsyncDisposable, 
         ArgumentNullException.ThrowIfNull(admit);
         ArgumentNullException.ThrowIfNull(limits);
         return RequestIdMustBeFree(
-            WriteAsync((reservation, admit, limits), static (c, s) => Reserve(c, s.reservation, s.admit, s.limits), SqliteWriteAtomicity.OwnSavepoint, cancellationToken),
+            WriteAsync((reservation, admit, limits), static (c, s) => Reserve(c, s.reservation, s.admit, s.limits), SqliteWriteAtomicity.BatchTransaction, cancellationToken),
             reservation.RequestId);
     }
 
@@ -194,7 +176,7 @@ public sealed class SqliteQuotaStore : IRelationalQuotaStore, IAsyncDisposable, 
         return UsageMustFit(WriteAsync(
             (requestId, userId, period.Key, inputTokens, outputTokens, now.ToUnixTimeMilliseconds(), counters),
             static (c, s) => CommitReservation(c, s.requestId, s.userId, s.Key, s.inputTokens, s.outputTokens, s.Item6, s.counters),
-            SqliteWriteAtomicity.OwnSavepoint,
+            SqliteWriteAtomicity.BatchTransaction,
             cancellationToken));
     }
 
@@ -251,7 +233,7 @@ public sealed class SqliteQuotaStore : IRelationalQuotaStore, IAsyncDisposable, 
             return new RateWindowChargeResult(false, counts, version);
         }
 
-        if (!RateWindowRules.AdmitAll(windows, counts) || (counters is not null && !ApplyCounters(c.Connection, userId, counters)))
+        if (!RateWindowRules.AdmitAll(windows, counts) || (counters is not null && !c.ApplyLimitCounters(userId, counters)))
         {
             return new RateWindowChargeResult(false, counts, version);
         }
@@ -273,7 +255,7 @@ public sealed class SqliteQuotaStore : IRelationalQuotaStore, IAsyncDisposable, 
 
         // The figures read already leave the expired holds out; purging them changes no total anyone sees.
         var expired = hasExpiredHolds ? c.PurgeExpiredHolds(reservation.UserId, now) : 0;
-        if (!admit(totals) || (limits is not null && !AdmitByLimits(c.Connection, reservation.UserId, now, limits)))
+        if (!admit(totals) || (limits is not null && !AdmitByLimits(c, reservation.UserId, now, limits)))
         {
             return new ReservationAttempt(false, totals) { ExpiredHoldsForgotten = expired };
         }
@@ -285,9 +267,7 @@ public sealed class SqliteQuotaStore : IRelationalQuotaStore, IAsyncDisposable, 
 
         if (limits is not null)
         {
-            c.Connection.Execute(
-                SqliteSql.InsertLimitHolds,
-                new { requestId = reservation.RequestId, userId = reservation.UserId, expiresAt = reservation.ExpiresAt.ToUnixTimeMilliseconds(), holds = limits.Holds });
+            c.InsertLimitHolds(reservation, limits.Holds);
         }
 
         return new ReservationAttempt(true, totals) { ExpiredHoldsForgotten = expired };
@@ -308,7 +288,7 @@ public sealed class SqliteQuotaStore : IRelationalQuotaStore, IAsyncDisposable, 
 
         if (commit.AddsUsage && counters is not null)
         {
-            ApplyCounters(c.Connection, commit.UserId, counters);
+            c.ApplyLimitCounters(commit.UserId, counters);
         }
 
         if (commit.Hold is { } hold)

@@ -87,10 +87,7 @@ internal static class SqliteSql
         ON CONFLICT (profile_id) DO UPDATE SET time_zone = excluded.time_zone, anchor_day = excluded.anchor_day, limits = excluded.limits;
         """;
 
-    public const string SelectLimitCounters = """
-        SELECT user_id AS UserId, limit_key AS Key, window_start AS WindowStart, window_end AS WindowEnd, count AS Count, state AS State
-        FROM tokenquota_limit_counters WHERE user_id = @userId AND limit_key IN @keys;
-        """;
+    public const string SelectLimitCounter = "SELECT window_start, window_end, count, state FROM tokenquota_limit_counters WHERE user_id = @userId AND limit_key = @key;";
 
     public const string UpsertLimitCounter = """
         INSERT INTO tokenquota_limit_counters (user_id, limit_key, window_start, window_end, count, state)

@@ -299,6 +299,7 @@ internal sealed partial class SqliteHotPathConnection : IDisposable
             selectPromptWindows, insertPromptWindows, chargePromptWindows,
             takeBackExpiredHolds, deleteExpiredHolds, insertReservation, addReserved, takeBackReserved, selectReservation,
             markReservationCommitted, takeBackHold, deleteHold, purgeCommittedReservations,
+            selectLimitCounter, upsertLimitCounter, selectLiveLimitHolds, purgeLimitHolds, insertLimitHolds,
             begin, commit, rollback, savepoint, releaseSavepoint, rollbackToSavepoint,
         })
         {

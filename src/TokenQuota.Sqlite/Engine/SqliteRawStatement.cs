@@ -43,6 +43,9 @@ internal sealed class SqliteRawStatement : IDisposable
 
     public void Bind(int index, string value) => Check(raw.sqlite3_bind_text16(statement, index, value.AsSpan()));
 
+    /// <summary>Binds a text, or SQL NULL when there is none.</summary>
+    public void BindText(int index, string? value) => Check(value is null ? raw.sqlite3_bind_null(statement, index) : raw.sqlite3_bind_text16(statement, index, value.AsSpan()));
+
     /// <summary>Steps once: <see langword="true"/> when a row is available, <see langword="false"/> when done.</summary>
     public bool Step()
     {

@@ -111,7 +111,7 @@ internal sealed class TokenQuotaChecker(
         try
         {
             // Only a configuration with extra limits needs the user's profile; the others record in one statement.
-            var profile = resolver.Cached is { HasExtraLimits: false } ? null : await resolver.ResolveAsync(userId, cancellationToken).ConfigureAwait(false);
+            var profile = await resolver.ResolveForUsageAsync(userId, cancellationToken).ConfigureAwait(false);
             var extra = ExtraLimitPlan.ForCall(profile, modelId, inputTokens, outputTokens, holdsASlot: false);
             var written = extra.IsEmpty
                 ? await store.AddUsageAsync(userId, QuotaPeriod.FromInstant(now), inputTokens, outputTokens, now, cancellationToken).ConfigureAwait(false)

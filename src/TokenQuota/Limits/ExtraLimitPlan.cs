@@ -84,10 +84,7 @@ internal sealed class ExtraLimitPlan
     public static string CounterKey(QuotaLimit limit)
     {
         ArgumentNullException.ThrowIfNull(limit);
-        var text = limit.ToString();
-        var equals = text.IndexOf('=', StringComparison.Ordinal);
-        var at = text.IndexOf('@', equals);
-        return text[..equals] + (at < 0 ? string.Empty : text[at..]);
+        return limit.Name;
     }
 
     /// <summary>

@@ -32,6 +32,10 @@ public sealed record QuotaLimit
         Amount = amount;
         Model = model;
         Algorithm = algorithm;
+        var text = ToString();
+        var equals = text.IndexOf('=', StringComparison.Ordinal);
+        var at = text.IndexOf('@', equals);
+        Name = text[..equals] + (at < 0 ? string.Empty : text[at..]);
     }
 
     /// <summary>Gets what is counted.</summary>
@@ -60,6 +64,12 @@ public sealed record QuotaLimit
         ArgumentNullException.ThrowIfNull(other);
         return Meter == other.Meter && Window == other.Window && Equals(Model, other.Model);
     }
+
+    /// <summary>
+    /// Gets the limit's name: its text without the amount (<c>total_tokens/minute@gpt-4o*</c>). A store keeps the
+    /// limit's counter under it, so a new amount keeps the usage counted; 429 answers name the limit by it.
+    /// </summary>
+    public string Name { get; }
 
     /// <summary>Writes the limit as text, the form <see cref="Parse"/> reads.</summary>
     public override string ToString()

@@ -88,6 +88,19 @@ internal sealed class ProfileResolver(IQuotaStore store, IOptions<TokenQuotaOpti
         return current.Resolve(assigned);
     }
 
+    /// <summary>
+    /// Resolves the profile whose extra limits a recorded usage is charged to: <see langword="null"/> while no profile of
+    /// the cached configuration has extra limits (nothing to charge), else against the cached configuration without a
+    /// version read (the check or reservation before the usage read the current version; usage is charged, never
+    /// refused, so a limit added a moment ago starts counting at the next call), reading it only when nothing is cached.
+    /// </summary>
+    public ValueTask<ConsumptionProfile?> ResolveForUsageAsync(string userId, CancellationToken cancellationToken) => snapshot switch
+    {
+        { HasExtraLimits: false } => ValueTask.FromResult<ConsumptionProfile?>(null),
+        { } cached => ResolveAsync(cached, userId, cancellationToken),
+        null => ResolveAsync(userId, cancellationToken),
+    };
+
     /// <summary>Gets the cached configuration, or <see langword="null"/> when nothing is cached.</summary>
     public Snapshot? Cached => snapshot;
 

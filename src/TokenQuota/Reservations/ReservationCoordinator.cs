@@ -147,7 +147,7 @@ internal sealed class ReservationCoordinator(
         {
             // Only a configuration with extra limits needs the user's profile; the others commit in one step as before.
             var now = timeProvider.GetUtcNow();
-            var profile = resolver.Cached is { HasExtraLimits: false } ? null : await resolver.ResolveAsync(reservation.UserId, cancellationToken).ConfigureAwait(false);
+            var profile = await resolver.ResolveForUsageAsync(reservation.UserId, cancellationToken).ConfigureAwait(false);
             var extra = ExtraLimitPlan.ForCall(profile, reservation.ModelId, inputTokens, outputTokens, holdsASlot: false);
             var outcome = extra.IsEmpty
                 ? await store.CommitReservationAsync(

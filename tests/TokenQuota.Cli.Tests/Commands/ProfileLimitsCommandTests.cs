@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace TokenQuota.Cli.Tests;
 
 public class ProfileLimitsCommandTests : CliTestBase
@@ -23,6 +25,28 @@ public class ProfileLimitsCommandTests : CliTestBase
             Assert.That(json.GetProperty("time_zone").GetString(), Is.EqualTo("Asia/Kolkata"));
             Assert.That(StoredLimits(), Is.EqualTo("total_tokens/minute=20000@gpt-4o*\nin_flight=4"));
             Assert.That(Scalar<long>("SELECT anchor_day FROM tokenquota_profile_limits;"), Is.EqualTo(15L));
+        });
+    }
+
+    [Test]
+    public async Task StatusPrintsEachExtraLimitWithItsUsageAndTheJsonCarriesTheLimitsArray()
+    {
+        await RunOkAsync("profiles", "create", "--name", "Metered", "--limit", "total_tokens/day=10000@gpt-4o*", "--limit", "in_flight=4");
+        await RunOkAsync("assign", "alice", "Metered");
+        await using (var provider = Library())
+        {
+            await provider.GetRequiredService<ITokenQuotaChecker>().RecordForModelAsync("alice", 1_500, 500, "gpt-4o");
+        }
+
+        var text = (await RunOkAsync("status", "alice")).Out;
+        var json = (await RunOkAsync("status", "alice", "--json")).Json();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(text, Does.Contain("Extra limit:   total_tokens/day@gpt-4o*: 2,000 of 10,000 used (20.0%), 8,000 remaining (resets "));
+            Assert.That(text, Does.Contain("Extra limit:   in_flight: 0 of 4 used (0.0%), 4 remaining"));
+            Assert.That(json.GetProperty("limits").GetArrayLength(), Is.EqualTo(2));
+            Assert.That(json.GetProperty("limits")[0].GetProperty("used").GetInt64(), Is.EqualTo(2_000));
         });
     }
 

@@ -1,0 +1,103 @@
+using TokenQuota.Storage;
+
+namespace TokenQuota.Sqlite;
+
+// The extra-limit statements: counters and the holds of live reservations, prepared once like the other hot-path ones.
+internal sealed partial class SqliteHotPathConnection
+{
+    private SqliteRawStatement? selectLimitCounter;
+    private SqliteRawStatement? upsertLimitCounter;
+    private SqliteRawStatement? selectLiveLimitHolds;
+    private SqliteRawStatement? purgeLimitHolds;
+    private SqliteRawStatement? insertLimitHolds;
+
+    /// <summary>Reads the user's counters among <paramref name="keys"/> (a key never charged has none).</summary>
+    public List<StoredLimitCounter> ReadLimitCounters(string userId, IReadOnlyList<string> keys)
+    {
+        var statement = Raw(ref selectLimitCounter, SqliteSql.SelectLimitCounter, "@userId", "@key");
+        var counters = new List<StoredLimitCounter>(keys.Count);
+        foreach (var key in keys)
+        {
+            statement.Bind(1, userId);
+            statement.Bind(2, key);
+            try
+            {
+                if (statement.Step())
+                {
+                    counters.Add(new StoredLimitCounter(key, statement.Int64(0), statement.Int64(1), statement.Int64(2), statement.IsNull(3) ? null : statement.Text(3)));
+                }
+            }
+            finally
+            {
+                statement.Reset();
+            }
+        }
+
+        return counters;
+    }
+
+    /// <summary>Reads the counters of <paramref name="update"/> and writes what the core returns; false when it refused (nothing written).</summary>
+    public bool ApplyLimitCounters(string userId, LimitCounterUpdate update)
+    {
+        if (update.Apply(ReadLimitCounters(userId, update.Keys)) is not { } rows)
+        {
+            return false;
+        }
+
+        var upsert = Raw(ref upsertLimitCounter, SqliteSql.UpsertLimitCounter, "@UserId", "@Key", "@WindowStart", "@WindowEnd", "@Count", "@State");
+        foreach (var row in rows)
+        {
+            upsert.Bind(1, userId);
+            upsert.Bind(2, row.Key);
+            upsert.Bind(3, row.WindowStart);
+            upsert.Bind(4, row.WindowEnd);
+            upsert.Bind(5, row.Count);
+            upsert.BindText(6, row.State);
+            upsert.Execute();
+        }
+
+        return true;
+    }
+
+    /// <summary>Reads the hold texts of the user's live reservations that meet extra limits.</summary>
+    public List<string> ReadLiveLimitHolds(string userId, long nowMs)
+    {
+        var statement = Raw(ref selectLiveLimitHolds, SqliteSql.SelectLiveLimitHolds, "@userId", "@now");
+        statement.Bind(1, userId);
+        statement.Bind(2, nowMs);
+        var holds = new List<string>();
+        try
+        {
+            while (statement.Step())
+            {
+                holds.Add(statement.Text(0));
+            }
+        }
+        finally
+        {
+            statement.Reset();
+        }
+
+        return holds;
+    }
+
+    /// <summary>Forgets the user's limit holds whose reservation expired, was committed or was released.</summary>
+    public void PurgeLimitHolds(string userId, long nowMs)
+    {
+        var statement = Raw(ref purgeLimitHolds, SqliteSql.PurgeLimitHolds, "@userId", "@now");
+        statement.Bind(1, userId);
+        statement.Bind(2, nowMs);
+        statement.Execute();
+    }
+
+    /// <summary>Stores what a new reservation holds against extra limits.</summary>
+    public void InsertLimitHolds(NewReservation reservation, string holds)
+    {
+        var statement = Raw(ref insertLimitHolds, SqliteSql.InsertLimitHolds, "@requestId", "@userId", "@expiresAt", "@holds");
+        statement.Bind(1, reservation.RequestId);
+        statement.Bind(2, reservation.UserId);
+        statement.Bind(3, reservation.ExpiresAt.ToUnixTimeMilliseconds());
+        statement.Bind(4, holds);
+        statement.Execute();
+    }
+}
