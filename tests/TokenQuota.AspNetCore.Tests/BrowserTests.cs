@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -376,6 +377,117 @@ public sealed class BrowserTests
         }
     }
 
+    [Test]
+    public async Task TheUsersWidgetShowsAnExtraLimitsBarAndItsRefusalNamesTheLimit()
+    {
+        // The sample's chat passes no model id, so the daily input-token limit (no model filter) binds it; the per-model
+        // limit never counts, the unlimited one only counts. Bob gets the profile; his assignment and the profile are
+        // undone at the end. The refusal adds a tokenquota.refusals series, which the first test's metrics check
+        // would count: this test's name sorts after it.
+        const string profileJson = """
+            {"name":"Daily","description":"Browser-test extra limits","limits":[
+              {"meter":"input_tokens","window":"day","amount":1000},
+              {"meter":"total_tokens","window":"minute","model":"gpt-4o*","amount":20000},
+              {"meter":"prompts","window":"minute","amount":null},
+              {"meter":"in_flight","amount":4}]}
+            """;
+        var admin = await SignInAsync("admin", "/admin.html");
+        var api = admin.Context.APIRequest;
+        var users = (await (await api.GetAsync($"{baseUrl}/api/demo/users")).JsonAsync())!.Value.GetProperty("users");
+        var bobs = users.EnumerateArray().Single(u => u.GetProperty("user_id").GetString() == "bob").GetProperty("consumption_profile_id");
+        var bobsProfile = bobs.ValueKind == JsonValueKind.Null ? "null" : bobs.GetInt64().ToString(CultureInfo.InvariantCulture);
+        var created = await api.PostAsync($"{baseUrl}/api/v1/auth/admin/consumption-profiles", Json(profileJson));
+        Assert.That(created.Status, Is.EqualTo(201), await created.TextAsync());
+        var id = (await created.JsonAsync())!.Value.GetProperty("profile").GetProperty("id").GetInt64();
+        int restored, deleted;
+        try
+        {
+            var assigned = await api.PutAsync($"{baseUrl}/api/v1/auth/admin/users/bob/consumption-profile", Json($$"""{"profile_id":{{id}}}"""));
+            Assert.That(assigned.Status, Is.EqualTo(200), await assigned.TextAsync());
+
+            // --- bob: one bar per extra limit, below the monthly bars, all at 0 ---
+            var user = await SignInAsync("bob", "/index.html");
+            var widget = user.Locator("#quota-widget");
+            var bars = user.Locator("#extra-limits li");
+            var daily = user.GetByLabel("Input tokens per day", new() { Exact = true });
+            var dailyText = user.Locator("#extra-limit-1-text");
+            var tomorrow = DateTimeOffset.UtcNow.UtcDateTime.Date.AddDays(1).ToString("MMMM d, yyyy", CultureInfo.GetCultureInfo("en-US"));
+            await Assertions.Expect(user.Locator("#quota-profile")).ToHaveTextAsync("Daily");
+            await Assertions.Expect(bars).ToHaveCountAsync(4);
+            await Assertions.Expect(bars.Locator("label")).ToHaveTextAsync(["Input tokens per day", "Total tokens per minute · gpt-4o*", "Prompts per minute", "Concurrent requests"]);
+            await Assertions.Expect(dailyText).ToHaveTextAsync(new Regex($"^0 of 1,000 used \\(0\\.0 %\\) · 1,000 remaining · resets on {tomorrow}.* UTC$"));
+            await Assertions.Expect(daily).ToHaveAttributeAsync("value", "0");
+            await Assertions.Expect(daily).ToHaveAttributeAsync("aria-valuetext", "0.0 percent used");
+            await Assertions.Expect(bars.Nth(0)).ToHaveAttributeAsync("data-state", "ok");
+            await Assertions.Expect(user.Locator("#extra-limit-2-text")).ToHaveTextAsync(new Regex("^0 of 20,000 used \\(0\\.0 %\\) · 20,000 remaining · resets \\d{2}:\\d{2} UTC$"));
+            await Assertions.Expect(user.Locator("#extra-limit-3-text")).ToHaveTextAsync("0 used · Unlimited");
+            await Assertions.Expect(user.Locator("#extra-limit-4-text")).ToHaveTextAsync("0 of 4 used (0.0 %) · 4 remaining");
+            await Assertions.Expect(widget).ToHaveAttributeAsync("data-state", "ok");
+            await ShotAsync(user, "11-widget-extra-limits.png");
+
+            // 3,232 characters = 808 + 42 = 850 input tokens: 85 % of the day's 1,000, one prompt counted.
+            await SendAsync(user, new string('a', 3232));
+            await Assertions.Expect(user.Locator("#conversation li")).ToHaveCountAsync(1);
+            await Assertions.Expect(dailyText).ToHaveTextAsync(new Regex($"^850 of 1,000 used \\(85\\.0 %\\) · 150 remaining · resets on {tomorrow}.* UTC$"));
+            await Assertions.Expect(daily).ToHaveAttributeAsync("value", "85");
+            await Assertions.Expect(bars.Nth(0)).ToHaveAttributeAsync("data-state", "warning");
+            await Assertions.Expect(bars.Nth(1)).ToHaveAttributeAsync("data-state", "ok");
+            await Assertions.Expect(user.Locator("#extra-limit-2-text")).ToContainTextAsync("0 of 20,000 used");
+            await Assertions.Expect(user.Locator("#extra-limit-3-text")).ToHaveTextAsync("1 used · Unlimited");
+            await Assertions.Expect(widget).ToHaveAttributeAsync("data-state", "warning");
+            await Assertions.Expect(user.Locator("#quota-alert")).ToHaveTextAsync("Warning: you have used 85.0 % of your input tokens per day limit.");
+            await ShotAsync(user, "12-widget-extra-limit-warning.png");
+
+            // 1,032 characters = 258 + 42 = 300 tokens: more than the 150 left, refused by the daily limit, which charges nothing.
+            await SendAsync(user, new string('c', 1032));
+            await Assertions.Expect(user.Locator("#chat-error")).ToHaveTextAsync("Daily input token quota exceeded. Limit: 1,000, used: 850, requested: 300.");
+            await Assertions.Expect(user.Locator("#conversation li")).ToHaveCountAsync(1);
+            await Assertions.Expect(dailyText).ToContainTextAsync("850 of 1,000 used (85.0 %) · 150 remaining");
+            await Assertions.Expect(user.Locator("#extra-limit-3-text")).ToHaveTextAsync("1 used · Unlimited");
+            await ShotAsync(user, "13-prompt-refused-by-extra-limit.png");
+
+            // 432 characters = 108 + 42 = 150 tokens: exactly what is left, allowed, and the bar is blocked.
+            await SendAsync(user, new string('b', 432));
+            await Assertions.Expect(user.Locator("#conversation li")).ToHaveCountAsync(2);
+            await Assertions.Expect(user.Locator("#chat-error")).ToBeEmptyAsync();
+            await Assertions.Expect(dailyText).ToContainTextAsync("1,000 of 1,000 used (100.0 %) · 0 remaining · resets on " + tomorrow);
+            await Assertions.Expect(daily).ToHaveAttributeAsync("value", "100");
+            await Assertions.Expect(bars.Nth(0)).ToHaveAttributeAsync("data-state", "blocked");
+            await Assertions.Expect(widget).ToHaveAttributeAsync("data-state", "blocked");
+            await Assertions.Expect(user.Locator("#quota-alert")).ToContainTextAsync("Blocked: your input tokens per day limit is reached. It resets on " + tomorrow);
+            await Assertions.Expect(user.Locator("#extra-limit-4-text")).ToHaveTextAsync("0 of 4 used (0.0 %) · 4 remaining");
+            await ShotAsync(user, "14-widget-extra-limit-blocked.png");
+
+            await SendAsync(user, "One more question, please?");
+            await Assertions.Expect(user.Locator("#chat-error")).ToHaveTextAsync("Daily input token quota exceeded. Limit: 1,000, used: 1,000, requested: 49.");
+            await Assertions.Expect(user.Locator("#conversation li")).ToHaveCountAsync(2);
+            await user.Context.CloseAsync();
+        }
+        finally
+        {
+            // Back to the seed's profiles and bob's own assignment, so the other tests on this database see their counts.
+            restored = (await api.PutAsync($"{baseUrl}/api/v1/auth/admin/users/bob/consumption-profile", Json($$"""{"profile_id":{{bobsProfile}}}"""))).Status;
+            deleted = (await api.DeleteAsync($"{baseUrl}/api/v1/auth/admin/consumption-profiles/{id}")).Status;
+            await admin.Context.CloseAsync();
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(restored, Is.EqualTo(200), "bob's assignment restored");
+            Assert.That(deleted, Is.EqualTo(200), "the profile deleted");
+        });
+
+        foreach (var name in new[] { "11-widget-extra-limits.png", "12-widget-extra-limit-warning.png", "13-prompt-refused-by-extra-limit.png", "14-widget-extra-limit-blocked.png" })
+        {
+            var path = Path.Combine(screenshots, name);
+            Assert.That(new FileInfo(path).Length, Is.GreaterThan(1000), path);
+            TestContext.AddTestAttachment(path, name);
+        }
+    }
+
+    private static APIRequestContextOptions Json(string json) =>
+        new() { DataString = json, Headers = new Dictionary<string, string> { ["Content-Type"] = "application/json" } };
+
     private static async Task ExpectCalendarAndLimitsAsync(ILocator row, params string[] limits)
     {
         await Assertions.Expect(row).ToHaveCountAsync(1);
@@ -414,7 +526,7 @@ public sealed class BrowserTests
 
     private static async Task SendAsync(IPage page, string prompt)
     {
-        await page.GetByLabel("Prompt").FillAsync(prompt);
+        await page.GetByLabel("Prompt", new() { Exact = true }).FillAsync(prompt);
         await page.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Send" })).ToBeEnabledAsync();
     }
