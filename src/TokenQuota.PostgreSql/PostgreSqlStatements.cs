@@ -275,6 +275,8 @@ internal sealed class PostgreSqlStatements : RelationalSql
     /// <summary>The run-time rate-limit settings, each NULL until first stored.</summary>
     public override string SelectRateLimitSettings { get; }
 
+    protected override string Table(string name) => schema + "." + name;
+
     public override string UpsertRateLimitSettings { get; }
 
     public override string SelectProfiles { get; }

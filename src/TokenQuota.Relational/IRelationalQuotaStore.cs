@@ -17,6 +17,9 @@ internal interface IRelationalQuotaStore : IQuotaStore
     Task<IReadOnlyList<ConsumptionProfile>> IQuotaStore.GetProfilesAsync(CancellationToken cancellationToken) =>
         Administration.GetProfilesAsync(cancellationToken);
 
+    Task<IReadOnlyList<ModelPrice>> IQuotaStore.GetModelPricesAsync(CancellationToken cancellationToken) =>
+        Administration.GetModelPricesAsync(cancellationToken);
+
     Task<StoredRateLimitSettings> IQuotaStore.GetRateLimitSettingsAsync(CancellationToken cancellationToken) =>
         Administration.GetRateLimitSettingsAsync(cancellationToken);
 

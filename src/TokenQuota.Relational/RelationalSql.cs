@@ -70,6 +70,23 @@ internal abstract class RelationalSql
     /// <summary>The ORDER BY of a usage page in the given order.</summary>
     public abstract string UsageOrderBy(UsageSortOrder order);
 
+    /// <summary>Gets every model price (<see cref="ModelPriceRow"/>).</summary>
+    public string SelectModelPrices => $"SELECT model AS Model, effective_from AS EffectiveFrom, input_nano AS InputNano, cached_input_nano AS CachedInputNano, output_nano AS OutputNano, reasoning_nano AS ReasoningNano FROM {Table("tokenquota_model_prices")} ORDER BY model, effective_from;";
+
+    /// <summary>Writes a model price, replacing the one of the same model and instant.</summary>
+    public string UpsertModelPrice => $"""
+        INSERT INTO {Table("tokenquota_model_prices")} (model, effective_from, input_nano, cached_input_nano, output_nano, reasoning_nano)
+        VALUES (@model, @effectiveFrom, @inputNano, @cachedInputNano, @outputNano, @reasoningNano)
+        ON CONFLICT (model, effective_from) DO UPDATE SET input_nano = excluded.input_nano, cached_input_nano = excluded.cached_input_nano,
+            output_nano = excluded.output_nano, reasoning_nano = excluded.reasoning_nano;
+        """;
+
+    /// <summary>Removes the price of <c>@model</c> from <c>@effectiveFrom</c>.</summary>
+    public string DeleteModelPrice => $"DELETE FROM {Table("tokenquota_model_prices")} WHERE model = @model AND effective_from = @effectiveFrom;";
+
+    /// <summary>The name of a table as statements write it (a store with a schema qualifies it).</summary>
+    protected virtual string Table(string name) => name;
+
     /// <summary>The statement that inserts <paramref name="profile"/> and returns its id.</summary>
     public virtual string InsertProfileFor(ConsumptionProfile profile) => InsertProfile;
 

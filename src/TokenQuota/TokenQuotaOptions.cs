@@ -21,4 +21,22 @@ public sealed class TokenQuotaOptions
     /// is personal data and an unbounded value, so a host opts in only when its tracing backend may hold it.
     /// </summary>
     public bool IncludeUserIdInTraces { get; set; }
+
+    /// <summary>
+    /// Gets or sets the installation's currency, an ISO 4217 code: cost limits and prices are amounts of it. Defaults to
+    /// <c>USD</c>.
+    /// </summary>
+    public string Currency { get; set; } = "USD";
+
+    /// <summary>
+    /// Gets or sets what a cost limit does with a call whose model has no price in the catalogue. Defaults to
+    /// <see cref="UnpricedModelPolicy.Refuse"/>.
+    /// </summary>
+    public UnpricedModelPolicy UnpricedModels { get; set; } = UnpricedModelPolicy.Refuse;
+
+    /// <summary>Gets or sets the price of a million input tokens of an unpriced model under <see cref="UnpricedModelPolicy.FallbackPrice"/>.</summary>
+    public decimal FallbackInputPricePerMillion { get; set; }
+
+    /// <summary>Gets or sets the price of a million output tokens of an unpriced model under <see cref="UnpricedModelPolicy.FallbackPrice"/>.</summary>
+    public decimal FallbackOutputPricePerMillion { get; set; }
 }

@@ -108,6 +108,18 @@ internal abstract class RelationalAdminSession(DbConnection connection, DbTransa
     public Task SetRateLimitSettingsAsync(RateLimitSettings settings, CancellationToken cancellationToken = default) =>
         connection.ExecuteAsync(Write(sql.UpsertRateLimitSettings, RateLimitSettingsRow.Parameters(settings), cancellationToken));
 
+    public static async Task<IReadOnlyList<ModelPrice>> ReadModelPricesAsync(DbConnection connection, DbTransaction? transaction, RelationalSql sql, CancellationToken cancellationToken) =>
+        [.. (await connection.QueryAsync<ModelPriceRow>(new CommandDefinition(sql.SelectModelPrices, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).Select(r => r.ToPrice())];
+
+    public Task<IReadOnlyList<ModelPrice>> GetModelPricesAsync(CancellationToken cancellationToken = default) =>
+        ReadModelPricesAsync(connection, transaction, sql, cancellationToken);
+
+    public Task SetModelPriceAsync(ModelPrice price, CancellationToken cancellationToken = default) =>
+        connection.ExecuteAsync(Write(sql.UpsertModelPrice, ModelPriceRow.Parameters(price), cancellationToken));
+
+    public Task RemoveModelPriceAsync(string model, DateTimeOffset effectiveFrom, CancellationToken cancellationToken = default) =>
+        connection.ExecuteAsync(Write(sql.DeleteModelPrice, new { model, effectiveFrom = effectiveFrom.ToUnixTimeMilliseconds() }, cancellationToken));
+
     public Task WriteAuditAsync(QuotaAuditEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);

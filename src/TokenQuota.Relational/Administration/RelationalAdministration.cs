@@ -16,6 +16,9 @@ internal sealed class RelationalAdministration(IRelationalConnections connection
     public Task<StoredRateLimitSettings> GetRateLimitSettingsAsync(CancellationToken cancellationToken) =>
         connections.RunAsync(c => RelationalAdminSession.ReadRateLimitSettingsAsync(c, null, sql, cancellationToken), cancellationToken);
 
+    public Task<IReadOnlyList<ModelPrice>> GetModelPricesAsync(CancellationToken cancellationToken) =>
+        connections.RunAsync(c => RelationalAdminSession.ReadModelPricesAsync(c, null, sql, cancellationToken), cancellationToken);
+
     public Task<T> ExecuteAdminChangeAsync<T>(Func<IQuotaAdminSession, CancellationToken, Task<T>> change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);

@@ -41,4 +41,13 @@ public static class QuotaAuditActions
 
     /// <summary>The run-time rate-limit settings were changed (target <c>rate_limit_settings</c>).</summary>
     public const string RateLimitSettingsUpdated = "settings.rate_limits";
+
+    /// <summary>A model price was set (target <c>model_price:&lt;model&gt;</c>).</summary>
+    public const string ModelPriceSet = "price.set";
+
+    /// <summary>Many model prices were set in one call (target <c>model_prices</c>).</summary>
+    public const string ModelPricesImported = "price.import";
+
+    /// <summary>A model price was removed (target <c>model_price:&lt;model&gt;</c>).</summary>
+    public const string ModelPriceRemoved = "price.remove";
 }

@@ -51,4 +51,12 @@ public sealed record QuotaLimitStatus
     /// <summary>Gets when the count next falls (the window's end, a bucket full again, a log entry's expiry), or <see langword="null"/> when unknown.</summary>
     [JsonPropertyName("resets_at")]
     public DateTimeOffset? ResetsAt { get; init; }
+
+    /// <summary>
+    /// Gets the ISO 4217 currency of a <c>cost</c> limit, whose figures are nano-units of it (10⁻⁹ of the currency);
+    /// <see langword="null"/> for every other meter.
+    /// </summary>
+    [JsonPropertyName("currency")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Currency { get; init; }
 }

@@ -43,7 +43,7 @@ internal sealed class TokenQuotaChecker(
             var usage = await store.GetUsageAsync(userId, period, cancellationToken).ConfigureAwait(false);
             var profile = await resolver.ResolveAsync(userId, usage.ConfigurationVersion, cancellationToken).ConfigureAwait(false);
             var result = TokenQuotaRules.Judge(period, profile, usage, inputTokens, outputTokens);
-            var extra = ExtraLimitPlan.ForCall(profile, modelId, inputTokens, outputTokens, holdsASlot: false);
+            var extra = ExtraLimitPlan.ForCall(profile, modelId, inputTokens, outputTokens, holdsASlot: false, resolver.Prices, timeProvider.GetUtcNow());
             if (result.IsAllowed && !extra.IsEmpty)
             {
                 var state = await store.GetLimitStateAsync(userId, extra.Keys, cancellationToken).ConfigureAwait(false);
@@ -112,7 +112,7 @@ internal sealed class TokenQuotaChecker(
         {
             // Only a configuration with extra limits needs the user's profile; the others record in one statement.
             var profile = await resolver.ResolveForUsageAsync(userId, cancellationToken).ConfigureAwait(false);
-            var extra = ExtraLimitPlan.ForCall(profile, modelId, inputTokens, outputTokens, holdsASlot: false);
+            var extra = ExtraLimitPlan.ForCall(profile, modelId, inputTokens, outputTokens, holdsASlot: false, resolver.Prices, now);
             var written = extra.IsEmpty
                 ? await store.AddUsageAsync(userId, QuotaPeriod.FromInstant(now), inputTokens, outputTokens, now, cancellationToken).ConfigureAwait(false)
                 : await store.AddUsageAndCountersAsync(
@@ -156,7 +156,7 @@ internal sealed class TokenQuotaChecker(
             configuration = await resolver.GetSnapshotAsync(knownVersion: null, cancellationToken).ConfigureAwait(false);
             profile = await resolver.ResolveAsync(configuration, userId, cancellationToken).ConfigureAwait(false);
             usage = await store.GetUsageAsync(userId, period, cancellationToken).ConfigureAwait(false);
-            var all = ExtraLimitPlan.All(profile);
+            var all = ExtraLimitPlan.All(profile, configuration.Prices.Currency);
             extraLimits = all.IsEmpty ? [] : all.Statuses(await store.GetLimitStateAsync(userId, all.Keys, cancellationToken).ConfigureAwait(false), timeProvider.GetUtcNow());
             metrics.StoreCallCompleted("status", tracing.StoreName, started);
         }

@@ -35,6 +35,28 @@ internal sealed class TokenQuotaOptionsValidator : IValidateOptions<TokenQuotaOp
             yield return Invalid(nameof(options.MaxCachedAssignments), $"TokenQuotaOptions.MaxCachedAssignments must be 0 or more; got {options.MaxCachedAssignments}.");
         }
 
+        if (!CurrencyCodes.IsKnown(options.Currency))
+        {
+            yield return Invalid(nameof(options.Currency), $"TokenQuotaOptions.Currency must be an ISO 4217 currency code such as USD or EUR; got '{options.Currency}'.");
+        }
+
+        if (!Enum.IsDefined(options.UnpricedModels))
+        {
+            yield return Invalid(nameof(options.UnpricedModels), $"TokenQuotaOptions.UnpricedModels has the undefined value {(int)options.UnpricedModels}.");
+        }
+
+        foreach (var (property, price) in new[]
+        {
+            (nameof(options.FallbackInputPricePerMillion), options.FallbackInputPricePerMillion),
+            (nameof(options.FallbackOutputPricePerMillion), options.FallbackOutputPricePerMillion),
+        })
+        {
+            if (price < 0 || !Money.TryToNanoUnits(price, Money.MaxPriceDecimals, out _, out _))
+            {
+                yield return Invalid(property, $"TokenQuotaOptions.{property} must be a price of 0 or more with at most {Money.MaxPriceDecimals} decimals; got {price}.");
+            }
+        }
+
         var rates = options.RateLimits;
         foreach (var (property, value) in new[]
         {

@@ -12,13 +12,19 @@ internal sealed class ExtraLimitPlan
     private readonly QuotaLimit[] limits;
     private readonly long[] units;
     private readonly QuotaCalendar calendar;
+    private readonly string currency;
+    private readonly QuotaLimit? unpricedBy;
+    private readonly string? modelId;
 
-    private ExtraLimitPlan(QuotaLimit[] limits, long[] units, QuotaCalendar calendar)
+    private ExtraLimitPlan(QuotaLimit[] limits, long[] units, QuotaCalendar calendar, string currency = "USD", QuotaLimit? unpricedBy = null, string? modelId = null)
     {
         this.limits = limits;
         this.units = units;
         this.calendar = calendar;
-        Keys = [.. limits.Select(CounterKey)];
+        this.currency = currency;
+        this.unpricedBy = unpricedBy;
+        this.modelId = modelId;
+        Keys = [.. limits.Select(l => l.Name)];
     }
 
     /// <summary>Gets the counter key of each applicable limit, in the plan's order.</summary>
@@ -47,24 +53,67 @@ internal sealed class ExtraLimitPlan
     }
 
     /// <summary>
-    /// Plans the extra limits an LLM call meets: its input, its output and their sum for its model and, when
-    /// <paramref name="holdsASlot"/> (a reservation while it lives), one unit of <see cref="QuotaMeter.InFlight"/>.
+    /// Plans the extra limits an LLM call meets: its input, its output and their sum for its model, its cost priced by
+    /// <paramref name="prices"/> at <paramref name="at"/> and, when <paramref name="holdsASlot"/> (a reservation while it
+    /// lives), one unit of <see cref="QuotaMeter.InFlight"/>. A cost limit that meets a model without a price (under
+    /// <see cref="UnpricedModelPolicy.Refuse"/>) makes <see cref="Judge"/> refuse and <see cref="Recorded"/> charge it nothing.
     /// </summary>
-    public static ExtraLimitPlan ForCall(ConsumptionProfile? profile, string? modelId, long inputTokens, long outputTokens, bool holdsASlot) =>
-        For(profile, modelId, meter => meter switch
+    public static ExtraLimitPlan ForCall(ConsumptionProfile? profile, string? modelId, long inputTokens, long outputTokens, bool holdsASlot, PriceCatalogue prices, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(prices);
+        if (profile is null || profile.Limits.Count == 0)
         {
-            QuotaMeter.InputTokens => inputTokens,
-            QuotaMeter.OutputTokens => outputTokens,
-            QuotaMeter.TotalTokens => inputTokens + outputTokens,
-            QuotaMeter.InFlight => holdsASlot ? 1 : 0,
-            _ => 0,
-        });
+            return new ExtraLimitPlan([], [], QuotaCalendar.Default, prices.Currency);
+        }
+
+        long? cost = 0;
+        var costKnown = false;
+        var applicable = new List<QuotaLimit>();
+        var asked = new List<long>();
+        QuotaLimit? unpricedBy = null;
+        foreach (var limit in profile.Limits)
+        {
+            if (!limit.AppliesTo(modelId))
+            {
+                continue;
+            }
+
+            if (limit.Meter == QuotaMeter.Cost && !costKnown)
+            {
+                cost = inputTokens == 0 && outputTokens == 0 ? 0 : prices.CostOf(modelId, inputTokens, outputTokens, at);
+                costKnown = true;
+            }
+
+            var units = limit.Meter switch
+            {
+                QuotaMeter.InputTokens => inputTokens,
+                QuotaMeter.OutputTokens => outputTokens,
+                QuotaMeter.TotalTokens => inputTokens + outputTokens,
+                QuotaMeter.InFlight => holdsASlot ? 1 : 0,
+                QuotaMeter.Cost => cost ?? 0,
+                _ => 0,
+            };
+            if (limit.Meter == QuotaMeter.Cost && cost is null)
+            {
+                unpricedBy ??= limit;
+            }
+            else if (units == 0)
+            {
+                continue;
+            }
+
+            applicable.Add(limit);
+            asked.Add(units);
+        }
+
+        return new ExtraLimitPlan([.. applicable], [.. asked], profile.Calendar, prices.Currency, unpricedBy, modelId);
+    }
 
     /// <summary>Plans every extra limit of <paramref name="profile"/>, whatever its model, asking nothing of any (for status).</summary>
-    public static ExtraLimitPlan All(ConsumptionProfile? profile) =>
+    public static ExtraLimitPlan All(ConsumptionProfile? profile, string currency) =>
         profile is null || profile.Limits.Count == 0
-            ? new ExtraLimitPlan([], [], QuotaCalendar.Default)
-            : new ExtraLimitPlan([.. profile.Limits], new long[profile.Limits.Count], profile.Calendar);
+            ? new ExtraLimitPlan([], [], QuotaCalendar.Default, currency)
+            : new ExtraLimitPlan([.. profile.Limits], new long[profile.Limits.Count], profile.Calendar, currency);
 
     /// <summary>Plans the extra limits one prompt (or, when <paramref name="isPrompt"/> is false, one configuration change) meets.</summary>
     public static ExtraLimitPlan ForAttempt(ConsumptionProfile? profile, string? modelId, bool isPrompt) =>
@@ -78,13 +127,6 @@ internal sealed class ExtraLimitPlan
     {
         var charges = Charges(stored, now);
         return Rows(charges, LimitRule.Force(charges, now));
-    }
-
-    /// <summary>The key a store keeps a limit's counter under: its text form without the amount.</summary>
-    public static string CounterKey(QuotaLimit limit)
-    {
-        ArgumentNullException.ThrowIfNull(limit);
-        return limit.Name;
     }
 
     /// <summary>
@@ -144,6 +186,12 @@ internal sealed class ExtraLimitPlan
     /// <returns><see langword="null"/> when admitted; otherwise the binding limit and its message.</returns>
     public ExtraLimitRefusal? Judge(IReadOnlyList<StoredLimitCounter> stored, IReadOnlyDictionary<string, long>? held, DateTimeOffset now, out IReadOnlyList<StoredLimitCounter> rows)
     {
+        if (unpricedBy is not null)
+        {
+            rows = [];
+            return new ExtraLimitRefusal(unpricedBy, ExtraLimitMessages.Unpriced(unpricedBy, modelId), null, null);
+        }
+
         var charges = Charges(stored, now);
         var judged = held is null
             ? charges
@@ -165,7 +213,7 @@ internal sealed class ExtraLimitPlan
         var retryAfter = verdict.RetryAfter is null && holding > 0 && units[binding] <= (limits[binding].Amount ?? long.MaxValue) && limits[binding].Window is not null && figures.ResetsAt is { } reset
             ? reset - now
             : verdict.RetryAfter;
-        return new ExtraLimitRefusal(limits[binding], ExtraLimitMessages.Refused(limits[binding], figures, units[binding]), figures.ResetsAt, retryAfter);
+        return new ExtraLimitRefusal(limits[binding], ExtraLimitMessages.Refused(limits[binding], figures, units[binding], currency), figures.ResetsAt, retryAfter);
     }
 
     /// <summary>Where each planned limit stands at <paramref name="now"/>, given what the store holds.</summary>
@@ -196,6 +244,7 @@ internal sealed class ExtraLimitPlan
                     { } positive => Math.Round(Math.Min(100.0, (double)taken / positive * 100.0), 1),
                 },
                 ResetsAt = figures.ResetsAt,
+                Currency = limit.Meter == QuotaMeter.Cost ? currency : null,
             };
         })];
     }

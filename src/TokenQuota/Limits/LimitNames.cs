@@ -3,7 +3,7 @@ namespace TokenQuota;
 /// <summary>The names of meters, windows and algorithms on the wire, in the CLI and in messages (the seed's snake_case).</summary>
 internal static class LimitNames
 {
-    private static readonly string[] Meters = ["prompts", "config_changes", "input_tokens", "output_tokens", "total_tokens", "in_flight"];
+    private static readonly string[] Meters = ["prompts", "config_changes", "input_tokens", "output_tokens", "total_tokens", "in_flight", "cost"];
     private static readonly string[] Windows = ["minute", "hour", "day", "week", "month", "year"];
     private static readonly string[] Algorithms = ["fixed_window", "token_bucket", "sliding_window"];
 

@@ -85,11 +85,14 @@ public sealed record QuotaLimit
             text += ":" + LimitNames.Of(Algorithm);
         }
 
-        text += "=" + (Amount?.ToString(CultureInfo.InvariantCulture) ?? "unlimited");
+        text += "=" + (Amount is not { } amount ? "unlimited" : Meter == QuotaMeter.Cost ? Money.FormatAmount(amount) : amount.ToString(CultureInfo.InvariantCulture));
         return Model is null ? text : text + "@" + Model.Pattern;
     }
 
-    /// <summary>Reads a limit written <c>meter/window[:algorithm]=amount[@model]</c> (amount a whole number or <c>unlimited</c>).</summary>
+    /// <summary>
+    /// Reads a limit written <c>meter/window[:algorithm]=amount[@model]</c> (amount a whole number or <c>unlimited</c>;
+    /// for <c>cost</c>, an amount of the currency with up to nine decimals, such as <c>cost/month=25.50</c>).
+    /// </summary>
     /// <param name="text">The text, for example <c>total_tokens/minute=20000@gpt-4o*</c>.</param>
     /// <exception cref="FormatException">The text is not a limit; the message says which part is wrong.</exception>
     public static QuotaLimit Parse(string text) =>
@@ -145,7 +148,17 @@ public sealed record QuotaLimit
         }
 
         long? amount = null;
-        if (!string.Equals(amountText, "unlimited", StringComparison.OrdinalIgnoreCase))
+        if (meter == QuotaMeter.Cost && !string.Equals(amountText, "unlimited", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!Money.TryParse(amountText, 9, out var nano, out var moneyError))
+            {
+                error = $"The cost amount '{amountText}' in '{text}' is not an amount of the currency: {moneyError}";
+                return false;
+            }
+
+            amount = nano;
+        }
+        else if (!string.Equals(amountText, "unlimited", StringComparison.OrdinalIgnoreCase))
         {
             if (!long.TryParse(amountText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
             {

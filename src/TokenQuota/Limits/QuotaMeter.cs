@@ -20,4 +20,10 @@ public enum QuotaMeter
 
     /// <summary>Requests in flight: live reservations (<c>in_flight</c>); a limit on it has no window.</summary>
     InFlight,
+
+    /// <summary>
+    /// Money spent (<c>cost</c>), priced from the catalogue at the time of the usage; amounts in nano-units of the
+    /// installation's currency, written in the currency in a limit's text (<c>cost/month=25.00</c>).
+    /// </summary>
+    Cost,
 }

@@ -178,4 +178,40 @@ public interface IConsumptionProfileManager
     /// <returns>The settings in force after the change.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="update"/> is <see langword="null"/>.</exception>
     Task<RateLimitSettings> UpdateRateLimitSettingsAsync(RateLimitSettingsUpdate update, string? actor = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the price catalogue: every model price, past, present and future, by model and instant.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The prices.</returns>
+    Task<IReadOnlyList<ModelPrice>> ListModelPricesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sets the price of a model from an instant on, replacing a price of the same model (ignoring case) and instant, in
+    /// one transaction with its audit entry. Usage is priced with the price in force at its time, so a new price never
+    /// re-prices past usage. Every process applies it at its next configuration-version read.
+    /// </summary>
+    /// <param name="price">The price.</param>
+    /// <param name="actor">Who makes the change, for the audit log; may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The price stored.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="price"/> is <see langword="null"/>.</exception>
+    Task<ModelPrice> SetModelPriceAsync(ModelPrice price, string? actor = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sets many prices in one transaction with one audit entry, as <see cref="SetModelPriceAsync"/> sets one: all or
+    /// none (a price catalogue file, for example). Two prices of the same model and instant are refused.
+    /// </summary>
+    /// <param name="prices">The prices.</param>
+    /// <param name="actor">Who makes the change, for the audit log; may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>How many prices were new or changed.</returns>
+    /// <exception cref="ArgumentException">Two prices share a model and instant, or one is <see langword="null"/>; nothing is written.</exception>
+    Task<int> ImportModelPricesAsync(IReadOnlyCollection<ModelPrice> prices, string? actor = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the price of a model from an instant, with its audit entry.</summary>
+    /// <param name="model">The model filter, as the price names it (ignoring case).</param>
+    /// <param name="effectiveFrom">The instant the price takes effect.</param>
+    /// <param name="actor">Who makes the change, for the audit log; may be <see langword="null"/>.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>Whether there was such a price.</returns>
+    Task<bool> RemoveModelPriceAsync(string model, DateTimeOffset effectiveFrom, string? actor = null, CancellationToken cancellationToken = default);
 }

@@ -12,6 +12,7 @@ internal sealed class ProfileResolver(IQuotaStore store, IOptions<TokenQuotaOpti
 {
     private readonly int maxCachedAssignments = options.Value.MaxCachedAssignments;
     private readonly RateLimitSettings defaultSettings = RateLimitSettings.From(options.Value.RateLimits);
+    private readonly PriceCatalogue noPrices = Catalogue([], options.Value);
     private volatile Snapshot? snapshot;
 
     /// <summary>
@@ -66,7 +67,8 @@ internal sealed class ProfileResolver(IQuotaStore store, IOptions<TokenQuotaOpti
             // Read after the version: a change committed in between moves the version on, so the next read reloads.
             var profiles = await store.GetProfilesAsync(cancellationToken).ConfigureAwait(false);
             var settings = await store.GetRateLimitSettingsAsync(cancellationToken).ConfigureAwait(false);
-            current = new Snapshot(version, profiles, RateLimitSettings.From(settings, defaultSettings));
+            var prices = await store.GetModelPricesAsync(cancellationToken).ConfigureAwait(false);
+            current = new Snapshot(version, profiles, RateLimitSettings.From(settings, defaultSettings), prices.Count == 0 ? noPrices : Catalogue(prices, options.Value));
             snapshot = current;
         }
 
@@ -101,6 +103,9 @@ internal sealed class ProfileResolver(IQuotaStore store, IOptions<TokenQuotaOpti
         null => ResolveAsync(userId, cancellationToken),
     };
 
+    /// <summary>Gets the price catalogue of the cached configuration (none before the first read).</summary>
+    public PriceCatalogue Prices => snapshot?.Prices ?? noPrices;
+
     /// <summary>Gets the cached configuration, or <see langword="null"/> when nothing is cached.</summary>
     public Snapshot? Cached => snapshot;
 
@@ -110,16 +115,25 @@ internal sealed class ProfileResolver(IQuotaStore store, IOptions<TokenQuotaOpti
     /// <summary>Drops the cache; the next resolution reads the store again.</summary>
     public void Invalidate() => snapshot = null;
 
+    private static PriceCatalogue Catalogue(IReadOnlyList<ModelPrice> prices, TokenQuotaOptions options) => new(
+        prices,
+        options.Currency.ToUpperInvariant(),
+        options.UnpricedModels,
+        options.UnpricedModels == UnpricedModelPolicy.FallbackPrice
+            ? new ModelPrice(new ModelFilter("fallback"), DateTimeOffset.MinValue, options.FallbackInputPricePerMillion, options.FallbackOutputPricePerMillion)
+            : null);
+
     /// <summary>The profiles and rate-limit settings of one configuration version, and the assignments read since.</summary>
     internal sealed class Snapshot
     {
         private readonly Dictionary<long, ConsumptionProfile> byId;
         private readonly ConsumptionProfile? defaultProfile;
 
-        public Snapshot(long version, IReadOnlyList<ConsumptionProfile> profiles, RateLimitSettings settings)
+        public Snapshot(long version, IReadOnlyList<ConsumptionProfile> profiles, RateLimitSettings settings, PriceCatalogue prices)
         {
             Version = version;
             Settings = settings;
+            Prices = prices;
             byId = profiles.ToDictionary(p => p.Id);
             defaultProfile = ProfileResolver.Resolve(profiles, assignedProfileId: null);
             HasExtraLimits = profiles.Any(p => p.Limits.Count > 0);
@@ -129,6 +143,9 @@ internal sealed class ProfileResolver(IQuotaStore store, IOptions<TokenQuotaOpti
         public bool HasExtraLimits { get; }
 
         public long Version { get; }
+
+        /// <summary>Gets the model prices in force at <see cref="Version"/>.</summary>
+        public PriceCatalogue Prices { get; }
 
         /// <summary>Gets the rate-limit settings in force at <see cref="Version"/>: the stored values, else the start-up options.</summary>
         public RateLimitSettings Settings { get; }

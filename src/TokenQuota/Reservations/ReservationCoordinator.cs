@@ -48,7 +48,7 @@ internal sealed class ReservationCoordinator(
                 long? staleAgainst = null;
                 refusal = null;
                 var judgedProfile = profile;
-                var extra = ExtraLimitPlan.ForCall(profile, options.ModelId, inputTokens, outputTokens, holdsASlot: true);
+                var extra = ExtraLimitPlan.ForCall(profile, options.ModelId, inputTokens, outputTokens, holdsASlot: true, resolver.Prices, timeProvider.GetUtcNow());
                 bool Admit(TokenUsageTotals totals)
                 {
                     if (pass == 0 && totals.ConfigurationVersion != snapshot.Version)
@@ -148,7 +148,7 @@ internal sealed class ReservationCoordinator(
             // Only a configuration with extra limits needs the user's profile; the others commit in one step as before.
             var now = timeProvider.GetUtcNow();
             var profile = await resolver.ResolveForUsageAsync(reservation.UserId, cancellationToken).ConfigureAwait(false);
-            var extra = ExtraLimitPlan.ForCall(profile, reservation.ModelId, inputTokens, outputTokens, holdsASlot: false);
+            var extra = ExtraLimitPlan.ForCall(profile, reservation.ModelId, inputTokens, outputTokens, holdsASlot: false, resolver.Prices, now);
             var outcome = extra.IsEmpty
                 ? await store.CommitReservationAsync(
                     reservation.RequestId, reservation.UserId, reservation.Period, inputTokens, outputTokens, now, cancellationToken).ConfigureAwait(false)

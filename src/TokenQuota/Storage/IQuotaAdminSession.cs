@@ -105,6 +105,26 @@ public interface IQuotaAdminSession
     Task SetRateLimitSettingsAsync(RateLimitSettings settings, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException($"The store ({GetType().Name}) keeps no rate-limit settings; set RateLimitOptions at start-up instead.");
 
+    /// <summary>Reads the price catalogue in this transaction; a store that keeps none returns none.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    Task<IReadOnlyList<ModelPrice>> GetModelPricesAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ModelPrice>>([]);
+
+    /// <summary>Writes a model price, replacing the one of the same model filter (as written) and instant.</summary>
+    /// <param name="price">The price.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <exception cref="NotSupportedException">The store keeps no price catalogue.</exception>
+    Task SetModelPriceAsync(ModelPrice price, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("This store keeps no price catalogue.");
+
+    /// <summary>Removes the price of a model filter (as written) from an instant.</summary>
+    /// <param name="model">The model filter as stored.</param>
+    /// <param name="effectiveFrom">The instant the price takes effect.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <exception cref="NotSupportedException">The store keeps no price catalogue.</exception>
+    Task RemoveModelPriceAsync(string model, DateTimeOffset effectiveFrom, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("This store keeps no price catalogue.");
+
     /// <summary>Appends an entry to the audit log.</summary>
     /// <param name="entry">The entry.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

@@ -56,6 +56,11 @@ public interface IQuotaStore
     /// <returns>The profiles, in no particular order.</returns>
     Task<IReadOnlyList<ConsumptionProfile>> GetProfilesAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Reads the price catalogue: every model price, past and future; a store that keeps none returns none.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    Task<IReadOnlyList<ModelPrice>> GetModelPricesAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ModelPrice>>([]);
+
     /// <summary>Reads the id of the profile explicitly assigned to a user, or <see langword="null"/> if none.</summary>
     /// <param name="userId">The user id (already validated).</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

@@ -14,6 +14,7 @@ public class DependencyInjectionTests
         var store = new Mock<IQuotaStore>();
         store.Setup(s => s.GetConfigurationVersionAsync(It.IsAny<CancellationToken>())).Returns(new ValueTask<long>(1));
         store.Setup(s => s.GetProfilesAsync(It.IsAny<CancellationToken>())).ReturnsAsync(Array.Empty<ConsumptionProfile>());
+        store.Setup(s => s.GetModelPricesAsync(It.IsAny<CancellationToken>())).ReturnsAsync(Array.Empty<ModelPrice>());
         store.Setup(s => s.GetAssignedProfileIdAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).Returns(new ValueTask<long?>((long?)null));
         store.Setup(s => s.GetUsageAsync(It.IsAny<string>(), It.IsAny<QuotaPeriod>(), It.IsAny<CancellationToken>())).Returns(new ValueTask<TokenUsageTotals>(default(TokenUsageTotals)));
         return store;
@@ -176,6 +177,10 @@ public class DependencyInjectionTests
         yield return new TestCaseData((Action<TokenQuotaOptions>)(o => o.RateLimits.DefaultConfigChangesPerHour = -1), "DefaultConfigChangesPerHour").SetName("NegativeDefaultConfigChangesPerHour");
         yield return new TestCaseData((Action<TokenQuotaOptions>)(o => o.MaxCachedAssignments = -1), "MaxCachedAssignments").SetName("NegativeMaxCachedAssignments");
         yield return new TestCaseData((Action<TokenQuotaOptions>)(o => o.FailureMode = (FailureMode)42), "FailureMode").SetName("UndefinedFailureMode");
+        yield return new TestCaseData((Action<TokenQuotaOptions>)(o => o.Currency = "XYZ"), "Currency").SetName("UnknownCurrency");
+        yield return new TestCaseData((Action<TokenQuotaOptions>)(o => o.UnpricedModels = (UnpricedModelPolicy)9), "UnpricedModels").SetName("UndefinedUnpricedModels");
+        yield return new TestCaseData((Action<TokenQuotaOptions>)(o => o.FallbackInputPricePerMillion = 0.0000001m), "FallbackInputPricePerMillion").SetName("FallbackPriceWithSevenDecimals");
+        yield return new TestCaseData((Action<TokenQuotaOptions>)(o => o.FallbackOutputPricePerMillion = -1m), "FallbackOutputPricePerMillion").SetName("NegativeFallbackPrice");
     }
 
     [TestCaseSource(nameof(InvalidOptions))]
