@@ -180,6 +180,15 @@ public sealed partial class PostgreSqlQuotaStore : IRelationalQuotaStore, IAsync
         }
 
         await c.ExecuteAsync(Command(sql.UpsertLimitCounter, rows, t, cancellationToken)).ConfigureAwait(false);
+        if (counters.Usage is { } used)
+        {
+            await c.ExecuteAsync(Command(
+                sql.UpsertModelUsage,
+                new { UserId = userId, used.Period, Model = used.ModelId, Input = used.InputTokens, CachedInput = used.CachedInputTokens, Output = used.OutputTokens, Reasoning = used.ReasoningTokens, Cost = used.CostNanoUnits },
+                t,
+                cancellationToken)).ConfigureAwait(false);
+        }
+
         return true;
     }
 

@@ -38,6 +38,9 @@ internal interface IRelationalQuotaStore : IQuotaStore
     Task<IReadOnlyList<PeriodUsageTotals>> IQuotaStore.GetPeriodTotalsAsync(CancellationToken cancellationToken) =>
         Reports.GetPeriodTotalsAsync(cancellationToken);
 
+    Task<IReadOnlyList<ModelUsage>> IQuotaStore.GetModelUsageAsync(QuotaPeriod period, string? userId, bool totals, CancellationToken cancellationToken) =>
+        Reports.GetModelUsageAsync(period, userId, totals, cancellationToken);
+
     Task<IReadOnlyList<UserUsage>> IQuotaStore.GetUserUsageHistoryAsync(string userId, CancellationToken cancellationToken) =>
         Reports.GetUserUsageHistoryAsync(userId, cancellationToken);
 }

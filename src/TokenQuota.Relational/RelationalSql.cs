@@ -84,6 +84,39 @@ internal abstract class RelationalSql
     /// <summary>Removes the price of <c>@model</c> from <c>@effectiveFrom</c>.</summary>
     public string DeleteModelPrice => $"DELETE FROM {Table("tokenquota_model_prices")} WHERE model = @model AND effective_from = @effectiveFrom;";
 
+    /// <summary>
+    /// Adds one call to a user's usage of a model in a month (<c>@UserId, @Period, @Model, @Input, @CachedInput, @Output,
+    /// @Reasoning, @Cost</c>).
+    /// </summary>
+    public string UpsertModelUsage => $"""
+        INSERT INTO {Table("tokenquota_model_usage")} AS u (user_id, period, model, calls, input_tokens, cached_input_tokens, output_tokens, reasoning_tokens, cost_nano)
+        VALUES (@UserId, @Period, @Model, 1, @Input, @CachedInput, @Output, @Reasoning, @Cost)
+        ON CONFLICT (user_id, period, model) DO UPDATE SET calls = u.calls + 1, input_tokens = u.input_tokens + excluded.input_tokens,
+            cached_input_tokens = u.cached_input_tokens + excluded.cached_input_tokens, output_tokens = u.output_tokens + excluded.output_tokens,
+            reasoning_tokens = u.reasoning_tokens + excluded.reasoning_tokens, cost_nano = u.cost_nano + excluded.cost_nano;
+        """;
+
+    /// <summary>Gets a month's usage by user and model (<c>@period</c>), the costliest first.</summary>
+    public string SelectModelUsage => ModelUsageQuery(string.Empty);
+
+    /// <summary>Gets one user's usage by model in a month (<c>@period, @userId</c>), the costliest first.</summary>
+    public string SelectUserModelUsage => ModelUsageQuery(" AND user_id = @userId");
+
+    /// <summary>Gets a month's usage by model over every user (<c>@period</c>), the costliest first.</summary>
+    public string SelectModelTotals => $"""
+        SELECT NULL AS UserId, period AS Period, model AS Model, SUM(calls) AS Calls, SUM(input_tokens) AS InputTokens, SUM(cached_input_tokens) AS CachedInputTokens,
+               SUM(output_tokens) AS OutputTokens, SUM(reasoning_tokens) AS ReasoningTokens, SUM(cost_nano) AS CostNano
+        FROM {Table("tokenquota_model_usage")} WHERE period = @period GROUP BY period, model
+        ORDER BY CostNano DESC, model;
+        """;
+
+    private string ModelUsageQuery(string filter) => $"""
+        SELECT user_id AS UserId, period AS Period, model AS Model, calls AS Calls, input_tokens AS InputTokens, cached_input_tokens AS CachedInputTokens,
+               output_tokens AS OutputTokens, reasoning_tokens AS ReasoningTokens, cost_nano AS CostNano
+        FROM {Table("tokenquota_model_usage")} WHERE period = @period{filter}
+        ORDER BY cost_nano DESC, user_id, model;
+        """;
+
     /// <summary>The name of a table as statements write it (a store with a schema qualifies it).</summary>
     protected virtual string Table(string name) => name;
 

@@ -57,6 +57,11 @@ internal sealed class RelationalReports(IRelationalConnections connections, Rela
             async c => (await c.QueryAsync<UserUsageRow>(Command(sql.SelectUserHistory, new { userId }, cancellationToken)).ConfigureAwait(false)).Select(r => r.ToUsage()).ToArray(),
             cancellationToken);
 
+    public Task<IReadOnlyList<ModelUsage>> GetModelUsageAsync(QuotaPeriod period, string? userId, bool totals, CancellationToken cancellationToken) =>
+        connections.RunAsync<IReadOnlyList<ModelUsage>>(
+            async c => (await c.QueryAsync<ModelUsageRow>(Command(totals ? sql.SelectModelTotals : userId is null ? sql.SelectModelUsage : sql.SelectUserModelUsage, new { period = period.Key, userId }, cancellationToken)).ConfigureAwait(false)).Select(r => r.ToUsage()).ToArray(),
+            cancellationToken);
+
     private static CommandDefinition Command(string statement, object? parameters, CancellationToken cancellationToken) =>
         new(statement, parameters, cancellationToken: cancellationToken);
 }

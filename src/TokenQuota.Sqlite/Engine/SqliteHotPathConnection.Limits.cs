@@ -10,6 +10,7 @@ internal sealed partial class SqliteHotPathConnection
     private SqliteRawStatement? selectLiveLimitHolds;
     private SqliteRawStatement? purgeLimitHolds;
     private SqliteRawStatement? insertLimitHolds;
+    private SqliteRawStatement? upsertModelUsage;
 
     /// <summary>Reads the user's counters among <paramref name="keys"/> (a key never charged has none).</summary>
     public List<StoredLimitCounter> ReadLimitCounters(string userId, IReadOnlyList<string> keys)
@@ -54,6 +55,20 @@ internal sealed partial class SqliteHotPathConnection
             upsert.Bind(5, row.Count);
             upsert.BindText(6, row.State);
             upsert.Execute();
+        }
+
+        if (update.Usage is { } usage)
+        {
+            var add = Raw(ref upsertModelUsage, SqliteDialect.Instance.UpsertModelUsage, "@UserId", "@Period", "@Model", "@Input", "@CachedInput", "@Output", "@Reasoning", "@Cost");
+            add.Bind(1, userId);
+            add.Bind(2, usage.Period);
+            add.Bind(3, usage.ModelId);
+            add.Bind(4, usage.InputTokens);
+            add.Bind(5, usage.CachedInputTokens);
+            add.Bind(6, usage.OutputTokens);
+            add.Bind(7, usage.ReasoningTokens);
+            add.Bind(8, usage.CostNanoUnits);
+            add.Execute();
         }
 
         return true;

@@ -59,6 +59,18 @@ public interface ITokenQuotaChecker
     /// <returns>A task that completes when the usage is stored.</returns>
     ValueTask RecordForModelAsync(string userId, long inputTokens, long outputTokens, string? modelId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Records a call's usage with its detail: as <see cref="RecordForModelAsync"/> does, pricing cached input and
+    /// reasoning tokens apart where the catalogue does, and adding the call to the user's usage by model (when it names
+    /// one), all in one atomic step.
+    /// </summary>
+    /// <param name="userId">The user id, 1–128 characters.</param>
+    /// <param name="usage">What the call used.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task that completes when the usage is stored.</returns>
+    /// <exception cref="ArgumentException">A count or the model id is not acceptable (the message names the field); nothing is written.</exception>
+    ValueTask RecordCallAsync(string userId, CallUsage usage, CancellationToken cancellationToken = default);
+
     /// <summary>Reads the user's quota status for the current period: profile, usage, remaining and rate limits.</summary>
     /// <param name="userId">The user id, 1–128 characters.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

@@ -93,41 +93,53 @@ internal sealed class TokenQuotaChecker(
         }
     }
 
-    public async ValueTask RecordForModelAsync(string userId, long inputTokens, long outputTokens, string? modelId, CancellationToken cancellationToken = default)
+    public ValueTask RecordForModelAsync(string userId, long inputTokens, long outputTokens, string? modelId, CancellationToken cancellationToken = default)
     {
-        UserIds.Validate(userId);
         TokenCounts.Validate(inputTokens);
         TokenCounts.Validate(outputTokens);
         ModelIds.Validate(modelId);
+        return RecordCallAsync(userId, new CallUsage { InputTokens = inputTokens, OutputTokens = outputTokens, ModelId = modelId }, cancellationToken);
+    }
+
+    public async ValueTask RecordCallAsync(string userId, CallUsage usage, CancellationToken cancellationToken = default)
+    {
+        UserIds.Validate(userId);
+        ArgumentNullException.ThrowIfNull(usage);
+        usage.Validate();
         cancellationToken.ThrowIfCancellationRequested();
+        var (inputTokens, outputTokens) = (usage.InputTokens, usage.OutputTokens);
         if (inputTokens == 0 && outputTokens == 0)
         {
             return;
         }
 
         var now = timeProvider.GetUtcNow();
+        var period = QuotaPeriod.FromInstant(now);
         using var activity = tracing.Start("tokenquota.record", userId);
         var started = Stopwatch.GetTimestamp();
         try
         {
-            // Only a configuration with extra limits needs the user's profile; the others record in one statement.
+            // Only a configuration with extra limits needs the user's profile, and only a call that names a model adds
+            // to the usage by model; the others record in one statement.
             var profile = await resolver.ResolveForUsageAsync(userId, cancellationToken).ConfigureAwait(false);
-            var extra = ExtraLimitPlan.ForCall(profile, modelId, inputTokens, outputTokens, holdsASlot: false, resolver.Prices, now);
-            var written = extra.IsEmpty
-                ? await store.AddUsageAsync(userId, QuotaPeriod.FromInstant(now), inputTokens, outputTokens, now, cancellationToken).ConfigureAwait(false)
+            var prices = resolver.Prices;
+            var extra = ExtraLimitPlan.ForCall(profile, usage, holdsASlot: false, prices, now);
+            var byModel = prices.UsageOf(usage, period, now);
+            var written = extra.IsEmpty && byModel is null
+                ? await store.AddUsageAsync(userId, period, inputTokens, outputTokens, now, cancellationToken).ConfigureAwait(false)
                 : await store.AddUsageAndCountersAsync(
                     userId,
-                    QuotaPeriod.FromInstant(now),
+                    period,
                     inputTokens,
                     outputTokens,
                     now,
-                    new LimitCounterUpdate(extra.Keys, stored => extra.Recorded(stored, now)),
+                    new LimitCounterUpdate(extra.Keys, stored => extra.Recorded(stored, now)) { Usage = byModel },
                     cancellationToken).ConfigureAwait(false);
             metrics.StoreCallCompleted("record", tracing.StoreName, started);
             if (!written)
             {
                 throw new ArgumentOutOfRangeException(
-                    nameof(inputTokens),
+                    nameof(usage),
                     $"Recording {inputTokens} input and {outputTokens} output tokens would overflow the user's stored monthly total; nothing was written.");
             }
 

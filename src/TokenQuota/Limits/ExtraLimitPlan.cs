@@ -58,9 +58,15 @@ internal sealed class ExtraLimitPlan
     /// lives), one unit of <see cref="QuotaMeter.InFlight"/>. A cost limit that meets a model without a price (under
     /// <see cref="UnpricedModelPolicy.Refuse"/>) makes <see cref="Judge"/> refuse and <see cref="Recorded"/> charge it nothing.
     /// </summary>
-    public static ExtraLimitPlan ForCall(ConsumptionProfile? profile, string? modelId, long inputTokens, long outputTokens, bool holdsASlot, PriceCatalogue prices, DateTimeOffset at)
+    public static ExtraLimitPlan ForCall(ConsumptionProfile? profile, string? modelId, long inputTokens, long outputTokens, bool holdsASlot, PriceCatalogue prices, DateTimeOffset at) =>
+        ForCall(profile, new CallUsage { ModelId = modelId, InputTokens = inputTokens, OutputTokens = outputTokens }, holdsASlot, prices, at);
+
+    /// <summary>Plans the extra limits a call that used <paramref name="usage"/> meets, as the other overload does.</summary>
+    public static ExtraLimitPlan ForCall(ConsumptionProfile? profile, CallUsage usage, bool holdsASlot, PriceCatalogue prices, DateTimeOffset at)
     {
+        ArgumentNullException.ThrowIfNull(usage);
         ArgumentNullException.ThrowIfNull(prices);
+        var (modelId, inputTokens, outputTokens) = (usage.ModelId, usage.InputTokens, usage.OutputTokens);
         if (profile is null || profile.Limits.Count == 0)
         {
             return new ExtraLimitPlan([], [], QuotaCalendar.Default, prices.Currency);
@@ -80,7 +86,7 @@ internal sealed class ExtraLimitPlan
 
             if (limit.Meter == QuotaMeter.Cost && !costKnown)
             {
-                cost = inputTokens == 0 && outputTokens == 0 ? 0 : prices.CostOf(modelId, inputTokens, outputTokens, at);
+                cost = inputTokens == 0 && outputTokens == 0 ? 0 : prices.CostOf(usage, at);
                 costKnown = true;
             }
 

@@ -49,13 +49,26 @@ internal sealed class PriceCatalogue
     /// The cost of a call in nano-units at <paramref name="at"/>, or <see langword="null"/> when its model has no price
     /// and the rule is <see cref="UnpricedModelPolicy.Refuse"/> (0 under <see cref="UnpricedModelPolicy.Free"/>).
     /// </summary>
-    public long? CostOf(string? modelId, long inputTokens, long outputTokens, DateTimeOffset at)
+    public long? CostOf(string? modelId, long inputTokens, long outputTokens, DateTimeOffset at) =>
+        CostOf(new CallUsage { ModelId = modelId, InputTokens = inputTokens, OutputTokens = outputTokens }, at);
+
+    /// <summary>The cost of <paramref name="usage"/> in nano-units at <paramref name="at"/>, as the other overload says.</summary>
+    public long? CostOf(CallUsage usage, DateTimeOffset at)
     {
-        if ((Find(modelId, at) ?? (Unpriced == UnpricedModelPolicy.FallbackPrice ? fallback : null)) is { } price)
+        if ((Find(usage.ModelId, at) ?? (Unpriced == UnpricedModelPolicy.FallbackPrice ? fallback : null)) is { } price)
         {
-            return price.CostOf(inputTokens, outputTokens);
+            return price.CostOf(usage.InputTokens, usage.OutputTokens, usage.CachedInputTokens, usage.ReasoningTokens);
         }
 
         return Unpriced == UnpricedModelPolicy.Free ? 0 : null;
     }
+
+    /// <summary>
+    /// The row a call adds to its user's usage by model (its cost 0 when unpriced), or <see langword="null"/> when it
+    /// names no model or used nothing.
+    /// </summary>
+    public Storage.ModelUsageCharge? UsageOf(CallUsage usage, QuotaPeriod period, DateTimeOffset at) =>
+        usage.ModelId is not { } model || (usage.InputTokens == 0 && usage.OutputTokens == 0)
+            ? null
+            : new(period.Key, model.ToLowerInvariant(), usage.InputTokens, usage.CachedInputTokens, usage.OutputTokens, usage.ReasoningTokens, CostOf(usage, at) ?? 0);
 }

@@ -22,4 +22,20 @@ public interface IUsageReports
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The user's usage rows.</returns>
     Task<IReadOnlyList<UserUsage>> GetUserHistoryAsync(string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Lists a month's usage by user and model, with its cost: who spent what on which model, the costliest first. Only
+    /// calls that named their model are counted.
+    /// </summary>
+    /// <param name="period">The month.</param>
+    /// <param name="userId">One user, or <see langword="null"/> for every user.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>One row per user and model.</returns>
+    Task<IReadOnlyList<ModelUsage>> GetModelUsageAsync(QuotaPeriod period, string? userId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds up a month's usage per model over every user, the costliest first (<see cref="ModelUsage.UserId"/> is <see langword="null"/>).</summary>
+    /// <param name="period">The month.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>One row per model.</returns>
+    Task<IReadOnlyList<ModelUsage>> GetModelTotalsAsync(QuotaPeriod period, CancellationToken cancellationToken = default);
 }

@@ -7,11 +7,7 @@ internal sealed class UsageReports(IQuotaStore store) : IUsageReports
 {
     public Task<PagedResult<UserUsage>> GetUsageAsync(QuotaPeriod period, UsageSortOrder sortOrder = UsageSortOrder.TotalTokens, int offset = 0, int limit = 100, CancellationToken cancellationToken = default)
     {
-        if (period == default)
-        {
-            throw new ArgumentException("The period is unset; use QuotaPeriod.Parse(\"YYYY-MM\").", nameof(period));
-        }
-
+        RequirePeriod(period);
         if (!Enum.IsDefined(sortOrder))
         {
             throw new ArgumentOutOfRangeException(nameof(sortOrder), sortOrder, "Unknown sort order.");
@@ -28,5 +24,30 @@ internal sealed class UsageReports(IQuotaStore store) : IUsageReports
     {
         UserIds.Validate(userId);
         return StoreCall.Run("user usage history", () => store.GetUserUsageHistoryAsync(userId, cancellationToken));
+    }
+
+    public Task<IReadOnlyList<ModelUsage>> GetModelUsageAsync(QuotaPeriod period, string? userId = null, CancellationToken cancellationToken = default)
+    {
+        RequirePeriod(period);
+        if (userId is not null)
+        {
+            UserIds.Validate(userId);
+        }
+
+        return StoreCall.Run("usage by model", () => store.GetModelUsageAsync(period, userId, totals: false, cancellationToken));
+    }
+
+    public Task<IReadOnlyList<ModelUsage>> GetModelTotalsAsync(QuotaPeriod period, CancellationToken cancellationToken = default)
+    {
+        RequirePeriod(period);
+        return StoreCall.Run("usage by model", () => store.GetModelUsageAsync(period, null, totals: true, cancellationToken));
+    }
+
+    private static void RequirePeriod(QuotaPeriod period)
+    {
+        if (period == default)
+        {
+            throw new ArgumentException("The period is unset; use QuotaPeriod.Parse(\"YYYY-MM\").", nameof(period));
+        }
     }
 }

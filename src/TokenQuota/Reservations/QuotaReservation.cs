@@ -75,10 +75,28 @@ public sealed class QuotaReservation : IAsyncDisposable
     /// <exception cref="ArgumentOutOfRangeException">A token count is negative or too large; nothing is written.</exception>
     /// <exception cref="InvalidOperationException">The reservation was released, or another commit or release is in progress.</exception>
     /// <exception cref="TokenQuotaStoreException">The store failed and <see cref="FailureMode.FailClosed"/> applies; the reservation stays held and the commit can be retried.</exception>
-    public async ValueTask<ReservationCommitOutcome> CommitAsync(long actualInputTokens, long actualOutputTokens, CancellationToken cancellationToken = default)
+    public ValueTask<ReservationCommitOutcome> CommitAsync(long actualInputTokens, long actualOutputTokens, CancellationToken cancellationToken = default)
     {
         TokenCounts.Validate(actualInputTokens);
         TokenCounts.Validate(actualOutputTokens);
+        return CommitCallAsync(new CallUsage { InputTokens = actualInputTokens, OutputTokens = actualOutputTokens }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Replaces the held estimate with what the call used, with its detail, as <see cref="CommitAsync"/> does: cached
+    /// input and reasoning tokens priced apart where the catalogue does, and the call added to the user's usage by model
+    /// (<see cref="CallUsage.ModelId"/>, else <see cref="ModelId"/>).
+    /// </summary>
+    /// <param name="usage">What the call used.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>What the store did.</returns>
+    /// <exception cref="ArgumentException">A count or the model id is not acceptable; nothing is written.</exception>
+    /// <exception cref="InvalidOperationException">The reservation was released, or another commit or release is in progress.</exception>
+    /// <exception cref="TokenQuotaStoreException">The store failed and <see cref="FailureMode.FailClosed"/> applies; the reservation stays held and the commit can be retried.</exception>
+    public async ValueTask<ReservationCommitOutcome> CommitCallAsync(CallUsage usage, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(usage);
+        usage.Validate();
         switch (Interlocked.CompareExchange(ref state, BusyState, HeldState))
         {
             case CommittedState:
@@ -91,7 +109,7 @@ public sealed class QuotaReservation : IAsyncDisposable
 
         try
         {
-            var outcome = await coordinator.CommitAsync(this, actualInputTokens, actualOutputTokens, cancellationToken).ConfigureAwait(false);
+            var outcome = await coordinator.CommitAsync(this, usage, cancellationToken).ConfigureAwait(false);
             if (outcome == ReservationCommitOutcome.NotRecordedFailedOpen)
             {
                 // Nothing was recorded: the reservation stays held, so a retry can still record the usage.

@@ -139,8 +139,10 @@ internal sealed class ReservationCoordinator(
         }
     }
 
-    public async ValueTask<ReservationCommitOutcome> CommitAsync(QuotaReservation reservation, long inputTokens, long outputTokens, CancellationToken cancellationToken)
+    public async ValueTask<ReservationCommitOutcome> CommitAsync(QuotaReservation reservation, CallUsage usage, CancellationToken cancellationToken)
     {
+        var (inputTokens, outputTokens) = (usage.InputTokens, usage.OutputTokens);
+        usage = usage.ModelId is null ? usage with { ModelId = reservation.ModelId } : usage;
         using var activity = tracing.Start("tokenquota.commit", reservation.UserId);
         var started = Stopwatch.GetTimestamp();
         try
@@ -148,8 +150,10 @@ internal sealed class ReservationCoordinator(
             // Only a configuration with extra limits needs the user's profile; the others commit in one step as before.
             var now = timeProvider.GetUtcNow();
             var profile = await resolver.ResolveForUsageAsync(reservation.UserId, cancellationToken).ConfigureAwait(false);
-            var extra = ExtraLimitPlan.ForCall(profile, reservation.ModelId, inputTokens, outputTokens, holdsASlot: false, resolver.Prices, now);
-            var outcome = extra.IsEmpty
+            var prices = resolver.Prices;
+            var extra = ExtraLimitPlan.ForCall(profile, usage, holdsASlot: false, prices, now);
+            var byModel = prices.UsageOf(usage, reservation.Period, now);
+            var outcome = extra.IsEmpty && byModel is null
                 ? await store.CommitReservationAsync(
                     reservation.RequestId, reservation.UserId, reservation.Period, inputTokens, outputTokens, now, cancellationToken).ConfigureAwait(false)
                 : await store.CommitReservationWithCountersAsync(
@@ -159,7 +163,7 @@ internal sealed class ReservationCoordinator(
                     inputTokens,
                     outputTokens,
                     now,
-                    new LimitCounterUpdate(extra.Keys, stored => extra.Recorded(stored, now)),
+                    new LimitCounterUpdate(extra.Keys, stored => extra.Recorded(stored, now)) { Usage = byModel },
                     cancellationToken).ConfigureAwait(false);
             metrics.StoreCallCompleted("commit", tracing.StoreName, started);
             if (outcome != ReservationCommitOutcome.AlreadyCommitted)

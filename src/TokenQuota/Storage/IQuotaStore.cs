@@ -195,6 +195,18 @@ public interface IQuotaStore
     Task<IReadOnlyList<UserUsage>> GetUserUsageHistoryAsync(string userId, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Reads a month's usage by model: one row per user and model (only <paramref name="userId"/>'s when given), or, when
+    /// <paramref name="totals"/>, one row per model over every user; the costliest first. A store that keeps no usage by
+    /// model returns none.
+    /// </summary>
+    /// <param name="period">The month.</param>
+    /// <param name="userId">One user, or <see langword="null"/> for every user.</param>
+    /// <param name="totals">Whether to add up every user's usage per model (<paramref name="userId"/> is then ignored).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    Task<IReadOnlyList<ModelUsage>> GetModelUsageAsync(QuotaPeriod period, string? userId, bool totals, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<ModelUsage>>([]);
+
+    /// <summary>
     /// Reserves an estimate in one atomic step: first stops counting the user's expired reservations (lazy TTL), then
     /// reads the user's usage plus live reservations in the period, asks <paramref name="admit"/> (the core's rule),
     /// and holds the reservation only if it returns <see langword="true"/>. Concurrent reservations, in one process or
