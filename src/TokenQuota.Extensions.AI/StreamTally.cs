@@ -3,7 +3,7 @@ using Microsoft.Extensions.AI;
 
 namespace TokenQuota.Extensions.AI;
 
-/// <summary>What a stream has delivered so far: the update count, the summed <see cref="UsageContent"/> and the produced text.</summary>
+/// <summary>What a stream has delivered so far: the update count, the summed <see cref="UsageContent"/>, the model that answered and the produced text.</summary>
 internal sealed class StreamTally
 {
     private readonly StringBuilder text = new();
@@ -13,11 +13,15 @@ internal sealed class StreamTally
     /// <summary>Gets the sum of every <see cref="UsageContent"/> seen (as <c>ToChatResponse()</c> folds them), or <see langword="null"/> when none was.</summary>
     public UsageDetails? Usage { get; private set; }
 
+    /// <summary>Gets the first model id an update named, or <see langword="null"/>.</summary>
+    public string? ModelId { get; private set; }
+
     public string Text => text.ToString();
 
     public void Observe(ChatResponseUpdate update)
     {
         Updates++;
+        ModelId ??= update.ModelId;
         foreach (var content in update.Contents)
         {
             if (content is UsageContent usage)

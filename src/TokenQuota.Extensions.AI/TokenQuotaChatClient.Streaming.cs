@@ -120,7 +120,7 @@ public sealed partial class TokenQuotaChatClient
             {
                 var charge = UsageAccounting.Measure(tally.Usage, call.EstimatedInputTokens, () => settings.TokenEstimator.EstimateOutputTokens(tally.Text), settings);
                 ReportEstimate(call, charge, streaming: true);
-                await CommitAsync(call, charge).ConfigureAwait(false);
+                await CommitAsync(call, charge, tally.ModelId).ConfigureAwait(false);
                 return;
             }
 
@@ -146,7 +146,7 @@ public sealed partial class TokenQuotaChatClient
                     metrics.UsageEstimated("interrupted", streaming: true);
                 }
 
-                await CommitAsync(call, charge).ConfigureAwait(false);
+                await CommitAsync(call, charge, tally.ModelId).ConfigureAwait(false);
                 ChatClientLog.StreamInterrupted(logger, call.UserId, reason, tally.Updates, charge.InputTokens, charge.OutputTokens, call.Reservation.RequestId);
             }
             catch (Exception ex)

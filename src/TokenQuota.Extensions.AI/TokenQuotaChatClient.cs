@@ -120,7 +120,7 @@ public sealed partial class TokenQuotaChatClient : DelegatingChatClient
 
             var charge = UsageAccounting.Measure(response.Usage, call.EstimatedInputTokens, () => EstimateOutput(response.Messages), settings);
             ReportEstimate(call, charge, streaming: false);
-            await CommitAsync(call, charge).ConfigureAwait(false);
+            await CommitAsync(call, charge, response.ModelId).ConfigureAwait(false);
             return response;
         }
         finally
@@ -221,9 +221,11 @@ public sealed partial class TokenQuotaChatClient : DelegatingChatClient
                 return result;
             }
 
-            // Clamping: the output dimension refused, so retry with what is left of it (others may reserve meanwhile).
-            var left = Math.Min(output, result.Check.Output.Remaining ?? 0);
-            if (!settings.ClampMaxOutputTokens || result.Check.DeniedDimension != TokenDimension.Output
+            // Clamping: a limit on the output (the standard one, or an extra limit on output, total tokens or cost) refused,
+            // so retry with the output that still fits it (others may reserve meanwhile).
+            var fits = result.Check.DeniedDimension == TokenDimension.Output ? result.Check.Output.Remaining ?? 0 : result.Check.OutputTokensThatFit;
+            var left = Math.Min(output, fits ?? -1);
+            if (!settings.ClampMaxOutputTokens || fits is null || left >= output
                 || attempt == MaxReserveAttempts || left < settings.MinimumOutputTokens)
             {
                 metrics.Refused("token_quota");
@@ -238,7 +240,7 @@ public sealed partial class TokenQuotaChatClient : DelegatingChatClient
     private ChatOptions? PrepareOptions(string userId, ChatOptions? options, QuotaCheckResult check, long reservedOutput, long requestedOutput)
     {
         int? maxOutput = null;
-        if (settings.ClampMaxOutputTokens && check.Output.Limit is not null && (options?.MaxOutputTokens is not { } max || max > reservedOutput))
+        if (settings.ClampMaxOutputTokens && (check.Output.Limit is not null || reservedOutput < requestedOutput) && (options?.MaxOutputTokens is not { } max || max > reservedOutput))
         {
             maxOutput = (int)Math.Min(reservedOutput, int.MaxValue);
             if (reservedOutput < requestedOutput)
@@ -292,19 +294,31 @@ public sealed partial class TokenQuotaChatClient : DelegatingChatClient
         ChatClientLog.UsageEstimated(logger, noUsage ? "no usage" : "partial usage", call.UserId, charge.InputTokens, charge.OutputTokens, call.Reservation.RequestId, streaming);
     }
 
-    private async ValueTask CommitAsync(QuotaCall call, Charge charge)
+    private async ValueTask CommitAsync(QuotaCall call, Charge charge, string? respondingModelId)
     {
+        // The model the limits judged at reserve is the one charged; the response's model names a call reserved without one.
+        var usage = new CallUsage
+        {
+            InputTokens = charge.InputTokens,
+            OutputTokens = charge.OutputTokens,
+            CachedInputTokens = charge.CachedInputTokens,
+            ReasoningTokens = charge.ReasoningTokens,
+            ModelId = call.Reservation.ModelId ?? (respondingModelId is { Length: > 0 } responding && ModelIdIsValid(responding) ? responding : null),
+        };
         try
         {
             // Not cancellable: the tokens were used, whatever happened to the caller's token.
-            await call.Reservation.CommitAsync(charge.InputTokens, charge.OutputTokens, CancellationToken.None).ConfigureAwait(false);
+            await call.Reservation.CommitCallAsync(usage, CancellationToken.None).ConfigureAwait(false);
         }
         catch (InvalidOperationException) when (call.Reservation.State == QuotaReservationState.Released)
         {
             ChatClientLog.RecordedAfterRelease(logger, call.Reservation.RequestId, call.UserId);
-            await checker.RecordForModelAsync(call.UserId, charge.InputTokens, charge.OutputTokens, call.Reservation.ModelId, CancellationToken.None).ConfigureAwait(false);
+            await checker.RecordCallAsync(call.UserId, usage, CancellationToken.None).ConfigureAwait(false);
         }
     }
+
+    private static bool ModelIdIsValid(string modelId) =>
+        modelId.Length <= ModelFilter.MaxLength && !modelId.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
 
     /// <summary>One admitted call: its user, its held reservation, its input estimate and the options sent on.</summary>
     private sealed record QuotaCall(string UserId, QuotaReservation Reservation, long EstimatedInputTokens, ChatOptions? Options);

@@ -42,8 +42,11 @@ public sealed class TokenQuotaChatClientOptions
     /// or <see cref="DefaultMaxOutputTokens"/>) does not fit the remaining allowance, the reservation is retried with the
     /// remaining allowance (if it is at least <see cref="MinimumOutputTokens"/>), and the request sent to the model carries
     /// <c>MaxOutputTokens</c> = the output reserved (also when the caller set none). A provider that honours
-    /// <c>MaxOutputTokens</c> then cannot overshoot the output limit, however many calls run at once. When off, a request
-    /// whose output does not fit is refused and <c>MaxOutputTokens</c> is passed on unchanged.
+    /// <c>MaxOutputTokens</c> then cannot overshoot the output limit, however many calls run at once. The same holds for an
+    /// extra limit of the profile on output tokens, total tokens or cost for the call's model: the reservation is retried
+    /// with the output that still fits it (for cost, the output tokens the remaining money buys beside the call's input,
+    /// <see cref="QuotaCheckResult.OutputTokensThatFit"/>). When off, a request whose output does not fit is refused and
+    /// <c>MaxOutputTokens</c> is passed on unchanged.
     /// </remarks>
     public bool ClampMaxOutputTokens { get; set; } = true;
 

@@ -15,8 +15,8 @@ internal enum ChargeSource
     Estimated,
 }
 
-/// <summary>The tokens to commit for one call.</summary>
-internal readonly record struct Charge(long InputTokens, long OutputTokens, ChargeSource Source);
+/// <summary>The tokens to commit for one call, with the cached input and reasoning tokens among them (priced apart).</summary>
+internal readonly record struct Charge(long InputTokens, long OutputTokens, ChargeSource Source, long CachedInputTokens = 0, long ReasoningTokens = 0);
 
 /// <summary>Turns reported <see cref="UsageDetails"/> into the tokens charged, filling gaps with estimates.</summary>
 internal static class UsageAccounting
@@ -52,14 +52,29 @@ internal static class UsageAccounting
             }
         }
 
-        if (input is { } reportedInput && !options.ChargeCachedInputTokens && NonNegative(usage?.CachedInputTokenCount) is { } cached)
+        long cachedCharged = 0, reasoningCharged = 0;
+        if (input is { } reportedInput && NonNegative(usage?.CachedInputTokenCount) is { } cached)
         {
-            input = Math.Max(0, reportedInput - cached);
+            if (options.ChargeCachedInputTokens)
+            {
+                cachedCharged = Math.Min(cached, reportedInput);
+            }
+            else
+            {
+                input = Math.Max(0, reportedInput - cached);
+            }
         }
 
-        if (output is { } reportedOutput && !options.ChargeReasoningTokens && NonNegative(usage?.ReasoningTokenCount) is { } reasoning)
+        if (output is { } reportedOutput && NonNegative(usage?.ReasoningTokenCount) is { } reasoning)
         {
-            output = Math.Max(0, reportedOutput - reasoning);
+            if (options.ChargeReasoningTokens)
+            {
+                reasoningCharged = Math.Min(reasoning, reportedOutput);
+            }
+            else
+            {
+                output = Math.Max(0, reportedOutput - reasoning);
+            }
         }
 
         if (input is null || output is null)
@@ -69,7 +84,7 @@ internal static class UsageAccounting
             output ??= Math.Max(0, estimateOutput());
         }
 
-        return new Charge(Bound(input.Value), Bound(output.Value), source);
+        return new Charge(Bound(input.Value), Bound(output.Value), source, Bound(cachedCharged), Bound(reasoningCharged));
     }
 
     private static long? NonNegative(long? value) => value is { } v && v >= 0 ? v : null;

@@ -42,7 +42,12 @@ public sealed class ModelLimitTests : ChatClientTestBase
         await AssignMeteredAsync("alice", "total_tokens/minute=1000@gpt-4o");
         Model.InputTokens = 300;
         Model.OutputTokens = 100;
-        using var client = Client(o => o.DefaultMaxOutputTokens = 500);
+        // Without clamping: with it, the second call would be sent with the output that still fits the limit.
+        using var client = Client(o =>
+        {
+            o.DefaultMaxOutputTokens = 500;
+            o.ClampMaxOutputTokens = false;
+        });
         var options = For("alice");
         options.ModelId = "gpt-4o";
 
@@ -58,6 +63,26 @@ public sealed class ModelLimitTests : ChatClientTestBase
             Assert.That(refusal.QuotaCheck!.BindingLimit, Is.EqualTo(QuotaLimit.Parse("total_tokens/minute=1000@gpt-4o")));
             Assert.That(refusal.RetryAfter, Is.EqualTo(TimeSpan.FromMinutes(1)));
             Assert.That(Model.Calls, Is.EqualTo(1));
+        });
+    }
+
+    [Test]
+    public async Task ClampingLowersTheOutputToWhatATotalTokenLimitStillHolds()
+    {
+        await AssignMeteredAsync("alice", "total_tokens/minute=1000@gpt-4o");
+        Model.InputTokens = 1;
+        Model.OutputTokens = 2_000;
+        using var client = Client(o => o.DefaultMaxOutputTokens = 5_000);
+        var options = For("alice");
+        options.ModelId = "gpt-4o";
+
+        await client.GetResponseAsync(Prompt(), options);
+        var status = await Checker.GetStatusAsync("alice");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Model.ReceivedOptions.Single()!.MaxOutputTokens, Is.InRange(900, 999), "1,000 less the input estimate");
+            Assert.That(status.Limits.Single().Used, Is.LessThanOrEqualTo(1_000));
         });
     }
 

@@ -45,6 +45,13 @@ public sealed record QuotaCheckResult
     /// <summary>Gets the exact wait after which the binding extra limit admits the same request, or <see langword="null"/> when waiting cannot help.</summary>
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>
+    /// Gets, when an extra limit on output tokens, total tokens or cost refused, the most output tokens the same call
+    /// (with the same input) could ask of that limit now, so a caller can retry with less (the chat client's
+    /// <c>ClampMaxOutputTokens</c> does); <see langword="null"/> otherwise.
+    /// </summary>
+    public long? OutputTokensThatFit { get; init; }
+
     // The standard limits admitted the call and an extra limit refused it.
     internal QuotaCheckResult RefusedBy(ExtraLimitRefusal refusal) => this with
     {
@@ -53,5 +60,6 @@ public sealed record QuotaCheckResult
         BindingLimit = refusal.Limit,
         ResetsAt = refusal.ResetsAt,
         RetryAfter = refusal.RetryAfter,
+        OutputTokensThatFit = refusal.OutputTokensThatFit,
     };
 }

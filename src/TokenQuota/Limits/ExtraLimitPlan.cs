@@ -15,9 +15,13 @@ internal sealed class ExtraLimitPlan
     private readonly string currency;
     private readonly QuotaLimit? unpricedBy;
     private readonly string? modelId;
+    private readonly CallUsage? call;
+    private readonly ModelPrice? price;
 
-    private ExtraLimitPlan(QuotaLimit[] limits, long[] units, QuotaCalendar calendar, string currency = "USD", QuotaLimit? unpricedBy = null, string? modelId = null)
+    private ExtraLimitPlan(QuotaLimit[] limits, long[] units, QuotaCalendar calendar, string currency = "USD", QuotaLimit? unpricedBy = null, string? modelId = null, CallUsage? call = null, ModelPrice? price = null)
     {
+        this.call = call;
+        this.price = price;
         this.limits = limits;
         this.units = units;
         this.calendar = calendar;
@@ -112,7 +116,7 @@ internal sealed class ExtraLimitPlan
             asked.Add(units);
         }
 
-        return new ExtraLimitPlan([.. applicable], [.. asked], profile.Calendar, prices.Currency, unpricedBy, modelId);
+        return new ExtraLimitPlan([.. applicable], [.. asked], profile.Calendar, prices.Currency, unpricedBy, modelId, usage, costKnown ? prices.PriceFor(modelId, at) : null);
     }
 
     /// <summary>Plans every extra limit of <paramref name="profile"/>, whatever its model, asking nothing of any (for status).</summary>
@@ -219,7 +223,37 @@ internal sealed class ExtraLimitPlan
         var retryAfter = verdict.RetryAfter is null && holding > 0 && units[binding] <= (limits[binding].Amount ?? long.MaxValue) && limits[binding].Window is not null && figures.ResetsAt is { } reset
             ? reset - now
             : verdict.RetryAfter;
-        return new ExtraLimitRefusal(limits[binding], ExtraLimitMessages.Refused(limits[binding], figures, units[binding], currency), figures.ResetsAt, retryAfter);
+        return new ExtraLimitRefusal(limits[binding], ExtraLimitMessages.Refused(limits[binding], figures, units[binding], currency), figures.ResetsAt, retryAfter, OutputThatFits(limits[binding], figures.Remaining));
+    }
+
+    /// <summary>The most output tokens the planned call could ask of <paramref name="limit"/> with <paramref name="room"/> left in it.</summary>
+    private long? OutputThatFits(QuotaLimit limit, long? room)
+    {
+        if (call is null || room is not { } left)
+        {
+            return null;
+        }
+
+        switch (limit.Meter)
+        {
+            case QuotaMeter.OutputTokens:
+                return left;
+            case QuotaMeter.TotalTokens:
+                return Math.Max(0, left - call.InputTokens);
+            case QuotaMeter.Cost when price is not null:
+                // The cost grows with the output, so the largest output whose cost fits is found by bisection.
+                long fits = -1, tooMany = call.OutputTokens + 1;
+                while (tooMany - fits > 1)
+                {
+                    var mid = fits + ((tooMany - fits) / 2);
+                    var cost = price.CostOf(call.InputTokens, mid, call.CachedInputTokens, Math.Min(call.ReasoningTokens, mid));
+                    (fits, tooMany) = cost <= left ? (mid, tooMany) : (fits, mid);
+                }
+
+                return Math.Max(0, fits);
+            default:
+                return null;
+        }
     }
 
     /// <summary>Where each planned limit stands at <paramref name="now"/>, given what the store holds.</summary>

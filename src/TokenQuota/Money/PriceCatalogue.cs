@@ -45,6 +45,10 @@ internal sealed class PriceCatalogue
         return null;
     }
 
+    /// <summary>The price that applies to <paramref name="modelId"/> at <paramref name="at"/>: its own, else the fallback price when that is the rule.</summary>
+    public ModelPrice? PriceFor(string? modelId, DateTimeOffset at) =>
+        Find(modelId, at) ?? (Unpriced == UnpricedModelPolicy.FallbackPrice ? fallback : null);
+
     /// <summary>
     /// The cost of a call in nano-units at <paramref name="at"/>, or <see langword="null"/> when its model has no price
     /// and the rule is <see cref="UnpricedModelPolicy.Refuse"/> (0 under <see cref="UnpricedModelPolicy.Free"/>).
@@ -55,7 +59,7 @@ internal sealed class PriceCatalogue
     /// <summary>The cost of <paramref name="usage"/> in nano-units at <paramref name="at"/>, as the other overload says.</summary>
     public long? CostOf(CallUsage usage, DateTimeOffset at)
     {
-        if ((Find(usage.ModelId, at) ?? (Unpriced == UnpricedModelPolicy.FallbackPrice ? fallback : null)) is { } price)
+        if (PriceFor(usage.ModelId, at) is { } price)
         {
             return price.CostOf(usage.InputTokens, usage.OutputTokens, usage.CachedInputTokens, usage.ReasoningTokens);
         }

@@ -147,4 +147,23 @@ public class CostLimitTests<TBackend> : StoreContractTest<TBackend>
             Assert.That(Scalar<long>("SELECT COUNT(*) FROM tokenquota_audit_log WHERE action = 'price.set' AND actor = 'ops';"), Is.EqualTo(1));
         });
     }
+
+    [Test]
+    public async Task ACostRefusalSaysTheMostOutputTheBudgetStillBuysExactly()
+    {
+        var s = await BudgetedAsync("cost/month=0.10");
+        var refused = await s.Checker.ReserveAsync("alice", 3_333, 50_000, For("gpt-4o"));
+        var fit = refused.Check.OutputTokensThatFit!.Value;
+        var tooMany = await s.Checker.ReserveAsync("alice", 3_333, fit + 1, For("gpt-4o"));
+        var fits = await s.Checker.ReserveAsync("alice", 3_333, fit, For("gpt-4o"));
+
+        // $0.10 less 3,333 input tokens at $2.50 per million ($0.0083325) buys 9,166 output tokens at $10 per million.
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused.IsAllowed, Is.False);
+            Assert.That(fit, Is.EqualTo(9_166));
+            Assert.That(tooMany.IsAllowed, Is.False);
+            Assert.That(fits.IsAllowed, Is.True);
+        });
+    }
 }
