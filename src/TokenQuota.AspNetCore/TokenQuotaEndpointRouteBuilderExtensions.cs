@@ -11,13 +11,14 @@ public static class TokenQuotaEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps the seed's routes under <paramref name="prefix"/> (default <c>/api/v1/auth</c>), plus activation, default,
-    /// bulk assignment, usage reports, the audit log and the run-time rate-limit settings:
+    /// bulk assignment, usage reports, the audit log, the run-time rate-limit settings and the model price catalogue:
     /// <list type="bullet">
     /// <item><c>GET|POST /admin/consumption-profiles</c>, <c>GET|PUT|DELETE /admin/consumption-profiles/{id}</c></item>
     /// <item><c>POST /admin/consumption-profiles/{id}/activate|deactivate|set-default</c>, <c>GET /admin/consumption-profiles/{id}/users</c></item>
     /// <item><c>PUT /admin/users/{userId}/consumption-profile</c>, <c>GET /admin/users/{userId}/consumption-profile</c>, <c>PUT /admin/users/consumption-profile</c> (bulk)</item>
     /// <item><c>GET /admin/usage</c>, <c>GET /admin/usage/periods</c>, <c>GET /admin/usage/users/{userId}</c>, <c>GET /admin/audit-log</c></item>
     /// <item><c>GET|PUT /admin/rate-limit-settings</c>: the run-time <see cref="TokenQuota.RateLimitSettings"/>, with the seed's keys <c>rate_limit_enabled</c> and <c>rate_limit_global_override</c></item>
+    /// <item><c>GET|POST|DELETE /admin/model-prices</c>, <c>POST /admin/model-prices/import</c>: the price catalogue of cost limits (<see cref="TokenQuota.ModelPrice"/>), in <see cref="TokenQuota.TokenQuotaOptions.Currency"/></item>
     /// <item><c>GET /user/quota-status</c>: the caller's own status, the user id read from the configured claim</item>
     /// </list>
     /// Admin routes require <see cref="TokenQuotaAspNetCoreOptions.AdminPolicy"/>, or by default the role
@@ -44,6 +45,7 @@ public static class TokenQuotaEndpointRouteBuilderExtensions
         ReportEndpoints.Map(admin);
         AuditEndpoints.Map(admin);
         RateLimitSettingsEndpoints.Map(admin);
+        ModelPriceEndpoints.Map(admin);
 
         StatusEndpoints.Map(group).AddEndpointFilter(SeedAuthorizationFilter.SignedIn()).AddEndpointFilter(ProblemMapper.Instance);
         return group;

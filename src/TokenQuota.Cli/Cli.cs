@@ -45,7 +45,7 @@ internal static class Cli
     public static RootCommand CreateRootCommand(CliContext context)
     {
         var root = new RootCommand(
-            "tokenquota: administer TokenQuota consumption profiles, user assignments, quota status, usage, the audit log and the rate-limit settings " +
+            "tokenquota: administer TokenQuota consumption profiles, user assignments, quota status, usage, the audit log, the rate-limit settings and the model prices " +
             "in a TokenQuota SQLite database or PostgreSQL schema.")
         {
             context.Db,
@@ -62,6 +62,7 @@ internal static class Cli
             AuditCommand.Create(context),
             ImportSeedCommand.Create(context),
             SettingsCommand.Create(context),
+            PricesCommand.Create(context),
         };
         root.HelpName = "tokenquota";
         return root;

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using TokenQuota.Storage;
 
@@ -45,6 +46,9 @@ internal sealed class CliServices : IAsyncDisposable
     public IUsageReports Reports => provider.GetRequiredService<IUsageReports>();
 
     public IQuotaStore Store => provider.GetRequiredService<IQuotaStore>();
+
+    /// <summary>Gets the ISO 4217 currency that prices and cost limits are in (<see cref="TokenQuotaOptions.Currency"/>).</summary>
+    public string Currency => provider.GetRequiredService<IOptions<TokenQuotaOptions>>().Value.Currency;
 
     /// <summary>
     /// Builds the services. Unless <paramref name="creating"/> (the <c>migrate</c> command), a database file that does

@@ -13,6 +13,10 @@ internal static class ErrorReporter
                 stderr.WriteLine("error: " + usage.Message);
                 return ExitCodes.UsageError;
 
+            case CliRefusedException refused:
+                stderr.WriteLine("error: " + refused.Message);
+                return ExitCodes.Refused;
+
             case ConsumptionProfileValidationException validation:
                 stderr.WriteLine("error: the profile is invalid; nothing was changed.");
                 foreach (var (field, messages) in validation.Errors)

@@ -27,6 +27,10 @@ public sealed class AuthorizationTests
         ("GET", "/api/v1/auth/admin/audit-log"),
         ("GET", "/api/v1/auth/admin/rate-limit-settings"),
         ("PUT", "/api/v1/auth/admin/rate-limit-settings"),
+        ("GET", "/api/v1/auth/admin/model-prices"),
+        ("POST", "/api/v1/auth/admin/model-prices"),
+        ("POST", "/api/v1/auth/admin/model-prices/import"),
+        ("DELETE", "/api/v1/auth/admin/model-prices?model=gpt-4o"),
     ];
 
     [Test]

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using TokenQuota.Samples.WebHost;
@@ -483,6 +484,138 @@ public sealed class BrowserTests
             Assert.That(new FileInfo(path).Length, Is.GreaterThan(1000), path);
             TestContext.AddTestAttachment(path, name);
         }
+    }
+
+    [Test]
+    public async Task TheAdminPanelSetsAModelPriceListsItAndShowsTheServersFieldErrorsAndTypesCostLimitsInTheCurrency()
+    {
+        var admin = await SignInAsync("admin", "/admin.html");
+        var api = admin.Context.APIRequest;
+        admin.Dialog += (_, dialog) => dialog.AcceptAsync();
+        await Assertions.Expect(admin.Locator("#prices-currency")).ToHaveTextAsync("USD");
+        await Assertions.Expect(admin.Locator("#prices-empty")).ToBeVisibleAsync();
+
+        // --- a bad price: the server's 400 is shown next to its field, and nothing is stored ---
+        await admin.GetByLabel("Model", new() { Exact = true }).FillAsync("gpt-4o-browser");
+        await admin.GetByLabel("Input per million tokens", new() { Exact = true }).FillAsync("2.50");
+        await admin.GetByLabel("Output per million tokens", new() { Exact = true }).FillAsync("ten");
+        await admin.GetByLabel("Effective from").FillAsync("2026-02-30");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Save price" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#err-output_per_million")).ToHaveTextAsync("output_per_million 'ten' is not a number; write a price per million tokens such as 0.15.");
+        await Assertions.Expect(admin.Locator("#err-effective_from")).ToContainTextAsync("'2026-02-30' is not an instant");
+        await Assertions.Expect(admin.Locator("#admin-error")).ToContainTextAsync("output_per_million: output_per_million 'ten' is not a number");
+        await Assertions.Expect(admin.Locator("#prices-table tbody tr")).ToHaveCountAsync(0);
+        await ShotAsync(admin, "15-admin-price-error.png");
+
+        // --- fixed: stored, listed in the currency, and the form is cleared ---
+        await admin.GetByLabel("Output per million tokens", new() { Exact = true }).FillAsync("10");
+        await admin.GetByLabel("Cached input per million tokens (empty = as input)").FillAsync("1.25");
+        await admin.GetByLabel("Effective from").FillAsync("2026-01-01T00:00:00Z");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Save price" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#admin-status")).ToHaveTextAsync("Model price set successfully");
+        var row = admin.Locator("#prices-table tbody tr", new() { Has = admin.GetByRole(AriaRole.Rowheader, new() { Name = "gpt-4o-browser" }) });
+        await Assertions.Expect(row.Locator("td")).ToHaveTextAsync([new Regex("^January 1, 2026"), new Regex("^\\$2\\.50$"), new Regex("^\\$1\\.25$"), new Regex("^\\$10\\.00$"), new Regex("^as output$"), new Regex("Edit")]);
+        await Assertions.Expect(admin.GetByLabel("Model", new() { Exact = true })).ToHaveValueAsync(string.Empty);
+        await Assertions.Expect(admin.Locator("#err-output_per_million")).ToBeEmptyAsync();
+        await Assertions.Expect(admin.Locator("#audit-table tbody tr").First).ToContainTextAsync("price.set");
+        await ShotAsync(admin, "16-admin-prices.png");
+
+        // --- edit: the form loads the price; saving the same model and instant replaces it ---
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Edit the price of gpt-4o-browser" }).ClickAsync();
+        await Assertions.Expect(admin.GetByLabel("Input per million tokens", new() { Exact = true })).ToHaveValueAsync("2.5");
+        await Assertions.Expect(admin.GetByLabel("Effective from")).ToHaveValueAsync("2026-01-01T00:00:00.000Z");
+        await admin.GetByLabel("Input per million tokens", new() { Exact = true }).FillAsync("2");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Save price" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#admin-status")).ToHaveTextAsync("Model price set successfully");
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+        await Assertions.Expect(row.Locator("td").Nth(1)).ToHaveTextAsync("$2.00");
+        var listed = (await (await api.GetAsync($"{baseUrl}/api/v1/auth/admin/model-prices")).JsonAsync())!.Value.GetProperty("prices");
+        Assert.That(listed.EnumerateArray().Single(p => p.GetProperty("model").GetString() == "gpt-4o-browser").ToString(), Is.EqualTo(
+            """{"model":"gpt-4o-browser","effective_from":"2026-01-01T00:00:00.000Z","input_per_million":2,"cached_input_per_million":1.25,"output_per_million":10,"reasoning_per_million":null}"""));
+
+        // --- the profile editor: a cost limit's amount is typed in the currency and stored in nano-units ---
+        await admin.GetByLabel("Name", new() { Exact = true }).FillAsync("Costly");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Add limit" }).ClickAsync();
+        await admin.GetByLabel("Meter of limit 1").SelectOptionAsync("cost");
+        await admin.GetByLabel("Window of limit 1").SelectOptionAsync("month");
+        await admin.GetByLabel("Model filter of limit 1").FillAsync("gpt-4o*");
+        await admin.GetByLabel("Amount of limit 1").FillAsync("25.5.0");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Create profile" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#err-limits-0")).ToHaveTextAsync("amount: an amount of USD such as 25.50 (at most 9 decimals), or empty for unlimited.");
+        await admin.GetByLabel("Amount of limit 1").FillAsync("25.50");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Create profile" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#admin-status")).ToHaveTextAsync("Consumption profile created successfully");
+        var profile = admin.Locator("#profiles-table tbody tr", new() { Has = admin.GetByRole(AriaRole.Rowheader, new() { Name = "Costly" }) });
+        await Assertions.Expect(profile.Locator("td.limits-cell li")).ToHaveTextAsync(["cost/month=$25.50@gpt-4o*"]);
+        var id = await profile.GetAttributeAsync("data-profile-id");
+        Assert.That((await StoredAsync(admin, id!)).Item3, Is.EqualTo("""[{"meter":"cost","window":"month","model":"gpt-4o*","amount":25500000000}]"""));
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Edit Costly" }).ClickAsync();
+        await Assertions.Expect(admin.GetByLabel("Amount of limit 1")).ToHaveValueAsync("25.5");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Cancel editing" }).Last.ClickAsync();
+        await ShotAsync(admin, "17-admin-cost-limit.png");
+
+        // --- remove: the price goes, and the catalogue is empty again for the other tests ---
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Remove the price of gpt-4o-browser" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("#admin-status")).ToHaveTextAsync("Model price removed successfully");
+        await Assertions.Expect(row).ToHaveCountAsync(0);
+        await Assertions.Expect(admin.Locator("#prices-empty")).ToBeVisibleAsync();
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Delete Costly" }).ClickAsync();
+        await Assertions.Expect(profile).ToHaveCountAsync(0);
+        await admin.Context.CloseAsync();
+
+        foreach (var name in new[] { "15-admin-price-error.png", "16-admin-prices.png", "17-admin-cost-limit.png" })
+        {
+            TestContext.AddTestAttachment(Path.Combine(screenshots, name), name);
+        }
+    }
+
+    [Test]
+    public async Task TheUsersWidgetShowsACostLimitsBarInTheCurrency()
+    {
+        // The admin account is the widget's user here: the other tests' users keep their usage.
+        var admin = await SignInAsync("admin", "/admin.html");
+        var api = admin.Context.APIRequest;
+        var price = await api.PostAsync($"{baseUrl}/api/v1/auth/admin/model-prices", Json("""{"model":"gpt-4o","input_per_million":"2.50","output_per_million":"10"}"""));
+        Assert.That(price.Status, Is.EqualTo(200), await price.TextAsync());
+        var created = await api.PostAsync($"{baseUrl}/api/v1/auth/admin/consumption-profiles", Json(
+            """{"name":"Budget","limits":[{"meter":"cost","window":"month","model":"gpt-4o*","amount":25000000000}]}"""));
+        Assert.That(created.Status, Is.EqualTo(201), await created.TextAsync());
+        var id = (await created.JsonAsync())!.Value.GetProperty("profile").GetProperty("id").GetInt64();
+        int restored, deleted, removed;
+        try
+        {
+            var assigned = await api.PutAsync($"{baseUrl}/api/v1/auth/admin/users/admin/consumption-profile", Json($$"""{"profile_id":{{id}}}"""));
+            Assert.That(assigned.Status, Is.EqualTo(200), await assigned.TextAsync());
+
+            // 1,000,000 input and 175,000 output tokens of gpt-4o: $2.50 + $1.75 = $4.25.
+            await app.Services.GetRequiredService<ITokenQuotaChecker>().RecordForModelAsync("admin", 1_000_000, 175_000, "gpt-4o");
+
+            var user = admin;
+            await user.GotoAsync($"{baseUrl}/index.html");
+            var bar = user.Locator("#extra-limits li");
+            await Assertions.Expect(user.Locator("#quota-profile")).ToHaveTextAsync("Budget");
+            await Assertions.Expect(bar).ToHaveCountAsync(1);
+            await Assertions.Expect(bar.Locator("label")).ToHaveTextAsync("Cost per month · gpt-4o*");
+            await Assertions.Expect(user.Locator("#extra-limit-1-text")).ToHaveTextAsync(new Regex("^\\$4\\.25 of \\$25\\.00 used \\(17\\.0 %\\) · \\$20\\.75 remaining · resets on .* UTC$"));
+            await Assertions.Expect(user.GetByLabel("Cost per month · gpt-4o*")).ToHaveAttributeAsync("value", "17");
+            await Assertions.Expect(bar.Nth(0)).ToHaveAttributeAsync("data-state", "ok");
+            await ShotAsync(user, "18-widget-cost-limit.png");
+        }
+        finally
+        {
+            restored = (await api.PutAsync($"{baseUrl}/api/v1/auth/admin/users/admin/consumption-profile", Json("""{"profile_id":null}"""))).Status;
+            deleted = (await api.DeleteAsync($"{baseUrl}/api/v1/auth/admin/consumption-profiles/{id}")).Status;
+            removed = (await api.DeleteAsync($"{baseUrl}/api/v1/auth/admin/model-prices?model=gpt-4o")).Status;
+            await admin.Context.CloseAsync();
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(restored, Is.EqualTo(200), "the admin's assignment restored");
+            Assert.That(deleted, Is.EqualTo(200), "the profile deleted");
+            Assert.That(removed, Is.EqualTo(200), "the price removed");
+        });
+        TestContext.AddTestAttachment(Path.Combine(screenshots, "18-widget-cost-limit.png"), "18-widget-cost-limit.png");
     }
 
     private static APIRequestContextOptions Json(string json) =>

@@ -48,10 +48,12 @@ internal static class StatusCommand
     private static string Limit(QuotaLimitStatus limit)
     {
         var name = limit.Meter + (limit.Window is { } w ? "/" + w : string.Empty) + (limit.Model is { } m ? "@" + m : string.Empty);
-        var held = limit.Reserved > 0 ? $" + {Format.Number(limit.Reserved)} held" : string.Empty;
+        // A cost limit counts nano-units of its currency: shown as money ($4.25), every other meter as a count.
+        Func<long, string> figure = limit.Currency is { } currency ? nano => Money.Format(nano, currency) : Format.Number;
+        var held = limit.Reserved > 0 ? $" + {figure(limit.Reserved)} held" : string.Empty;
         var figures = limit.Limit is { } amount
-            ? $"{Format.Number(limit.Used)}{held} of {Format.Number(amount)} used ({Format.Percent(limit.PercentageUsed)}), {Format.Number(limit.Remaining ?? 0)} remaining"
-            : $"{Format.Number(limit.Used)}{held} used, Unlimited";
+            ? $"{figure(limit.Used)}{held} of {figure(amount)} used ({Format.Percent(limit.PercentageUsed)}), {figure(limit.Remaining ?? 0)} remaining"
+            : $"{figure(limit.Used)}{held} used, Unlimited";
         return limit.ResetsAt is { } reset ? $"{name}: {figures} (resets {Format.Time(reset)})" : $"{name}: {figures}";
     }
 

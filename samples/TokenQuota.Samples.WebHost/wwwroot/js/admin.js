@@ -1,4 +1,4 @@
-// The admin panel: the run-time rate-limit settings, profiles (create, edit, delete, set default,
+// The admin panel: the run-time rate-limit settings, model prices (prices.js), profiles (create, edit, delete, set default,
 // activate/deactivate, calendar and extra limits), users (profile drop-down, bulk assignment) and the audit log, all through the endpoints of MapTokenQuotaEndpoints(); and the sample's own
 // metrics endpoint, which reads the TokenQuota meter in the server process.
 'use strict';
@@ -126,12 +126,14 @@ function limitText(l) {
   let text = l.meter;
   if (l.window) text += `/${l.window}`;
   if (l.algorithm && l.algorithm !== 'fixed_window') text += `:${l.algorithm}`;
-  text += `=${l.amount === null || l.amount === undefined ? 'unlimited' : l.amount}`;
+  const unlimited = l.amount === null || l.amount === undefined;
+  // A cost limit's amount is nano-units of the currency: shown as money, cost/month=$25.50.
+  text += `=${unlimited ? 'unlimited' : l.meter === 'cost' ? money.format(l.amount, currency) : l.amount}`;
   return l.model ? `${text}@${l.model}` : text;
 }
 
 // --- the extra limits editor: one row per limit, its controls named "Meter of limit 1" and so on ---
-const meters = ['prompts', 'config_changes', 'input_tokens', 'output_tokens', 'total_tokens', 'in_flight'];
+const meters = ['prompts', 'config_changes', 'input_tokens', 'output_tokens', 'total_tokens', 'cost', 'in_flight'];
 const windows = ['minute', 'hour', 'day', 'week', 'month', 'year'];
 const algorithms = ['fixed_window', 'token_bucket', 'sliding_window'];
 function limitRows() { return [...el('limits-list').querySelectorAll('.limit-row')]; }
@@ -163,10 +165,10 @@ function addLimitRow(limit) {
   model.spellcheck = false;
   model.value = (limit && limit.model) || '';
   const amount = document.createElement('input');
-  amount.type = 'number';
-  amount.min = '0';
-  amount.placeholder = 'unlimited';
-  amount.value = limit && limit.amount !== null && limit.amount !== undefined ? limit.amount : '';
+  const hasAmount = limit && limit.amount !== null && limit.amount !== undefined;
+  amountKind(amount, meter.value);
+  amount.value = hasAmount ? (limit.meter === 'cost' ? money.fromNano(limit.amount) : limit.amount) : '';
+  meter.addEventListener('change', () => amountKind(amount, meter.value));
   const algorithm = selectOf(algorithms);
   algorithm.value = (limit && limit.algorithm) || 'fixed_window';
   const error = document.createElement('span');
@@ -187,6 +189,20 @@ function addLimitRow(limit) {
   el('limits-list').append(row);
   renumberLimits();
   return row;
+}
+// A cost amount is typed in the currency as text (a number input would read it as a float); any other as a whole number.
+function amountKind(amount, meter) {
+  if (meter === 'cost') {
+    amount.type = 'text';
+    amount.inputMode = 'decimal';
+    amount.removeAttribute('min');
+    amount.placeholder = `unlimited (${currency})`;
+  } else {
+    amount.type = 'number';
+    amount.removeAttribute('inputmode');
+    amount.min = '0';
+    amount.placeholder = 'unlimited';
+  }
 }
 function renumberLimits() {
   const rows = limitRows();
@@ -219,13 +235,18 @@ function readLimits() {
     const model = part('model').value.trim();
     if (model) limit.model = model;
     const amount = part('amount');
-    if (amount.validity.badInput) {
+    const typed = amount.value.trim();
+    const nano = limit.meter === 'cost' && typed !== '' ? money.toNano(typed) : undefined;
+    if (amount.validity.badInput || nano === null) {
       ok = false;
+      const why = nano === null
+        ? `an amount of ${currency} such as 25.50 (at most 9 decimals), or empty for unlimited.`
+        : 'a whole number, or empty for unlimited.';
       amount.setAttribute('aria-invalid', 'true');
-      row.querySelector('.field-error').textContent = 'amount: a whole number, or empty for unlimited.';
-      el('admin-error').textContent = `limits[${i}].amount: a whole number, or empty for unlimited.`;
+      row.querySelector('.field-error').textContent = `amount: ${why}`;
+      el('admin-error').textContent = `limits[${i}].amount: ${why}`;
     }
-    limit.amount = amount.value.trim() === '' ? null : Number(amount.value);
+    limit.amount = typed === '' ? null : nano ? money.json(nano) : Number(typed);
     if (part('algorithm').value !== 'fixed_window') limit.algorithm = part('algorithm').value;
     return limit;
   });
@@ -395,6 +416,7 @@ el('metrics-refresh').addEventListener('click', () => { loadMetrics().catch(fail
 
 async function refreshAll() {
   await loadSettings();
+  await loadPrices();
   await loadProfiles();
   await loadUsers();
   auditOffset = 0;

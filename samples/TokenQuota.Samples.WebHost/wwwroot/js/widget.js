@@ -1,6 +1,6 @@
 // The user quota widget: period written out, input/output progress bars, remaining tokens, rate limits,
 // a warning above 80 % and a blocked state at 100 % that says when the limit resets; below them one bar per extra
-// limit of the user's profile (quota.limits), each with its own state.
+// limit of the user's profile (quota.limits), each with its own state; a cost limit's figures in its currency.
 'use strict';
 const quotaWidget = {
   async refresh() {
@@ -60,7 +60,7 @@ const quotaWidget = {
 const extraLimits = {
   meters: {
     prompts: 'Prompts', config_changes: 'Configuration changes', input_tokens: 'Input tokens',
-    output_tokens: 'Output tokens', total_tokens: 'Total tokens', in_flight: 'Concurrent requests',
+    output_tokens: 'Output tokens', total_tokens: 'Total tokens', cost: 'Cost', in_flight: 'Concurrent requests',
   },
   algorithms: { token_bucket: 'token bucket', sliding_window: 'sliding window' },
   // "Total tokens per minute · gpt-4o*", "Prompts per hour (token bucket)", "Concurrent requests".
@@ -98,20 +98,22 @@ const extraLimits = {
       const text = document.createElement('p');
       text.id = `${id}-text`;
       text.className = 'figures';
-      const held = limit.reserved > 0 ? ` + ${format.number(limit.reserved)} held` : '';
+      // A cost limit counts nano-units of its currency: its figures are money ($4.25), any other's counts.
+      const figure = limit.meter === 'cost' ? (n) => money.format(n, limit.currency) : (n) => format.number(n);
+      const held = limit.reserved > 0 ? ` + ${figure(limit.reserved)} held` : '';
       let state = 'ok';
       let message = '';
       if (limit.limit === null) {
         meter.value = 0;
         meter.setAttribute('aria-valuetext', 'Unlimited');
-        text.textContent = `${format.number(limit.used)} used${held} · Unlimited`;
+        text.textContent = `${figure(limit.used)} used${held} · Unlimited`;
       } else {
         const pct = limit.percentage_used;
         const resets = this.resets(limit);
         const name = label.charAt(0).toLowerCase() + label.slice(1);
         meter.value = Math.min(100, pct);
         meter.setAttribute('aria-valuetext', `${pct.toFixed(1)} percent used`);
-        text.textContent = `${format.number(limit.used)} of ${format.number(limit.limit)} used${held} (${pct.toFixed(1)} %) · ${format.number(limit.remaining)} remaining`
+        text.textContent = `${figure(limit.used)} of ${figure(limit.limit)} used${held} (${pct.toFixed(1)} %) · ${figure(limit.remaining)} remaining`
           + (resets ? ` · ${resets}` : '');
         if (pct >= 100 || limit.remaining === 0) {
           state = 'blocked';
