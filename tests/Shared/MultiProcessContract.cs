@@ -114,6 +114,48 @@ public abstract partial class MultiProcessContract<TBackend> : StoreContractTest
     }
 
     /// <summary>
+    /// Issue 15 "Exactness": a cost budget is judged with every live reservation's estimated cost in one atomic step, so
+    /// 4 processes reserving at once never commit more than the budget when each commit is at most its estimate.
+    /// </summary>
+    [Test]
+    public async Task FourProcessesReservingConcurrentlyNeverCommitMoreThanACostBudget()
+    {
+        const int ReservationsPerProcess = 250;
+        const long Budget = 1_000_000_000;
+        var services = await StartAsync();
+        var price = new ModelPrice(new ModelFilter("gpt-4o"), ModelPrice.Always, 2.50m, 10.00m);
+        await services.Profiles.SetModelPriceAsync(price);
+        var profile = await services.Profiles.CreateAsync(new NewConsumptionProfile { Name = "Dollar", Limits = [QuotaLimit.Parse("cost/month=1.00@gpt-4o")] });
+        await services.Profiles.AssignAsync("spender", profile.Id);
+
+        var results = await RunTogetherAsync(
+            Commits.Select(c => Args("reserve", "spender", ReservationsPerProcess, 1_000, 400, c.Input, c.Output, "gpt-4o")));
+
+        var reports = results.Select(r => Parse(ReserveReport(), r.Output)).ToArray();
+        var granted = reports.Sum(r => r[0]);
+        var expectedCost = reports.Select((r, i) => r[0] * price.CostOf(Commits[i].Input, Commits[i].Output)).Sum();
+        var storedCost = Scalar<long>("SELECT count FROM tokenquota_limit_counters WHERE user_id = 'spender' AND limit_key = 'cost/month@gpt-4o';");
+        var byModel = Scalar<long>("SELECT cost_nano FROM tokenquota_model_usage WHERE user_id = 'spender' AND model = 'gpt-4o';");
+        await TestContext.Out.WriteLineAsync(string.Create(
+            CultureInfo.InvariantCulture,
+            $"cost budget ({typeof(TBackend).Name}): {Processes} processes x {ReservationsPerProcess} reservations of $0.0065; granted {granted}; committed {storedCost:N0}/{Budget:N0} nano-units"));
+
+        Assert.Multiple(() =>
+        {
+            foreach (var result in results)
+            {
+                Assert.That(result.ExitCode, Is.Zero, result.Output);
+            }
+
+            Assert.That(granted, Is.GreaterThanOrEqualTo(Budget / price.CostOf(1_000, 400)), "no denial can happen before the budget holds 153 estimates");
+            Assert.That(granted, Is.LessThan(Processes * ReservationsPerProcess), "1,000 estimates of $0.0065 must contend for $1");
+            Assert.That(storedCost, Is.LessThanOrEqualTo(Budget), "the hard cap on cost");
+            Assert.That(storedCost, Is.EqualTo(expectedCost), "exactly the sum of the granted reservations' commits");
+            Assert.That(byModel, Is.EqualTo(expectedCost), "the usage by model holds the same cost");
+        });
+    }
+
+    /// <summary>
     /// Issue 19 "hot keys": 4 processes × 16 callers run the middleware's cycle (acquire → reserve → commit) on one user
     /// at once; the prompt limit admits exactly its count, and the stored usage is exact to the token and within the cap.
     /// </summary>

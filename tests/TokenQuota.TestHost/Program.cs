@@ -14,7 +14,7 @@ using TokenQuota.Storage;
 //                                                    prints "round <r> admitted <count>" after each, and waits for
 //                                                    the file "<step>.<r+1>" before the next
 //   record-many <db>     <user> <n> <in> <out>       n concurrent RecordAsync(user, in, out); prints "recorded <n>"
-//   reserve     <db>     <user> <n> <estIn> <estOut> <commitIn> <commitOut>
+//   reserve     <db>     <user> <n> <estIn> <estOut> <commitIn> <commitOut> [<model>]
 //                                                    n concurrent reservations; commits each granted one with the
 //                                                    commit figures; prints "granted <g> denied <d> committed <in> <out>"
 //   cycle       <db>     <user> <callers> <cycles> <commitIn> <commitOut>
@@ -184,11 +184,12 @@ try
         case "reserve":
         {
             var (user, n, estIn, estOut, commitIn, commitOut) = (positional[2], (int)Arg(3), Arg(4), Arg(5), Arg(6), Arg(7));
+            var model = new QuotaReservationOptions { ModelId = positional.Count > 8 ? positional[8] : null };
             using var gate = new ManualResetEventSlim(false);
             var calls = Enumerable.Range(0, n).Select(_ => Task.Run(async () =>
             {
                 gate.Wait();
-                var result = await checker.ReserveAsync(user, estIn, estOut);
+                var result = await checker.ReserveAsync(user, estIn, estOut, model);
                 if (!result.IsAllowed)
                 {
                     return false;
