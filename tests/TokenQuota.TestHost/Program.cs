@@ -61,14 +61,14 @@ var valid = positional.Count switch
     4 => positional[0] is "record" or "acquire" or "record-loop",
     6 => positional[0] is "record-many" or "hold" or "acquire-rounds",
     7 => positional[0] == "cycle",
-    8 => positional[0] == "reserve",
+    8 or 9 => positional[0] == "reserve",
     _ => false,
 };
 if (!valid)
 {
     Console.Error.WriteLine(
         "usage: migrate <db> | record <db> <user> <n> | acquire <db> <user> <n> | record-many <db> <user> <n> <in> <out>"
-        + " | reserve <db> <user> <n> <estIn> <estOut> <commitIn> <commitOut> | hold <db> <user> <n> <estIn> <ttl-minutes>"
+        + " | reserve <db> <user> <n> <estIn> <estOut> <commitIn> <commitOut> [<model>] | hold <db> <user> <n> <estIn> <ttl-minutes>"
         + " | cycle <db> <user> <callers> <cycles> <commitIn> <commitOut> | acquire-rounds <db> <user> <n> <rounds> <step> | record-loop <db> <prefix> <workers>  [--at <unix-ms>] [--postgres <schema>] [--go <file>]");
     return 2;
 }
