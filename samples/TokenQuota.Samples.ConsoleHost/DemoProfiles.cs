@@ -32,6 +32,18 @@ internal sealed class DemoProfiles(IConsumptionProfileManager manager)
         Limits = [QuotaLimit.Parse("input_tokens/month=15000@gpt-4o"), QuotaLimit.Parse("total_tokens/minute:token_bucket=30000")],
     };
 
+    public static readonly NewConsumptionProfile DemoBudget = new()
+    {
+        Name = "Demo-Budget",
+        Description = "Sample profile: $0.05 a month on gpt-4o and $1.00 a month on every model, priced from the sample catalogue",
+        PromptsPerHour = 50,
+        PromptsPerDay = 500,
+        ConfigChangesPerHour = 5,
+        InputTokensPerMonth = 100_000,
+        OutputTokensPerMonth = 50_000,
+        Limits = [QuotaLimit.Parse("cost/month=0.05@gpt-4o"), QuotaLimit.Parse("cost/month=1.00")],
+    };
+
     // The seed's profiles, used only if an admin deleted one from this database (migrations never bring them back).
     private static readonly NewConsumptionProfile[] SeedProfiles =
     [
@@ -42,7 +54,7 @@ internal sealed class DemoProfiles(IConsumptionProfileManager manager)
 
     public async Task<ConsumptionProfile> GetOrCreateAsync(string name, CancellationToken cancellationToken = default)
     {
-        var wanted = name == DemoTight.Name ? DemoTight : name == DemoModels.Name ? DemoModels : SeedProfiles.Single(p => p.Name == name);
+        var wanted = new[] { DemoTight, DemoModels, DemoBudget }.FirstOrDefault(p => p.Name == name) ?? SeedProfiles.Single(p => p.Name == name);
         var existing = await FindAsync(name, cancellationToken);
         if (existing is null)
         {

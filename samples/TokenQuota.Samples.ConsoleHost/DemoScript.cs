@@ -62,6 +62,12 @@ internal static class DemoScript
             new("Review this licence agreement for termination terms.", AttachedDocumentTokens: 10_000, Model: "gpt-4o-mini"),
             new("Review this NDA for unusual obligations.", AttachedDocumentTokens: 10_000, Model: "gpt-4o-mini"),
         ]),
+        new("grace", DemoProfiles.DemoBudget.Name, "Demo-Budget: a $0.05 monthly budget on gpt-4o refuses the expensive model while gpt-4o-mini still answers",
+        [
+            new("Review this supplier contract for liability clauses.", AttachedDocumentTokens: 10_000, Model: "gpt-4o"),
+            new("Review this licence agreement for termination terms.", AttachedDocumentTokens: 10_000, Model: "gpt-4o"),
+            new("Review this licence agreement for termination terms.", AttachedDocumentTokens: 10_000, Model: "gpt-4o-mini"),
+        ]),
         new("team-shared", null, "no assignment, so the default profile applies; same id every run, usage adds up across runs",
         [
             new("Weekly report: summarise the incident log.", AttachedDocumentTokens: 9_000),

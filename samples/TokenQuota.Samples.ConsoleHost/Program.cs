@@ -1,4 +1,4 @@
-// TokenQuota console demo: several users on the Free, Pro, Unlimited and a tiny "Demo-Tight" profile call a fake LLM,
+// TokenQuota console demo: several users on the Free, Pro, Unlimited and small demo profiles (a rate limit, per-model limits, a cost budget) call a fake LLM,
 // each call wrapped in AcquirePromptAsync → ReserveAsync → the call → CommitAsync. Refusals are printed with their
 // messages; a status table and the run's estimate accuracy (read from the TokenQuota meter) end the run. Run it again: it reuses the database, with fresh user ids.
 // With --chat-client it runs the Microsoft.Extensions.AI middleware demo instead (ChatClientDemo.cs).
@@ -36,6 +36,12 @@ var checker = provider.GetRequiredService<ITokenQuotaChecker>();
 
 Console.WriteLine($"TokenQuota sample, run {runId}");
 Console.WriteLine($"Database: {databasePath}{(File.Exists(databasePath) ? " (reused)" : " (new)")}");
+Console.WriteLine();
+
+// Prices from the sample catalogue (illustrative list prices, not a price list to rely on); importing unchanged prices writes nothing.
+var catalogue = JsonSerializer.Deserialize<ModelPrice[]>(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "prices.sample.json")))!;
+var changedPrices = await manager.ImportModelPricesAsync(catalogue, DemoProfiles.Actor);
+Console.WriteLine($"Prices: {catalogue.Length} models from prices.sample.json ({changedPrices} new or changed)");
 Console.WriteLine();
 
 Console.WriteLine("Profiles");
@@ -87,12 +93,26 @@ var alice = DemoScript.Users[0].UserId(runId);
 Console.WriteLine($"GetStatusAsync(\"{alice}\") as JSON (the seed's quota-status shape):");
 Console.WriteLine(JsonSerializer.Serialize(await checker.GetStatusAsync(alice), new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine();
-var frank = DemoScript.Users.Single(u => u.Name == "frank").UserId(runId);
-Console.WriteLine($"The extra limits of {frank} (the \"limits\" array of the status):");
-foreach (var limit in (await checker.GetStatusAsync(frank)).Limits)
+foreach (var userId in new[] { "frank", "grace" }.Select(name => DemoScript.Users.Single(u => u.Name == name).UserId(runId)))
 {
-    var name = $"{limit.Meter}/{limit.Window}{(limit.Model is { } model ? "@" + model : "")} ({limit.Algorithm})";
-    Console.WriteLine($"  {name,-42} {limit.Used,7:N0} of {limit.Limit,7:N0} used ({limit.PercentageUsed:0.0} %), resets {limit.ResetsAt:u}");
+    Console.WriteLine($"The extra limits of {userId} (the \"limits\" array of the status):");
+    foreach (var limit in (await checker.GetStatusAsync(userId)).Limits)
+    {
+        var name = $"{limit.Meter}/{limit.Window}{(limit.Model is { } model ? "@" + model : "")} ({limit.Algorithm})";
+        var figures = limit.Currency is { } currency
+            ? $"{Money.Format(limit.Used, currency),11} of {Money.Format(limit.Limit ?? 0, currency),7}"
+            : $"{limit.Used,11:N0} of {limit.Limit,7:N0}";
+        Console.WriteLine($"  {name,-42} {figures} used ({limit.PercentageUsed:0.0} %), resets {limit.ResetsAt:u}");
+    }
+
+    Console.WriteLine();
+}
+
+var byModel = await provider.GetRequiredService<IUsageReports>().GetModelTotalsAsync(QuotaPeriod.FromInstant(DateTimeOffset.UtcNow));
+Console.WriteLine("Usage by model this month (every run, every user; IUsageReports.GetModelTotalsAsync):");
+foreach (var row in byModel)
+{
+    Console.WriteLine($"  {row.ModelId,-14} {row.Calls,5:N0} calls {row.InputTokens,10:N0} in {row.OutputTokens,9:N0} out  {Money.Format(row.CostNanoUnits, "USD"),10}");
 }
 
 Console.WriteLine();

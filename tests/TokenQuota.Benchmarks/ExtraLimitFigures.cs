@@ -3,45 +3,59 @@ using Microsoft.Extensions.DependencyInjection;
 namespace TokenQuota.Benchmarks;
 
 /// <summary>
-/// The cost of extra limits (DESIGN §7, "Cost of the model"): record and reserve + commit for users whose profile has a
-/// per-model input limit, a tokens-per-minute limit and an in-flight limit, none ever reached. Measured on a database of
-/// its own, so the standard-only figures of the main database keep a configuration without extra limits.
+/// The cost of extra limits (DESIGN §7, "Cost of the model"): record and reserve + commit for users whose profile has
+/// extra limits, none ever reached: a per-model input limit, a tokens-per-minute limit and an in-flight limit
+/// (<see cref="CreateAsync"/>), or one cost limit on a priced model (<see cref="CreateCostAsync"/>). Measured on a
+/// database of its own, so the standard-only figures of the main database keep a configuration without extra limits.
 /// </summary>
-internal sealed class ExtraLimitFigures(ITokenQuotaChecker checker)
+internal sealed class ExtraLimitFigures(ITokenQuotaChecker checker, string prefix)
 {
     public const string Model = "bench-model-large";
 
     private const int Users = 1_000;
 
-    public static string UserId(int i) => "extra-" + i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
+    public string UserId(int i) => prefix + i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Creates the profile with the three extra limits and assigns it to every benchmark user, then warms the cache.</summary>
-    public static async Task<ExtraLimitFigures> CreateAsync(BenchDatabase db)
+    public static Task<ExtraLimitFigures> CreateAsync(BenchDatabase db) => CreateAsync(
+        db,
+        "extra-",
+        "Bench-Extra",
+        [
+            QuotaLimit.Parse("input_tokens/month=1000000000000000@bench-model*"),
+            QuotaLimit.Parse("total_tokens/minute=1000000000000000"),
+            QuotaLimit.Parse("in_flight=1000000"),
+        ]);
+
+    /// <summary>Prices the benchmark model and creates a profile with one cost limit on it ($9 billion a month).</summary>
+    public static async Task<ExtraLimitFigures> CreateCostAsync(BenchDatabase db)
+    {
+        var profiles = db.Provider.GetRequiredService<IConsumptionProfileManager>();
+        await profiles.SetModelPriceAsync(new ModelPrice(new ModelFilter("bench-model*"), ModelPrice.Always, 2.50m, 10m));
+        return await CreateAsync(db, "cost-", "Bench-Cost", [QuotaLimit.Parse("cost/month=9000000000@bench-model*")]);
+    }
+
+    private static async Task<ExtraLimitFigures> CreateAsync(BenchDatabase db, string prefix, string name, QuotaLimit[] limits)
     {
         var profiles = db.Provider.GetRequiredService<IConsumptionProfileManager>();
         var profile = await profiles.CreateAsync(new NewConsumptionProfile
         {
-            Name = "Bench-Extra",
+            Name = name,
             PromptsPerHour = 1_000_000_000,
             PromptsPerDay = 1_000_000_000,
             InputTokensPerMonth = 1_000_000_000_000_000,
             OutputTokensPerMonth = 1_000_000_000_000_000,
-            Limits =
-            [
-                QuotaLimit.Parse("input_tokens/month=1000000000000000@bench-model*"),
-                QuotaLimit.Parse("total_tokens/minute=1000000000000000"),
-                QuotaLimit.Parse("in_flight=1000000"),
-            ],
+            Limits = limits,
         });
+        var figures = new ExtraLimitFigures(db.Checker, prefix);
         for (var i = 0; i < Users; i++)
         {
-            await profiles.AssignAsync(UserId(i), profile.Id);
+            await profiles.AssignAsync(figures.UserId(i), profile.Id);
         }
 
-        var figures = new ExtraLimitFigures(db.Checker);
         for (var i = 0; i < Users; i++)
         {
-            await db.Checker.CheckForModelAsync(UserId(i), 1, 1, Model);
+            await db.Checker.CheckForModelAsync(figures.UserId(i), 1, 1, Model);
         }
 
         return figures;

@@ -40,12 +40,13 @@ internal static class QuickHarness
         }
 
         double rawUpsert, rawSelect, rawBatched, limiter, check, record, acquire, record64, cycle64, reserve64, rcycle64, allocCheck, allocRecord, allocAcquire, checkScale, recordScale;
-        double historyFresh, history100k, holdsNone, holds1000, recordExtra, reserveCommitExtra, reserveCommitStandard;
+        double historyFresh, history100k, holdsNone, holds1000, recordExtra, reserveCommitExtra, reserveCommitStandard, recordCost, reserveCommitCost;
         var seed = Stopwatch.StartNew();
         await using var db = await BenchDatabase.CreateAsync(Users, Months);
         await using var big = await BenchDatabase.CreateAsync(ScaleUsers, Months);
         await using var extraDb = await BenchDatabase.CreateAsync(1_000, 1);
         var extra = await ExtraLimitFigures.CreateAsync(extraDb);
+        var cost = await ExtraLimitFigures.CreateCostAsync(extraDb);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"info seeded {Users:N0} and {ScaleUsers:N0} users x {Months} months in {seed.Elapsed.TotalSeconds:F1} s"));
         var users = BenchFigures.UserIds(Users);
         var ops = new BenchFigures(db.Checker, db.Rates, users);
@@ -90,6 +91,8 @@ internal static class QuickHarness
                     ("reserve_commit", ops.ReserveCommit()),
                     ("record_extra3", extra.Record()),
                     ("reserve_commit_extra3", extra.ReserveCommit()),
+                    ("record_cost", cost.Record()),
+                    ("reserve_commit_cost", cost.ReserveCommit()),
                 ],
                 passes: 3);
             (rawUpsert, record, acquire, rawSelect, check, limiter, rawBatched, record64, cycle64, reserve64, rcycle64, checkScale, recordScale) =
@@ -97,6 +100,7 @@ internal static class QuickHarness
                  figures["raw_batched"], figures["record64"], figures["cycle64"], figures["reserve64"], figures["rcycle64"], figures["check_100k"], figures["record_100k"]);
             (historyFresh, history100k, holdsNone, holds1000) = (figures["history_fresh"], figures["history_100k"], figures["holds_none"], figures["holds_1000"]);
             (recordExtra, reserveCommitExtra, reserveCommitStandard) = (figures["record_extra3"], figures["reserve_commit_extra3"], figures["reserve_commit"]);
+            (recordCost, reserveCommitCost) = (figures["record_cost"], figures["reserve_commit_cost"]);
             allocCheck = await Measure.AllocatedPerCallAsync(5_000, async i => await checker.CheckAsync(users[i % Users], 10, 10));
             allocRecord = await Measure.AllocatedPerCallAsync(5_000, i => checker.RecordAsync(users[i % Users], 1, 1));
             allocAcquire = await Measure.AllocatedPerCallAsync(5_000, async i => await rates.AcquirePromptAsync(users[i % Users]));
@@ -135,6 +139,10 @@ internal static class QuickHarness
         Rate("reserve+commit, 3 extra limits", reserveCommitExtra);
         Ratio("extra3_record/record", recordExtra / record, 0.6);
         Ratio("extra3_reserve_commit/reserve_commit", reserveCommitExtra / reserveCommitStandard, 0.6);
+        Rate("record with a model and a cost limit", recordCost);
+        Rate("reserve+commit with a model and a cost limit", reserveCommitCost);
+        Ratio("cost_record/record", recordCost / record, 0.6);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"info cost_reserve_commit/reserve_commit = {reserveCommitCost / reserveCommitStandard:F2}"));
 
         var sqliteHot = await new HotKeyFigures(db.Checker, db.Rates).RunAllAsync("sqlite");
         Target("hotkey_sqlite_64_rate", sqliteHot[64].PerSecond >= 30_000, "64 callers on one user >= 30,000 cycles/s");
