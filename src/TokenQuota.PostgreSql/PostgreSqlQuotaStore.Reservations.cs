@@ -177,9 +177,10 @@ public sealed partial class PostgreSqlQuotaStore
                 throw ReservationCommit.UsageWouldOverflow();
             }
 
-            if (commit.AddsUsage && counters is not null)
+            if (commit.AddsUsage && counters is not null && !await ApplyCountersAsync(c, t, commit.UserId, counters, cancellationToken).ConfigureAwait(false))
             {
-                await ApplyCountersAsync(c, t, commit.UserId, counters, cancellationToken).ConfigureAwait(false);
+                // A counter or the cost by model would overflow: the transaction rolls back with everything it wrote.
+                throw ReservationCommit.UsageWouldOverflow();
             }
 
             return (true, commit.Outcome(nowMs));

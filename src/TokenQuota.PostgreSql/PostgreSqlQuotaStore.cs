@@ -155,8 +155,7 @@ public sealed partial class PostgreSqlQuotaStore : IRelationalQuotaStore, IAsync
                 return (false, false);
             }
 
-            await ApplyCountersAsync(c, t, userId, counters, cancellationToken).ConfigureAwait(false);
-            return (true, true);
+            return await ApplyCountersAsync(c, t, userId, counters, cancellationToken).ConfigureAwait(false) ? (true, true) : (false, false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -182,7 +181,7 @@ public sealed partial class PostgreSqlQuotaStore : IRelationalQuotaStore, IAsync
         await c.ExecuteAsync(Command(sql.UpsertLimitCounter, rows, t, cancellationToken)).ConfigureAwait(false);
         if (counters.Usage is { } used)
         {
-            await c.ExecuteAsync(Command(
+            return 1 == await c.ExecuteAsync(Command(
                 sql.UpsertModelUsage,
                 new { UserId = userId, used.Period, Model = used.ModelId, Input = used.InputTokens, CachedInput = used.CachedInputTokens, Output = used.OutputTokens, Reasoning = used.ReasoningTokens, Cost = used.CostNanoUnits },
                 t,

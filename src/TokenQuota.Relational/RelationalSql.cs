@@ -86,15 +86,20 @@ internal abstract class RelationalSql
 
     /// <summary>
     /// Adds one call to a user's usage of a model in a month (<c>@UserId, @Period, @Model, @Input, @CachedInput, @Output,
-    /// @Reasoning, @Cost</c>).
+    /// @Reasoning, @Cost</c>); changes no row when the cost total would overflow 64 bits (its tokens are a part of the
+    /// user's monthly totals, whose write checks them).
     /// </summary>
     public string UpsertModelUsage => $"""
         INSERT INTO {Table("tokenquota_model_usage")} AS u (user_id, period, model, calls, input_tokens, cached_input_tokens, output_tokens, reasoning_tokens, cost_nano)
         VALUES (@UserId, @Period, @Model, 1, @Input, @CachedInput, @Output, @Reasoning, @Cost)
         ON CONFLICT (user_id, period, model) DO UPDATE SET calls = u.calls + 1, input_tokens = u.input_tokens + excluded.input_tokens,
             cached_input_tokens = u.cached_input_tokens + excluded.cached_input_tokens, output_tokens = u.output_tokens + excluded.output_tokens,
-            reasoning_tokens = u.reasoning_tokens + excluded.reasoning_tokens, cost_nano = u.cost_nano + excluded.cost_nano;
+            reasoning_tokens = u.reasoning_tokens + excluded.reasoning_tokens, cost_nano = u.cost_nano + excluded.cost_nano
+        WHERE u.cost_nano <= 9223372036854775807 - excluded.cost_nano;
         """;
+
+    /// <summary>Gets a user's cost of a model in a month so far (<c>@UserId, @Period, @Model</c>); no row when none.</summary>
+    public string SelectModelCost => $"SELECT cost_nano FROM {Table("tokenquota_model_usage")} WHERE user_id = @UserId AND period = @Period AND model = @Model;";
 
     /// <summary>Gets a month's usage by user and model (<c>@period</c>), the costliest first.</summary>
     public string SelectModelUsage => ModelUsageQuery(string.Empty);

@@ -115,7 +115,9 @@ public sealed class SqliteQuotaStore : IRelationalQuotaStore, IAsyncDisposable, 
         ArgumentNullException.ThrowIfNull(counters);
         return WriteAsync(
             (userId, period.Key, inputTokens, outputTokens, now.ToUnixTimeMilliseconds(), counters),
-            static (c, s) => c.AddUsage(s.userId, s.Key, s.inputTokens, s.outputTokens, s.Item5) && c.ApplyLimitCounters(s.userId, s.counters),
+            static (c, s) => c.PrepareLimitCounters(s.userId, s.counters) is { } rows
+                && c.AddUsage(s.userId, s.Key, s.inputTokens, s.outputTokens, s.Item5)
+                && c.WriteLimitCounters(s.userId, s.counters, rows),
             SqliteWriteAtomicity.BatchTransaction,
             cancellationToken);
     }
@@ -281,14 +283,16 @@ public sealed class SqliteQuotaStore : IRelationalQuotaStore, IAsyncDisposable, 
             return ReservationCommitOutcome.AlreadyCommitted;
         }
 
-        if (commit.AddsUsage && !c.AddUsage(commit.UserId, commit.Period, inputTokens, outputTokens, nowMs))
+        // Everything that can refuse is decided before the first write.
+        var rows = commit.AddsUsage && counters is not null ? c.PrepareLimitCounters(commit.UserId, counters) : [];
+        if (rows is null || (commit.AddsUsage && !c.AddUsage(commit.UserId, commit.Period, inputTokens, outputTokens, nowMs)))
         {
             return null;
         }
 
         if (commit.AddsUsage && counters is not null)
         {
-            c.ApplyLimitCounters(commit.UserId, counters);
+            c.WriteLimitCounters(commit.UserId, counters, rows);
         }
 
         if (commit.Hold is { } hold)

@@ -42,6 +42,15 @@ internal static class ProfilesCommand
         table.Write(output);
     }
 
+    // Warnings do not fail the command: the price may be set next.
+    private static void WriteWarnings(TextWriter output, IReadOnlyList<string> warnings)
+    {
+        foreach (var warning in warnings)
+        {
+            output.WriteLine("warning: " + warning);
+        }
+    }
+
     /// <summary>Writes one profile's fields, one per line.</summary>
     /// <param name="output">The writer.</param>
     /// <param name="p">The profile.</param>
@@ -119,10 +128,12 @@ internal static class ProfilesCommand
                 Limits = fields.ReadLimits(run) ?? [],
             };
             var created = await run.Profiles.CreateAsync(profile, CliContext.Actor, run.CancellationToken).ConfigureAwait(false);
+            var warnings = await run.Profiles.GetCostLimitWarningsAsync(created.Id, run.CancellationToken).ConfigureAwait(false);
             run.Write(created, output =>
             {
                 output.WriteLine($"Created profile {Format.Profile(created)}.");
                 WriteDetails(output, created);
+                WriteWarnings(output, warnings);
             });
         });
         return command;
@@ -163,10 +174,12 @@ internal static class ProfilesCommand
 
             var (id, _) = await ProfileReference.ResolveAsync(run.Profiles, run.Get(profileArgument)!, run.CancellationToken).ConfigureAwait(false);
             var updated = await run.Profiles.UpdateAsync(id, update, CliContext.Actor, run.CancellationToken).ConfigureAwait(false);
+            var warnings = await run.Profiles.GetCostLimitWarningsAsync(updated.Id, run.CancellationToken).ConfigureAwait(false);
             run.Write(updated, output =>
             {
                 output.WriteLine($"Updated profile {Format.Profile(updated)}.");
                 WriteDetails(output, updated);
+                WriteWarnings(output, warnings);
             });
         });
         return command;

@@ -28,7 +28,7 @@ internal readonly record struct ReservationCommit(string UserId, string Period, 
 
     /// <summary>The refusal of a commit whose usage would overflow the stored total (nothing is written).</summary>
     public static ArgumentOutOfRangeException UsageWouldOverflow() =>
-        new("inputTokens", "Committing this usage would overflow the user's stored monthly total; nothing was written.");
+        new("inputTokens", "Committing this usage would overflow a stored total of the user (the monthly token totals, a limit's counter or the cost by model); nothing was written.");
 
     /// <summary>The refusal of a reservation whose request id is already in use (nothing is written for it).</summary>
     public static DuplicateRequestIdException RequestIdInUse(string requestId) => new(requestId);

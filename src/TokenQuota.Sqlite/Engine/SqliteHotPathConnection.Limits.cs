@@ -11,6 +11,7 @@ internal sealed partial class SqliteHotPathConnection
     private SqliteRawStatement? purgeLimitHolds;
     private SqliteRawStatement? insertLimitHolds;
     private SqliteRawStatement? upsertModelUsage;
+    private SqliteRawStatement? selectModelCost;
 
     /// <summary>Reads the user's counters among <paramref name="keys"/> (a key never charged has none).</summary>
     public List<StoredLimitCounter> ReadLimitCounters(string userId, IReadOnlyList<string> keys)
@@ -38,13 +39,28 @@ internal sealed partial class SqliteHotPathConnection
     }
 
     /// <summary>Reads the counters of <paramref name="update"/> and writes what the core returns; false when it refused (nothing written).</summary>
-    public bool ApplyLimitCounters(string userId, LimitCounterUpdate update)
+    public bool ApplyLimitCounters(string userId, LimitCounterUpdate update) =>
+        PrepareLimitCounters(userId, update) is { } rows && WriteLimitCounters(userId, update, rows);
+
+    /// <summary>
+    /// Reads what <paramref name="update"/> needs and decides, writing nothing: the counter rows to write, or
+    /// <see langword="null"/> when the core refused or the cost by model would overflow.
+    /// </summary>
+    public IReadOnlyList<StoredLimitCounter>? PrepareLimitCounters(string userId, LimitCounterUpdate update)
     {
         if (update.Apply(ReadLimitCounters(userId, update.Keys)) is not { } rows)
         {
-            return false;
+            return null;
         }
 
+        // The usage-by-model tokens are a part of the user's monthly totals, whose write checks them; only the cost can
+        // overflow on its own.
+        return update.Usage is { } usage && ReadModelCost(userId, usage) > long.MaxValue - usage.CostNanoUnits ? null : rows;
+    }
+
+    /// <summary>Writes the counter rows <see cref="PrepareLimitCounters"/> decided, and the usage by model; always true.</summary>
+    public bool WriteLimitCounters(string userId, LimitCounterUpdate update, IReadOnlyList<StoredLimitCounter> rows)
+    {
         var upsert = Raw(ref upsertLimitCounter, SqliteSql.UpsertLimitCounter, "@UserId", "@Key", "@WindowStart", "@WindowEnd", "@Count", "@State");
         foreach (var row in rows)
         {
@@ -72,6 +88,22 @@ internal sealed partial class SqliteHotPathConnection
         }
 
         return true;
+    }
+
+    private long ReadModelCost(string userId, ModelUsageCharge usage)
+    {
+        var statement = Raw(ref selectModelCost, SqliteDialect.Instance.SelectModelCost, "@UserId", "@Period", "@Model");
+        statement.Bind(1, userId);
+        statement.Bind(2, usage.Period);
+        statement.Bind(3, usage.ModelId);
+        try
+        {
+            return statement.Step() ? statement.Int64(0) : 0;
+        }
+        finally
+        {
+            statement.Reset();
+        }
     }
 
     /// <summary>Reads the hold texts of the user's live reservations that meet extra limits.</summary>

@@ -140,7 +140,7 @@ internal sealed class TokenQuotaChecker(
             {
                 throw new ArgumentOutOfRangeException(
                     nameof(usage),
-                    $"Recording {inputTokens} input and {outputTokens} output tokens would overflow the user's stored monthly total; nothing was written.");
+                    $"Recording {inputTokens} input and {outputTokens} output tokens would overflow a stored total of the user (the monthly token totals, a limit's counter or the cost by model); nothing was written.");
             }
 
             metrics.TokensRecorded(inputTokens, outputTokens);

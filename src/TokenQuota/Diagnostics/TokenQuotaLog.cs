@@ -32,5 +32,7 @@ internal static partial class TokenQuotaLog
     [LoggerMessage(EventId = 1402, EventName = "ReservationReleaseFailed", Level = LogLevel.Warning,
         Message = "Reservation {RequestId} of user {UserId} could not be released; it stops counting when its TTL passes at {ExpiresAt}.")]
     public static partial void ReservationReleaseFailed(ILogger logger, Exception exception, string requestId, string userId, DateTimeOffset expiresAt);
-}
 
+    [LoggerMessage(EventId = 1302, EventName = "CostLimitUnpriced", Level = LogLevel.Warning, Message = "Profile {ProfileName}: {Warning}")]
+    public static partial void CostLimitUnpriced(ILogger logger, string profileName, string warning);
+}

@@ -131,11 +131,16 @@ internal sealed class ExtraLimitPlan
 
     /// <summary>
     /// The rows to store for usage that happened: each counter takes the units as an unlimited limit would (usage is
-    /// counted even past a limit).
+    /// counted even past a limit); <see langword="null"/> when a count would overflow 64 bits (nothing may be written).
     /// </summary>
-    public IReadOnlyList<StoredLimitCounter> Recorded(IReadOnlyList<StoredLimitCounter> stored, DateTimeOffset now)
+    public IReadOnlyList<StoredLimitCounter>? Recorded(IReadOnlyList<StoredLimitCounter> stored, DateTimeOffset now)
     {
         var charges = Charges(stored, now);
+        if (charges.Any(c => c.Limit.Algorithm == LimitAlgorithm.FixedWindow && c.Counter.Count > long.MaxValue - c.Units))
+        {
+            return null;
+        }
+
         return Rows(charges, LimitRule.Force(charges, now));
     }
 

@@ -75,4 +75,19 @@ internal sealed class PriceCatalogue
         usage.ModelId is not { } model || (usage.InputTokens == 0 && usage.OutputTokens == 0)
             ? null
             : new(period.Key, model.ToLowerInvariant(), usage.InputTokens, usage.CachedInputTokens, usage.OutputTokens, usage.ReasoningTokens, CostOf(usage, at) ?? 0);
+
+    /// <summary>
+    /// Whether some price's model filter can match a model that <paramref name="filter"/> matches (<see langword="null"/>:
+    /// any price at all), whatever its instant: a cost limit whose filter matches no price meets only unpriced models.
+    /// </summary>
+    public bool Covers(ModelFilter? filter) => filter is null ? prices.Length > 0 : prices.Any(p => Overlap(p.Model, filter));
+
+    private static bool Overlap(ModelFilter a, ModelFilter b) => (a.IsPrefix, b.IsPrefix) switch
+    {
+        (false, _) => b.Matches(a.Pattern),
+        (true, false) => a.Matches(b.Pattern),
+        _ => Stem(a).StartsWith(Stem(b), StringComparison.OrdinalIgnoreCase) || Stem(b).StartsWith(Stem(a), StringComparison.OrdinalIgnoreCase),
+    };
+
+    private static string Stem(ModelFilter prefix) => prefix.Pattern[..^1];
 }

@@ -84,6 +84,41 @@ internal sealed partial class ConsumptionProfileManager
         }, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<string>> GetCostLimitWarningsAsync(long profileId, CancellationToken cancellationToken = default)
+    {
+        var profile = await GetAsync(profileId, cancellationToken).ConfigureAwait(false);
+        var prices = await ListModelPricesAsync(cancellationToken).ConfigureAwait(false);
+        return CostLimitWarnings(profile, prices);
+    }
+
+    /// <summary>Logs the cost limits of <paramref name="profile"/> that meet no priced model (never refuses: the price may come next).</summary>
+    private async Task WarnOfUnpricedCostLimitsAsync(ConsumptionProfile profile, CancellationToken cancellationToken)
+    {
+        if (!profile.Limits.Any(l => l.Meter == QuotaMeter.Cost))
+        {
+            return;
+        }
+
+        foreach (var warning in CostLimitWarnings(profile, await ListModelPricesAsync(cancellationToken).ConfigureAwait(false)))
+        {
+            TokenQuotaLog.CostLimitUnpriced(logger, profile.Name, warning);
+        }
+    }
+
+    private IReadOnlyList<string> CostLimitWarnings(ConsumptionProfile profile, IReadOnlyList<ModelPrice> prices)
+    {
+        var catalogue = new PriceCatalogue(prices, resolver.Prices.Currency, resolver.Prices.Unpriced, null);
+        var outcome = catalogue.Unpriced switch
+        {
+            UnpricedModelPolicy.Refuse => "every call it applies to is refused",
+            UnpricedModelPolicy.FallbackPrice => "every call it applies to is charged the fallback price",
+            _ => "every call it applies to is charged nothing",
+        };
+        return [.. profile.Limits
+            .Where(l => l.Meter == QuotaMeter.Cost && !catalogue.Covers(l.Model))
+            .Select(l => $"The cost limit {l.Name} matches no model of the price catalogue, so {outcome} (TokenQuotaOptions.UnpricedModels = {catalogue.Unpriced}); set its price with tokenquota prices set.")];
+    }
+
     /// <summary>Writes <paramref name="price"/> in the place of the price of its model and instant, returning the one it replaced.</summary>
     private static async Task<ModelPrice?> ReplaceAsync(IQuotaAdminSession session, IReadOnlyList<ModelPrice> existing, ModelPrice price, CancellationToken ct)
     {

@@ -28,10 +28,10 @@ internal sealed partial class ConsumptionProfileManager(
         return profiles.FirstOrDefault(p => p.Id == profileId) ?? throw new ConsumptionProfileNotFoundException(profileId);
     }
 
-    public Task<ConsumptionProfile> CreateAsync(NewConsumptionProfile profile, string? actor = null, CancellationToken cancellationToken = default)
+    public async Task<ConsumptionProfile> CreateAsync(NewConsumptionProfile profile, string? actor = null, CancellationToken cancellationToken = default)
     {
         var name = ProfileValidator.ValidateNew(profile);
-        return Change("create profile", async (session, ct) =>
+        var made = await Change("create profile", async (session, ct) =>
         {
             var all = await session.GetProfilesAsync(ct).ConfigureAwait(false);
             EnsureNameIsFree(all, name, exceptId: null);
@@ -67,11 +67,17 @@ internal sealed partial class ConsumptionProfileManager(
             created = created with { Id = id };
             await Audit(session, actor, QuotaAuditActions.ProfileCreated, ProfileTarget(id), null, Json(created), ct).ConfigureAwait(false);
             return created;
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+        await WarnOfUnpricedCostLimitsAsync(made, cancellationToken).ConfigureAwait(false);
+        return made;
     }
 
-    public Task<ConsumptionProfile> UpdateAsync(long profileId, ConsumptionProfileUpdate update, string? actor = null, CancellationToken cancellationToken = default) =>
-        ApplyUpdate(profileId, update, actor, QuotaAuditActions.ProfileUpdated, cancellationToken);
+    public async Task<ConsumptionProfile> UpdateAsync(long profileId, ConsumptionProfileUpdate update, string? actor = null, CancellationToken cancellationToken = default)
+    {
+        var updated = await ApplyUpdate(profileId, update, actor, QuotaAuditActions.ProfileUpdated, cancellationToken).ConfigureAwait(false);
+        await WarnOfUnpricedCostLimitsAsync(updated, cancellationToken).ConfigureAwait(false);
+        return updated;
+    }
 
     public Task<ConsumptionProfile> ActivateAsync(long profileId, string? actor = null, CancellationToken cancellationToken = default) =>
         ApplyUpdate(profileId, new ConsumptionProfileUpdate { IsActive = true }, actor, QuotaAuditActions.ProfileActivated, cancellationToken);

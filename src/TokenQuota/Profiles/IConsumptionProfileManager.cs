@@ -214,4 +214,15 @@ public interface IConsumptionProfileManager
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>Whether there was such a price.</returns>
     Task<bool> RemoveModelPriceAsync(string model, DateTimeOffset effectiveFrom, string? actor = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Says which cost limits of a profile meet no priced model (their model filter matches no price of the catalogue),
+    /// so every call they apply to follows <see cref="TokenQuotaOptions.UnpricedModels"/>: a warning, not an error (the
+    /// price may be set next). Creating or updating such a profile also logs the warning.
+    /// </summary>
+    /// <param name="profileId">The profile.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>One message per such limit, naming it; empty when every cost limit meets a price.</returns>
+    /// <exception cref="ConsumptionProfileNotFoundException">No profile has this id.</exception>
+    Task<IReadOnlyList<string>> GetCostLimitWarningsAsync(long profileId, CancellationToken cancellationToken = default);
 }

@@ -29,6 +29,22 @@ public class ProfileLimitsCommandTests : CliTestBase
     }
 
     [Test]
+    public async Task ACostLimitThatMeetsNoPricedModelIsCreatedWithAWarning()
+    {
+        await RunOkAsync("prices", "set", "gpt-4o", "--input", "2.50", "--output", "10");
+
+        var unpriced = (await RunOkAsync("profiles", "create", "--name", "Metered", "--limit", "cost/month=5@gpt-5*")).Out;
+        var priced = (await RunOkAsync("profiles", "update", "Metered", "--limit", "cost/month=5@gpt-4o")).Out;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(unpriced, Does.Contain("warning: The cost limit cost/month@gpt-5* matches no model of the price catalogue, so every call it applies to is refused"));
+            Assert.That(StoredLimits(), Is.EqualTo("cost/month=5@gpt-4o"), "the warning refused nothing; the update replaced the limit");
+            Assert.That(priced, Does.Not.Contain("warning:"));
+        });
+    }
+
+    [Test]
     public async Task StatusPrintsEachExtraLimitWithItsUsageAndTheJsonCarriesTheLimitsArray()
     {
         await RunOkAsync("profiles", "create", "--name", "Metered", "--limit", "total_tokens/day=10000@gpt-4o*", "--limit", "in_flight=4");

@@ -166,4 +166,49 @@ public class CostLimitTests<TBackend> : StoreContractTest<TBackend>
             Assert.That(fits.IsAllowed, Is.True);
         });
     }
+
+    [Test]
+    public async Task ACostLimitThatMeetsNoPricedModelIsKeptWithAWarning()
+    {
+        var s = await BudgetedAsync("cost/month=5@gpt-5*");
+        var profile = (await s.Profiles.ListAsync()).Single(p => p.Name == "Budget");
+        var covered = await s.Profiles.CreateAsync(new NewConsumptionProfile { Name = "Covered", Limits = [QuotaLimit.Parse("cost/month=5@gpt-4o*"), QuotaLimit.Parse("cost/day=1")] });
+
+        var warnings = await s.Profiles.GetCostLimitWarningsAsync(profile.Id);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(profile.Limits.Single().Name, Is.EqualTo("cost/month@gpt-5*"), "kept: the price may be set next");
+            Assert.That(warnings.Single(), Does.StartWith("The cost limit cost/month@gpt-5* matches no model of the price catalogue, so every call it applies to is refused"));
+            Assert.That(await s.Profiles.GetCostLimitWarningsAsync(covered.Id), Is.Empty, "gpt-4o* meets the gpt-4o and gpt-4o-mini prices; no filter meets any price");
+        });
+    }
+
+    [Test]
+    public async Task ACostThatWouldOverflowIsRefusedAndWritesNothing()
+    {
+        var s = await BudgetedAsync("cost/month=unlimited");
+        await s.Profiles.SetModelPriceAsync(new ModelPrice(new ModelFilter("gold"), ModelPrice.Always, 0m, 999_999m));
+        await s.Checker.RecordForModelAsync("alice", 0, 5_000_000_000, "gold");
+        var before = Scalar<long>("SELECT count FROM tokenquota_limit_counters WHERE limit_key = 'cost/month';");
+
+        var tooCostly = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await s.Checker.RecordForModelAsync("alice", 0, 1_000_000_000_000_000, "gold"));
+        var overflowing = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await s.Checker.RecordForModelAsync("alice", 0, 5_000_000_000, "gold"));
+
+        // bob has no cost limit: the usage by model's cost total alone would overflow.
+        await s.Checker.RecordForModelAsync("bob", 0, 5_000_000_000, "gold");
+        var byModel = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () => await s.Checker.RecordForModelAsync("bob", 0, 5_000_000_000, "gold"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(before, Is.EqualTo(4_999_995_000_000_000_000), "5 × 10⁹ tokens at $999,999 per million");
+            Assert.That(tooCostly!.Message, Does.Contain("does not fit a 64-bit total"));
+            Assert.That(overflowing!.Message, Does.Contain("overflow"));
+            Assert.That(Scalar<long>("SELECT count FROM tokenquota_limit_counters WHERE limit_key = 'cost/month';"), Is.EqualTo(before), "nothing written");
+            Assert.That(Scalar<long>("SELECT output_tokens_used FROM user_token_usage WHERE user_id = 'alice';"), Is.EqualTo(5_000_000_000));
+            Assert.That(byModel!.Message, Does.Contain("overflow"));
+            Assert.That(Scalar<long>("SELECT output_tokens_used FROM user_token_usage WHERE user_id = 'bob';"), Is.EqualTo(5_000_000_000), "nothing written for the refused record");
+            Assert.That(Scalar<long>("SELECT calls FROM tokenquota_model_usage WHERE user_id = 'bob';"), Is.EqualTo(1));
+        });
+    }
 }
