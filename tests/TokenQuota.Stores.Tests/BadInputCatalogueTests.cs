@@ -150,6 +150,9 @@ public class BadInputCatalogueTests<TBackend> : StoreContractTest<TBackend>
             ("token limit without a window", "total_tokens=10"),
             ("empty model filter", "total_tokens/minute=10@"),
             ("token bucket on a month", "input_tokens/month:token_bucket=10"),
+            ("cost amount with ten decimals", "cost/month=1.0000000001"),
+            ("cost amount not a number", "cost/month=ten"),
+            ("cost amount above 64 bits of nano-units", "cost/month=9223372037"),
         })
         {
             yield return Entry($"limit: {name}", _ => Task.FromResult(QuotaLimit.Parse(text)), typeof(FormatException));
@@ -160,6 +163,24 @@ public class BadInputCatalogueTests<TBackend> : StoreContractTest<TBackend>
         yield return Entry("invalid time zone", c => Create(c, new NewConsumptionProfile { Name = "Mars", TimeZone = "Mars/Olympus" }), typeof(ConsumptionProfileValidationException));
         yield return Entry("anchor day 0", c => Create(c, new NewConsumptionProfile { Name = "Anchor0", AnchorDay = 0 }), typeof(ConsumptionProfileValidationException));
         yield return Entry("anchor day 32", c => c.Profiles.UpdateAsync(c.TeamId, new ConsumptionProfileUpdate { AnchorDay = 32 }), typeof(ConsumptionProfileValidationException));
+        yield return Entry("negative price", _ => Task.FromResult(new ModelPrice(new ModelFilter("gpt-4o"), ModelPrice.Always, -0.01m, 1m)), typeof(ArgumentException));
+        yield return Entry("price with seven decimals", _ => Task.FromResult(new ModelPrice(new ModelFilter("gpt-4o"), ModelPrice.Always, 1m, 0.0000001m)), typeof(ArgumentException));
+        yield return Entry("null price -> SetModelPriceAsync", c => c.Profiles.SetModelPriceAsync(null!), typeof(ArgumentNullException));
+        yield return Entry(
+            "two prices of one model and instant -> ImportModelPricesAsync",
+            c => c.Profiles.ImportModelPricesAsync([new ModelPrice(new ModelFilter("gpt-4o"), ModelPrice.Always, 1m, 2m), new ModelPrice(new ModelFilter("GPT-4o"), ModelPrice.Always, 3m, 4m)]),
+            typeof(ArgumentException));
+        yield return Entry("empty model filter -> RemoveModelPriceAsync", c => c.Profiles.RemoveModelPriceAsync(string.Empty, ModelPrice.Always), typeof(ArgumentException));
+        yield return Entry(
+            "cached input tokens above the input -> RecordCallAsync",
+            async c => await c.Checker.RecordCallAsync(Existing, new CallUsage { ModelId = "gpt-4o", InputTokens = 10, CachedInputTokens = 11, OutputTokens = 1 }),
+            typeof(ArgumentOutOfRangeException));
+        yield return Entry(
+            "reasoning tokens above the output -> CommitCallAsync",
+            async c => await c.Held!.CommitCallAsync(new CallUsage { InputTokens = 1, OutputTokens = 1, ReasoningTokens = 2 }),
+            typeof(ArgumentOutOfRangeException),
+            arrange: HoldAsync);
+        yield return Entry("unset period -> GetModelUsageAsync", c => c.Reports.GetModelUsageAsync(default), typeof(ArgumentException));
         yield return Entry("model id with whitespace -> ReserveAsync", c => Reserve(c, new QuotaReservationOptions { ModelId = "gpt 4o" }), typeof(ArgumentException));
         yield return Entry("empty model id -> AcquirePromptForModelAsync", async c => await c.Rates.AcquirePromptForModelAsync(Existing, string.Empty), typeof(ArgumentException));
         yield return Entry("201-character model id -> CheckForModelAsync", async c => await c.Checker.CheckForModelAsync(Existing, 1, 1, new string('m', 201)), typeof(ArgumentException));
