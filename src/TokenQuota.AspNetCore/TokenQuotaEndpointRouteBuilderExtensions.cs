@@ -17,6 +17,7 @@ public static class TokenQuotaEndpointRouteBuilderExtensions
     /// <item><c>POST /admin/consumption-profiles/{id}/activate|deactivate|set-default</c>, <c>GET /admin/consumption-profiles/{id}/users</c></item>
     /// <item><c>PUT /admin/users/{userId}/consumption-profile</c>, <c>GET /admin/users/{userId}/consumption-profile</c>, <c>PUT /admin/users/consumption-profile</c> (bulk)</item>
     /// <item><c>GET /admin/usage</c>, <c>GET /admin/usage/periods</c>, <c>GET /admin/usage/users/{userId}</c>, <c>GET /admin/audit-log</c></item>
+    /// <item><c>GET /admin/usage/models</c>, <c>GET /admin/usage/models.csv</c>: a month's usage by user and model (<c>?group=model</c>: per model) with its cost, as JSON or a CSV download</item>
     /// <item><c>GET|PUT /admin/rate-limit-settings</c>: the run-time <see cref="TokenQuota.RateLimitSettings"/>, with the seed's keys <c>rate_limit_enabled</c> and <c>rate_limit_global_override</c></item>
     /// <item><c>GET|POST|DELETE /admin/model-prices</c>, <c>POST /admin/model-prices/import</c>: the price catalogue of cost limits (<see cref="TokenQuota.ModelPrice"/>), in <see cref="TokenQuota.TokenQuotaOptions.Currency"/></item>
     /// <item><c>GET /user/quota-status</c>: the caller's own status, the user id read from the configured claim</item>

@@ -618,6 +618,59 @@ public sealed class BrowserTests
         TestContext.AddTestAttachment(Path.Combine(screenshots, "18-widget-cost-limit.png"), "18-widget-cost-limit.png");
     }
 
+    [Test]
+    public async Task TheAdminPanelShowsTheUsageByModelWithItsCostPerModelAndPerUserAndLinksItsCsv()
+    {
+        // A model of this test alone, on the admin account: the other tests' usage and widgets stay as they were.
+        const string Model = "panel-report-model";
+        var admin = await SignInAsync("admin", "/admin.html");
+        var api = admin.Context.APIRequest;
+        var price = await api.PostAsync($"{baseUrl}/api/v1/auth/admin/model-prices", Json($$"""{"model":"{{Model}}","input_per_million":"2.50","output_per_million":"10"}"""));
+        Assert.That(price.Status, Is.EqualTo(200), await price.TextAsync());
+        int removed;
+        try
+        {
+            // 1,000,000 input tokens (200,000 of them cached, priced as input) and 175,000 output tokens: $2.50 + $1.75 = $4.25.
+            await app.Services.GetRequiredService<ITokenQuotaChecker>().RecordCallAsync(
+                "admin", new CallUsage { ModelId = Model, InputTokens = 1_000_000, CachedInputTokens = 200_000, OutputTokens = 175_000 });
+            var period = DateTimeOffset.UtcNow.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+
+            await admin.ReloadAsync();
+            await Assertions.Expect(admin.GetByLabel("Month", new() { Exact = true })).ToHaveValueAsync(period);
+            var totalRow = admin.Locator("#usage-models-table tbody tr", new() { Has = admin.GetByRole(AriaRole.Rowheader, new() { Name = Model }) });
+            await Assertions.Expect(totalRow.Locator("td")).ToHaveTextAsync(["1", "1,000,000", "200,000", "175,000", "0", "$4.25"]);
+            await Assertions.Expect(admin.Locator("#usage-user-part")).ToBeHiddenAsync();
+            await Assertions.Expect(admin.GetByRole(AriaRole.Link, new() { Name = $"Download CSV of the usage by user and model, {period}" })).ToHaveAttributeAsync(
+                "href", $"/api/v1/auth/admin/usage/models.csv?period={period}");
+
+            await admin.GetByLabel("User", new() { Exact = true }).SelectOptionAsync("admin");
+            var userRow = admin.Locator("#usage-user-table tbody tr", new() { Has = admin.GetByRole(AriaRole.Rowheader, new() { Name = Model }) });
+            await Assertions.Expect(admin.Locator("#usage-user-title")).ToHaveTextAsync("Per model, admin");
+            await Assertions.Expect(userRow.Locator("td").Last).ToHaveTextAsync("$4.25");
+            var link = admin.GetByRole(AriaRole.Link, new() { Name = "Download CSV" });
+            await Assertions.Expect(link).ToHaveAttributeAsync("href", $"/api/v1/auth/admin/usage/models.csv?period={period}&user_id=admin");
+            await ShotAsync(admin, "19-admin-usage-by-model.png");
+
+            // The link downloads the admin's rows as CSV, cost as the plain amount.
+            var download = await admin.RunAndWaitForDownloadAsync(() => link.ClickAsync());
+            var csv = await File.ReadAllTextAsync((await download.PathAsync())!);
+            Assert.Multiple(() =>
+            {
+                Assert.That(download.SuggestedFilename, Is.EqualTo($"model-usage-{period}-user.csv"));
+                Assert.That(csv, Does.StartWith("user_id,period,model,calls,input_tokens,cached_input_tokens,output_tokens,reasoning_tokens,cost\r\n"));
+                Assert.That(csv, Does.Contain($"admin,{period},{Model},1,1000000,200000,175000,0,4.25\r\n"));
+            });
+        }
+        finally
+        {
+            removed = (await api.DeleteAsync($"{baseUrl}/api/v1/auth/admin/model-prices?model={Model}")).Status;
+            await admin.Context.CloseAsync();
+        }
+
+        Assert.That(removed, Is.EqualTo(200), "the price removed");
+        TestContext.AddTestAttachment(Path.Combine(screenshots, "19-admin-usage-by-model.png"), "19-admin-usage-by-model.png");
+    }
+
     private static APIRequestContextOptions Json(string json) =>
         new() { DataString = json, Headers = new Dictionary<string, string> { ["Content-Type"] = "application/json" } };
 

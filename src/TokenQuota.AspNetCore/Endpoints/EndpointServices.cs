@@ -18,6 +18,13 @@ internal static class EndpointServices
     public static TokenQuotaAspNetCoreOptions Options(HttpContext http) =>
         http.RequestServices.GetService<IOptions<TokenQuotaAspNetCoreOptions>>()?.Value ?? new TokenQuotaAspNetCoreOptions();
 
+    /// <summary>
+    /// The installation's one currency (<see cref="TokenQuotaOptions.Currency"/>) that prices and costs are kept in;
+    /// answering it lets a client show amounts with their symbol.
+    /// </summary>
+    public static string Currency(HttpContext http) =>
+        http.RequestServices.GetService<IOptions<TokenQuotaOptions>>()?.Value.Currency ?? new TokenQuotaOptions().Currency;
+
     public static TimeProvider Time(HttpContext http) => http.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System;
 
     /// <summary>The caller's user id from the configured claim, or <see langword="null"/> when it has none.</summary>

@@ -3,8 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using static TokenQuota.AspNetCore.EndpointServices;
 
 namespace TokenQuota.AspNetCore;
@@ -22,10 +20,6 @@ internal static class ModelPriceEndpoints
         prices.MapPost("/import", (Delegate)Import);
         prices.MapDelete("/", (Delegate)Remove);
     }
-
-    // Prices are kept in the installation's one currency; answering it lets a client show them with their symbol.
-    private static string Currency(HttpContext http) =>
-        http.RequestServices.GetService<IOptions<TokenQuotaOptions>>()?.Value.Currency ?? new TokenQuotaOptions().Currency;
 
     private static async Task<JsonHttpResult<ModelPriceListResponse>> List(HttpContext http) =>
         ApiResults.Success(new ModelPriceListResponse(Currency(http), await Manager(http).ListModelPricesAsync(http.RequestAborted)));

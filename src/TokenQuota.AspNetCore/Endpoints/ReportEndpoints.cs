@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -6,7 +7,7 @@ using static TokenQuota.AspNetCore.EndpointServices;
 
 namespace TokenQuota.AspNetCore;
 
-/// <summary><c>/admin/usage</c>: token usage by user and month.</summary>
+/// <summary><c>/admin/usage</c>: token usage by user and month, and by model with its cost (as JSON and as CSV).</summary>
 internal static class ReportEndpoints
 {
     public static void Map(IEndpointRouteBuilder admin)
@@ -14,6 +15,8 @@ internal static class ReportEndpoints
         admin.MapGet("/usage", (Delegate)Usage);
         admin.MapGet("/usage/periods", (Delegate)Periods);
         admin.MapGet("/usage/users/{userId}", (Delegate)UserHistory);
+        admin.MapGet("/usage/models", (Delegate)UsageByModel);
+        admin.MapGet("/usage/models.csv", (Delegate)UsageByModelCsv);
     }
 
     private static async Task<Results<JsonHttpResult<UsageResponse>, ValidationProblem>> Usage(HttpContext http)
@@ -51,4 +54,30 @@ internal static class ReportEndpoints
 
     private static async Task<JsonHttpResult<UserUsageHistoryResponse>> UserHistory(HttpContext http, string userId) =>
         ApiResults.Success(new UserUsageHistoryResponse(userId, await Reports(http).GetUserHistoryAsync(userId, http.RequestAborted)));
+
+    private static async Task<Results<JsonHttpResult<ModelUsageResponse>, ValidationProblem>> UsageByModel(HttpContext http)
+    {
+        if (!ModelUsageQuery.TryRead(http, out var query, out var invalid))
+        {
+            return invalid!;
+        }
+
+        var currency = Currency(http);
+        var rows = await query.LoadAsync(Reports(http), http.RequestAborted);
+        return ApiResults.Success(new ModelUsageResponse(query.Period.Key, currency, [.. rows.Select(r => ModelUsageRow.From(r, currency))]));
+    }
+
+    private static async Task<Results<FileContentHttpResult, ValidationProblem>> UsageByModelCsv(HttpContext http)
+    {
+        if (!ModelUsageQuery.TryRead(http, out var query, out var invalid))
+        {
+            return invalid!;
+        }
+
+        var rows = await query.LoadAsync(Reports(http), http.RequestAborted);
+        var name = $"model-usage-{query.Period.Key}{(query.PerModel ? "-totals" : string.Empty)}{(query.UserId is null ? string.Empty : "-user")}.csv";
+
+        // A file download, so a browser link saves it under a name that says the month.
+        return TypedResults.File(Encoding.UTF8.GetBytes(ModelUsageCsv.ToText(rows)), "text/csv; charset=utf-8", name);
+    }
 }

@@ -4,7 +4,7 @@ using System.Globalization;
 
 namespace TokenQuota.Cli.Commands;
 
-/// <summary><c>tokenquota usage</c>: each user's token usage in one month.</summary>
+/// <summary><c>tokenquota usage</c>: each user's token usage in one month, or with <c>--by model</c> the usage and cost per model.</summary>
 internal static class UsageCommand
 {
     private static readonly Dictionary<string, UsageSortOrder> SortOrders = new(StringComparer.OrdinalIgnoreCase)
@@ -31,10 +31,46 @@ internal static class UsageCommand
         sort.AcceptOnlyFromAmong([.. SortOrders.Keys]);
         var offset = CommonOptions.Offset();
         var limit = CommonOptions.Limit();
-        var command = new Command("usage", "List each user's token usage in one month, sorted and paged.") { period, sort, offset, limit };
+        var by = new Option<string>("--by")
+        {
+            Description = "Break the usage down: 'model' lists each user's calls, tokens and cost per model, and the totals per model.",
+            HelpName = "model",
+        };
+        by.AcceptOnlyFromAmong(UsageByModel.By);
+        var user = new Option<string>("--user")
+        {
+            Description = "With --by model: only this user's rows.",
+            HelpName = "user-id",
+        };
+        var csv = new Option<bool>("--csv")
+        {
+            Description = "With --by model: write the rows as CSV (the same file as GET /admin/usage/models.csv) instead of a table.",
+        };
+        var command = new Command("usage", "List each user's token usage in one month, sorted and paged; with --by model, the usage and cost per model.")
+        {
+            period, sort, offset, limit, by, user, csv,
+        };
         cli.SetAction(command, async run =>
         {
             var month = run.Get(period) ?? QuotaPeriod.Current(TimeProvider.System);
+            if (run.Get(by) is not null)
+            {
+                // The paging and order of the usage by user mean nothing for the usage by model: say so rather than ignore them.
+                if (new Option[] { sort, offset, limit }.FirstOrDefault(run.Given) is { } paging)
+                {
+                    throw new CliUsageException($"{paging.Name} applies to the usage by user; --by model lists every row, the costliest first.");
+                }
+
+                var userId = run.Get(user) is { } id ? CommonOptions.ValidUserId(id) : null;
+                await UsageByModel.RunAsync(run, month, userId, run.Get(csv)).ConfigureAwait(false);
+                return;
+            }
+
+            if (new Option[] { user, csv }.FirstOrDefault(run.Given) is { } byModelOnly)
+            {
+                throw new CliUsageException($"{byModelOnly.Name} needs --by model.");
+            }
+
             var sortName = run.Get(sort)!.ToLowerInvariant();
             var page = await run.Services.Reports.GetUsageAsync(month, SortOrders[sortName], run.Get(offset), run.Get(limit), run.CancellationToken).ConfigureAwait(false);
             var totals = (await run.Services.Reports.GetPeriodTotalsAsync(run.CancellationToken).ConfigureAwait(false))

@@ -1,4 +1,4 @@
-// The admin panel: the run-time rate-limit settings, model prices (prices.js), profiles (create, edit, delete, set default,
+// The admin panel: the run-time rate-limit settings, model prices (prices.js), usage by model (usage.js), profiles (create, edit, delete, set default,
 // activate/deactivate, calendar and extra limits), users (profile drop-down, bulk assignment) and the audit log, all through the endpoints of MapTokenQuotaEndpoints(); and the sample's own
 // metrics endpoint, which reads the TokenQuota meter in the server process.
 'use strict';
@@ -417,6 +417,7 @@ el('metrics-refresh').addEventListener('click', () => { loadMetrics().catch(fail
 async function refreshAll() {
   await loadSettings();
   await loadPrices();
+  await loadModelUsage();
   await loadProfiles();
   await loadUsers();
   auditOffset = 0;
