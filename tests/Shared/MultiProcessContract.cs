@@ -114,6 +114,48 @@ public abstract partial class MultiProcessContract<TBackend> : StoreContractTest
     }
 
     /// <summary>
+    /// Issue 14 "One rule, one atomic step": an extra token limit and an in-flight limit for a model are judged with every
+    /// live hold in one atomic step, so 4 processes reserving at once never commit more than the limit.
+    /// </summary>
+    [Test]
+    public async Task FourProcessesReservingConcurrentlyNeverCommitMoreThanAnExtraTokenLimit()
+    {
+        const int ReservationsPerProcess = 250;
+        const long Limit = 100_000;
+        var services = await StartAsync();
+        var profile = await services.Profiles.CreateAsync(new NewConsumptionProfile
+        {
+            Name = "Metered",
+            Limits = [QuotaLimit.Parse("total_tokens/day=100000@gpt-4o*"), QuotaLimit.Parse("in_flight=40")],
+        });
+        await services.Profiles.AssignAsync("metered", profile.Id);
+
+        var results = await RunTogetherAsync(
+            Commits.Select(c => Args("reserve", "metered", ReservationsPerProcess, 1_000, 400, c.Input, c.Output, "gpt-4o-mini")));
+
+        var reports = results.Select(r => Parse(ReserveReport(), r.Output)).ToArray();
+        var granted = reports.Sum(r => r[0]);
+        var expected = reports.Select((r, i) => r[0] * (Commits[i].Input + Commits[i].Output)).Sum();
+        var stored = Scalar<long>("SELECT count FROM tokenquota_limit_counters WHERE user_id = 'metered' AND limit_key = 'total_tokens/day@gpt-4o*';");
+        await TestContext.Out.WriteLineAsync(string.Create(
+            CultureInfo.InvariantCulture,
+            $"extra limit ({typeof(TBackend).Name}): {Processes} processes x {ReservationsPerProcess} reservations of 1,400 tokens; granted {granted}; committed {stored:N0}/{Limit:N0}"));
+
+        Assert.Multiple(() =>
+        {
+            foreach (var result in results)
+            {
+                Assert.That(result.ExitCode, Is.Zero, result.Output);
+            }
+
+            Assert.That(granted, Is.LessThan(Processes * ReservationsPerProcess), "1,000 estimates of 1,400 tokens must contend for 100,000");
+            Assert.That(stored, Is.LessThanOrEqualTo(Limit), "the hard cap of the extra limit");
+            Assert.That(stored, Is.EqualTo(expected), "exactly the sum of the granted reservations' commits");
+            Assert.That(Scalar<long>("SELECT COUNT(*) FROM tokenquota_limit_holds;"), Is.LessThanOrEqualTo(Processes), "every hold ended with its commit (at most one stale row per process awaits the next purge)");
+        });
+    }
+
+    /// <summary>
     /// Issue 15 "Exactness": a cost budget is judged with every live reservation's estimated cost in one atomic step, so
     /// 4 processes reserving at once never commit more than the budget when each commit is at most its estimate.
     /// </summary>
