@@ -5,8 +5,8 @@ namespace TokenQuota.Benchmarks;
 /// <summary>
 /// The cost of extra limits (DESIGN §7, "Cost of the model"): record and reserve + commit for users whose profile has
 /// extra limits, none ever reached: a per-model input limit, a tokens-per-minute limit and an in-flight limit
-/// (<see cref="CreateAsync"/>), or one cost limit on a priced model (<see cref="CreateCostAsync"/>). Measured on a
-/// database of its own, so the standard-only figures of the main database keep a configuration without extra limits.
+/// (<see cref="CreateAsync"/>), or one cost limit on a priced model (<see cref="CreateCostAsync"/>). Its users live in a
+/// database of their own because a configuration with any extra limit sends every record through the profile lookup.
 /// </summary>
 internal sealed class ExtraLimitFigures(ITokenQuotaChecker checker, string prefix)
 {
