@@ -17,8 +17,8 @@ internal sealed class ExtraLimitFigures(ITokenQuotaChecker checker, string prefi
     public string UserId(int i) => prefix + i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Creates the profile with the three extra limits and assigns it to every benchmark user, then warms the cache.</summary>
-    public static Task<ExtraLimitFigures> CreateAsync(BenchDatabase db) => CreateAsync(
-        db,
+    public static Task<ExtraLimitFigures> CreateAsync(IServiceProvider provider) => CreateAsync(
+        provider,
         "extra-",
         "Bench-Extra",
         [
@@ -28,16 +28,17 @@ internal sealed class ExtraLimitFigures(ITokenQuotaChecker checker, string prefi
         ]);
 
     /// <summary>Prices the benchmark model and creates a profile with one cost limit on it ($9 billion a month).</summary>
-    public static async Task<ExtraLimitFigures> CreateCostAsync(BenchDatabase db)
+    public static async Task<ExtraLimitFigures> CreateCostAsync(IServiceProvider provider)
     {
-        var profiles = db.Provider.GetRequiredService<IConsumptionProfileManager>();
+        var profiles = provider.GetRequiredService<IConsumptionProfileManager>();
         await profiles.SetModelPriceAsync(new ModelPrice(new ModelFilter("bench-model*"), ModelPrice.Always, 2.50m, 10m));
-        return await CreateAsync(db, "cost-", "Bench-Cost", [QuotaLimit.Parse("cost/month=9000000000@bench-model*")]);
+        return await CreateAsync(provider, "cost-", "Bench-Cost", [QuotaLimit.Parse("cost/month=9000000000@bench-model*")]);
     }
 
-    private static async Task<ExtraLimitFigures> CreateAsync(BenchDatabase db, string prefix, string name, QuotaLimit[] limits)
+    private static async Task<ExtraLimitFigures> CreateAsync(IServiceProvider provider, string prefix, string name, QuotaLimit[] limits)
     {
-        var profiles = db.Provider.GetRequiredService<IConsumptionProfileManager>();
+        var profiles = provider.GetRequiredService<IConsumptionProfileManager>();
+        var checker = provider.GetRequiredService<ITokenQuotaChecker>();
         var profile = await profiles.CreateAsync(new NewConsumptionProfile
         {
             Name = name,
@@ -47,7 +48,7 @@ internal sealed class ExtraLimitFigures(ITokenQuotaChecker checker, string prefi
             OutputTokensPerMonth = 1_000_000_000_000_000,
             Limits = limits,
         });
-        var figures = new ExtraLimitFigures(db.Checker, prefix);
+        var figures = new ExtraLimitFigures(checker, prefix);
         for (var i = 0; i < Users; i++)
         {
             await profiles.AssignAsync(figures.UserId(i), profile.Id);
@@ -55,7 +56,7 @@ internal sealed class ExtraLimitFigures(ITokenQuotaChecker checker, string prefi
 
         for (var i = 0; i < Users; i++)
         {
-            await db.Checker.CheckForModelAsync(figures.UserId(i), 1, 1, Model);
+            await checker.CheckForModelAsync(figures.UserId(i), 1, 1, Model);
         }
 
         return figures;

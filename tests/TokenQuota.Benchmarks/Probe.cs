@@ -6,7 +6,8 @@ namespace TokenQuota.Benchmarks;
 /// <c>dotnet run -c Release --project tests/TokenQuota.Benchmarks -- --probe NAME [SECONDS]</c>: runs one figure alone
 /// for a few seconds, to profile it (e.g. under <c>perf record</c> with <c>DOTNET_PerfMapEnabled=1</c>). SQLite: record,
 /// check, acquire, record64, check64, acquire64, cycle64, cycle64_nocheck, reserve64, record_cost and record_extra3 (a
-/// record with a model under a cost limit, or under the three extra limits of the quick harness). PostgreSQL (with
+/// record with a model under a cost limit, or under the three extra limits of the quick harness), and raw_pages
+/// (<see cref="RawPageCosts"/>). PostgreSQL (with
 /// <c>TOKENQUOTA_POSTGRES_CONNECTION</c>): pg_record, pg_check, pg_record_vs_raw (five alternating rounds of the
 /// store's sequential record and the raw upsert), and pg_hotkey (the hot-key table, SECONDS times).
 /// </summary>
@@ -22,10 +23,16 @@ internal static class Probe
             return await RunPostgreSqlAsync(name, seconds);
         }
 
+        if (name == "raw_pages")
+        {
+            await RawPageCosts.RunAsync();
+            return 0;
+        }
+
         if (name is "record_cost" or "record_extra3")
         {
             await using var extraDb = await BenchDatabase.CreateAsync(Users, 1);
-            var extra = name == "record_cost" ? await ExtraLimitFigures.CreateCostAsync(extraDb) : await ExtraLimitFigures.CreateAsync(extraDb);
+            var extra = name == "record_cost" ? await ExtraLimitFigures.CreateCostAsync(extraDb.Provider) : await ExtraLimitFigures.CreateAsync(extraDb.Provider);
             await TimeAsync(name, extra.Record(), seconds);
             return 0;
         }

@@ -45,8 +45,8 @@ internal static class QuickHarness
         await using var db = await BenchDatabase.CreateAsync(Users, Months);
         await using var big = await BenchDatabase.CreateAsync(ScaleUsers, Months);
         await using var extraDb = await BenchDatabase.CreateAsync(1_000, 1);
-        var extra = await ExtraLimitFigures.CreateAsync(extraDb);
-        var cost = await ExtraLimitFigures.CreateCostAsync(extraDb);
+        var extra = await ExtraLimitFigures.CreateAsync(extraDb.Provider);
+        var cost = await ExtraLimitFigures.CreateCostAsync(extraDb.Provider);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"info seeded {Users:N0} and {ScaleUsers:N0} users x {Months} months in {seed.Elapsed.TotalSeconds:F1} s"));
         var users = BenchFigures.UserIds(Users);
         var ops = new BenchFigures(db.Checker, db.Rates, users);
@@ -189,6 +189,9 @@ internal static class QuickHarness
         }
 
         await history.SeedHoldsAsync();
+        await using var pgExtraDb = await PgBenchDatabase.CreateAsync(connectionString, 1_000, 1);
+        var pgExtra = await ExtraLimitFigures.CreateAsync(pgExtraDb.Provider);
+        var pgCost = await ExtraLimitFigures.CreateCostAsync(pgExtraDb.Provider);
         var figures = await Measure.InterleavedAsync(
             [
                 ("raw_pg_upsert", Measure.AsyncRound(i => raw.UpsertAsync(users[i % Users]))),
@@ -200,6 +203,10 @@ internal static class QuickHarness
                 ("pg_history_100k", history.ReserveCommit(HistoryFigures.HistoryUser)),
                 ("pg_holds_none", history.Check(HistoryFigures.NoHoldsUser)),
                 ("pg_holds_1000", history.Check(HistoryFigures.HoldsUser)),
+                ("pg_reserve_commit", ops.ReserveCommit()),
+                ("pg_record_extra3", pgExtra.Record()),
+                ("pg_reserve_commit_extra3", pgExtra.ReserveCommit()),
+                ("pg_record_cost", pgCost.Record()),
             ],
             passes: PostgreSqlPasses,
             round: PostgreSqlRound);
@@ -212,6 +219,13 @@ internal static class QuickHarness
         Ratio("pg_check/raw_pg_select", figures["pg_check"] / figures["raw_pg_select"], 0.5);
         Ratio("pg_record64/raw_pg_upsert", figures["pg_record64"] / figures["raw_pg_upsert"], 3.0);
         HistoryRatios("pg_", figures["pg_history_fresh"], figures["pg_history_100k"], figures["pg_holds_none"], figures["pg_holds_1000"]);
+        Rate("pg_record, 3 extra limits", figures["pg_record_extra3"]);
+        Rate("pg_reserve+commit (standard limits only)", figures["pg_reserve_commit"]);
+        Rate("pg_reserve+commit, 3 extra limits", figures["pg_reserve_commit_extra3"]);
+        Rate("pg_record with a model and a cost limit", figures["pg_record_cost"]);
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"info pg_extra3_record/pg_record = {figures["pg_record_extra3"] / figures["pg_record"]:F2}, pg_extra3_reserve_commit/pg_reserve_commit = {figures["pg_reserve_commit_extra3"] / figures["pg_reserve_commit"]:F2}, pg_cost_record/pg_record = {figures["pg_record_cost"] / figures["pg_record"]:F2}"));
 
         var pgHot = await new HotKeyFigures(pg.Checker, pg.Provider.GetRequiredService<IRateLimitPolicy>()).RunAllAsync("postgresql");
         Target("hotkey_pg_20_rate", pgHot[20].PerSecond >= 5_000, "20 callers on one user >= 5,000 cycles/s");

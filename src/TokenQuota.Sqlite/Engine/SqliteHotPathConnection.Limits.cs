@@ -54,8 +54,8 @@ internal sealed partial class SqliteHotPathConnection
         }
 
         // The usage-by-model tokens are a part of the user's monthly totals, whose write checks them; only the cost can
-        // overflow on its own.
-        return update.Usage is { } usage && ReadModelCost(userId, usage) > long.MaxValue - usage.CostNanoUnits ? null : rows;
+        // overflow on its own, and only when this call costs something.
+        return update.Usage is { CostNanoUnits: > 0 } usage && ReadModelCost(userId, usage) > long.MaxValue - usage.CostNanoUnits ? null : rows;
     }
 
     /// <summary>Writes the counter rows <see cref="PrepareLimitCounters"/> decided, and the usage by model; always true.</summary>
