@@ -146,16 +146,28 @@ public sealed partial class PostgreSqlQuotaStore : IRelationalQuotaStore, IAsync
     {
         ArgumentNullException.ThrowIfNull(counters);
         await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
-        return await InUserTransactionAsync(userId, async (c, t) =>
+        return await InUserTransactionAsync(userId, lockFirst: false, async (c, t) =>
         {
-            await using var add = usage.CreateAddUsage(c);
-            add.Transaction = t;
-            if (!await PostgreSqlUsageCommands.RunAddUsageAsync(add, userId, period.Key, inputTokens, outputTokens, now.ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false))
+            // One round trip takes the lock, adds the usage and reads the counters; a refusal leaves the transaction
+            // uncommitted, so the addition rolls back with it.
+            List<LimitCounterRow> read;
+            var add = usage.CreateAddUsage(userId, period.Key, inputTokens, outputTokens, now.ToUnixTimeMilliseconds());
+            await using (var batch = new NpgsqlBatch(c, t))
             {
-                return (false, false);
+                batch.BatchCommands.Add(UserLock(userId));
+                batch.BatchCommands.Add(add);
+                batch.BatchCommands.Add(SelectLimitCounters(userId, counters));
+                await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                while (reader.FieldCount != LimitCounterColumns && await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+                {
+                }
+
+                read = await ReadLimitCountersAsync(reader, cancellationToken).ConfigureAwait(false);
             }
 
-            return await ApplyCountersAsync(c, t, userId, counters, cancellationToken).ConfigureAwait(false) ? (true, true) : (false, false);
+            return add.RecordsAffected == 1 && await WriteCountersAsync(c, t, userId, counters, read, cancellationToken).ConfigureAwait(false)
+                ? (true, true)
+                : (false, false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -172,23 +184,89 @@ public sealed partial class PostgreSqlQuotaStore : IRelationalQuotaStore, IAsync
     /// <summary>Inside the user's transaction: reads the counters and writes what the core returns; false when it refused (nothing written).</summary>
     private async Task<bool> ApplyCountersAsync(NpgsqlConnection c, NpgsqlTransaction t, string userId, LimitCounterUpdate counters, CancellationToken cancellationToken)
     {
-        var read = await c.QueryAsync<LimitCounterRow>(Command(sql.SelectLimitCounters, new { userId, keys = counters.Keys.ToArray() }, t, cancellationToken)).ConfigureAwait(false);
+        List<LimitCounterRow> read;
+        await using (var select = new NpgsqlBatch(c, t))
+        {
+            select.BatchCommands.Add(SelectLimitCounters(userId, counters));
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            read = await ReadLimitCountersAsync(reader, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await WriteCountersAsync(c, t, userId, counters, read, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes, in one round trip, the counter rows the core decides from <paramref name="read"/> and the usage by model;
+    /// false when the core refused (nothing written) or the cost by model would overflow (the caller does not commit).
+    /// </summary>
+    private async Task<bool> WriteCountersAsync(NpgsqlConnection c, NpgsqlTransaction t, string userId, LimitCounterUpdate counters, List<LimitCounterRow> read, CancellationToken cancellationToken)
+    {
         if (LimitCounterRow.Applied(userId, counters, read) is not { } rows)
         {
             return false;
         }
 
-        await c.ExecuteAsync(Command(sql.UpsertLimitCounter, rows, t, cancellationToken)).ConfigureAwait(false);
-        if (counters.Usage is { } used)
+        await using var write = new NpgsqlBatch(c, t);
+        foreach (var row in rows)
         {
-            return 1 == await c.ExecuteAsync(Command(
-                sql.UpsertModelUsage,
-                new { UserId = userId, used.Period, Model = used.ModelId, Input = used.InputTokens, CachedInput = used.CachedInputTokens, Output = used.OutputTokens, Reasoning = used.ReasoningTokens, Cost = used.CostNanoUnits },
-                t,
-                cancellationToken)).ConfigureAwait(false);
+            write.BatchCommands.Add(Batched(
+                sql.UpsertLimitCounter,
+                ("UserId", row.UserId),
+                ("Key", row.Key),
+                ("WindowStart", row.WindowStart),
+                ("WindowEnd", row.WindowEnd),
+                ("Count", row.Count),
+                ("State", (object?)row.State ?? DBNull.Value)));
         }
 
-        return true;
+        var byModel = counters.Usage is { } used
+            ? Batched(
+                sql.UpsertModelUsage,
+                ("UserId", userId),
+                ("Period", used.Period),
+                ("Model", used.ModelId),
+                ("Input", used.InputTokens),
+                ("CachedInput", used.CachedInputTokens),
+                ("Output", used.OutputTokens),
+                ("Reasoning", used.ReasoningTokens),
+                ("Cost", used.CostNanoUnits))
+            : null;
+        if (byModel is not null)
+        {
+            write.BatchCommands.Add(byModel);
+        }
+
+        if (write.BatchCommands.Count > 0)
+        {
+            await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return byModel is null or { RecordsAffected: 1 };
+    }
+
+    /// <summary>The columns of <see cref="PostgreSqlStatements.SelectLimitCounters"/>, by which its result is found in a batch.</summary>
+    private const int LimitCounterColumns = 6;
+
+    private NpgsqlBatchCommand SelectLimitCounters(string userId, LimitCounterUpdate counters) =>
+        Batched(sql.SelectLimitCounters, ("userId", userId), ("keys", counters.Keys.ToArray()));
+
+    private static async Task<List<LimitCounterRow>> ReadLimitCountersAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        var rows = new List<LimitCounterRow>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new LimitCounterRow
+            {
+                UserId = reader.GetString(0),
+                Key = reader.GetString(1),
+                WindowStart = reader.GetInt64(2),
+                WindowEnd = reader.GetInt64(3),
+                Count = reader.GetInt64(4),
+                State = reader.IsDBNull(5) ? null : reader.GetString(5),
+            });
+        }
+
+        return rows;
     }
 
     /// <inheritdoc />
