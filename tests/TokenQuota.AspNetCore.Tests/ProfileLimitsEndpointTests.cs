@@ -19,7 +19,7 @@ public sealed class ProfileLimitsEndpointTests
     public async Task ACreatedProfileAnswersItsCalendarAndLimitsInTheSeedShapeWithTheNewFieldsBeside()
     {
         const string body = """
-            {"name": "Metered", "time_zone": "Europe/Paris", "anchor_day": 15,
+            {"name": "Metered", "time_zone": "Europe/Paris", "anchor_day": 15, "week_start": "Sunday",
              "limits": [{"meter": "total_tokens", "window": "minute", "model": "gpt-4o*", "amount": 20000},
                         {"meter": "prompts", "window": "minute", "algorithm": "token_bucket", "amount": 10},
                         {"meter": "in_flight", "amount": 4}]}
@@ -33,6 +33,8 @@ public sealed class ProfileLimitsEndpointTests
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), profile.ToString());
             Assert.That(profile.GetProperty("time_zone").GetString(), Is.EqualTo("Europe/Paris"));
             Assert.That(profile.GetProperty("anchor_day").GetInt32(), Is.EqualTo(15));
+            Assert.That(profile.GetProperty("week_start").GetString(), Is.EqualTo("sunday"));
+            Assert.That(stored.WeekStart, Is.EqualTo(DayOfWeek.Sunday));
             Assert.That(profile.GetProperty("limits").ToString(), Is.EqualTo(
                 """[{"meter":"total_tokens","window":"minute","model":"gpt-4o*","amount":20000},""" +
                 """{"meter":"prompts","window":"minute","amount":10,"algorithm":"token_bucket"},{"meter":"in_flight","amount":4}]"""));
@@ -82,6 +84,9 @@ public sealed class ProfileLimitsEndpointTests
     [TestCase("""{"name":"A","time_zone":null}""", "time_zone", "IANA")]
     [TestCase("""{"name":"A","anchor_day":0}""", "anchor_day", "1 to 31")]
     [TestCase("""{"name":"A","anchor_day":32}""", "anchor_day", "1 to 31")]
+    [TestCase("""{"name":"A","week_start":"funday"}""", "week_start", "monday to sunday")]
+    [TestCase("""{"name":"A","week_start":1}""", "week_start", "must be a string")]
+    [TestCase("""{"name":"A","week_start":null}""", "week_start", "monday to sunday")]
     public async Task ABadCalendarOrLimitAnswers400NamingTheFieldAndWritesNothing(string body, string field, string says)
     {
         using var response = await host.AsAdmin(HttpMethod.Post, Profiles, raw: body);

@@ -27,6 +27,24 @@ internal sealed class JsonFields(JsonElement root)
         return value.GetString();
     }
 
+    /// <summary>Reads a day of the week written by its name (<c>"monday"</c> … <c>"sunday"</c>, any case).</summary>
+    public DayOfWeek? WeekDay(string name)
+    {
+        var text = String(name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!WeekStartJsonConverter.TryParse(text, out var day))
+        {
+            Errors[name] = [$"{name} must be a day of the week, monday to sunday; got '{text}'."];
+            return null;
+        }
+
+        return day;
+    }
+
     public int? Int32(string name)
     {
         if (!root.TryGetProperty(name, out var value))

@@ -11,7 +11,7 @@ public class ProfileLimitsCommandTests : CliTestBase
     public async Task CreateWithLimitsAndACalendarStoresThemAndShowPrintsThem()
     {
         await RunOkAsync(
-            "profiles", "create", "--name", "Metered", "--time-zone", "Asia/Kolkata", "--anchor-day", "15",
+            "profiles", "create", "--name", "Metered", "--time-zone", "Asia/Kolkata", "--anchor-day", "15", "--week-start", "saturday",
             "--limit", "total_tokens/minute=20000@gpt-4o*", "--limit", "in_flight=4");
 
         var show = (await RunOkAsync("profiles", "show", "Metered")).Out;
@@ -19,7 +19,8 @@ public class ProfileLimitsCommandTests : CliTestBase
 
         Assert.Multiple(() =>
         {
-            Assert.That(show, Does.Contain("Calendar:                Asia/Kolkata, months from day 15"));
+            Assert.That(show, Does.Contain("Calendar:                Asia/Kolkata, months from day 15, weeks from saturday"));
+            Assert.That(json.GetProperty("week_start").GetString(), Is.EqualTo("saturday"));
             Assert.That(show, Does.Contain("Extra limits:            total_tokens/minute=20000@gpt-4o*, in_flight=4"));
             Assert.That(json.GetProperty("limits")[0].GetProperty("model").GetString(), Is.EqualTo("gpt-4o*"));
             Assert.That(json.GetProperty("time_zone").GetString(), Is.EqualTo("Asia/Kolkata"));

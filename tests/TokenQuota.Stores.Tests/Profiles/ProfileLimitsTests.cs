@@ -16,6 +16,32 @@ public class ProfileLimitsTests<TBackend> : StoreContractTest<TBackend>
     ];
 
     [Test]
+    public async Task AProfilesWeekStartIsStoredAndItsWeekWindowsStartOnThatDay()
+    {
+        var s = await StartAsync();
+        var created = await s.Profiles.CreateAsync(new NewConsumptionProfile { Name = "Sunday", WeekStart = DayOfWeek.Sunday, Limits = [QuotaLimit.Parse("prompts/week=2")] });
+        await s.Profiles.AssignAsync("alice", created.Id);
+        await using var other = BuildServices();
+        var read = await other.GetRequiredService<IConsumptionProfileManager>().GetAsync(created.Id);
+
+        // Start is Friday 2025-12-05 10:00 UTC: the week began on Sunday 2025-11-30 and ends on Sunday 2025-12-07.
+        var first = await s.Rates.AcquirePromptAsync("alice");
+        var status = await s.Checker.GetStatusAsync("alice");
+        await s.Profiles.UpdateAsync(created.Id, new ConsumptionProfileUpdate { WeekStart = DayOfWeek.Monday });
+        var afterEdit = await s.Checker.GetStatusAsync("alice");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(first.IsAllowed, Is.True);
+            Assert.That(read.WeekStart, Is.EqualTo(DayOfWeek.Sunday));
+            Assert.That(Scalar<long>("SELECT week_start FROM tokenquota_profile_limits WHERE profile_id = @id;", ("@id", created.Id)), Is.EqualTo(0));
+            Assert.That(status.Limits.Single().ResetsAt, Is.EqualTo(new DateTimeOffset(2025, 12, 7, 0, 0, 0, TimeSpan.Zero)));
+            Assert.That(afterEdit.Limits.Single().Used, Is.EqualTo(1), "an edit of the calendar keeps the usage");
+            Assert.That(afterEdit.Limits.Single().ResetsAt, Is.EqualTo(new DateTimeOffset(2025, 12, 7, 0, 0, 0, TimeSpan.Zero)), "the new week start applies from the next boundary");
+        });
+    }
+
+    [Test]
     public async Task AProfileKeepsItsCalendarAndExtraLimitsAcrossProcesses()
     {
         var s = await StartAsync();
