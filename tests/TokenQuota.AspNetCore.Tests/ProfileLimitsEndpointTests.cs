@@ -67,6 +67,32 @@ public sealed class ProfileLimitsEndpointTests
         });
     }
 
+    [Test]
+    public async Task AWeekStartIsMondayUnlessGivenAndAnUpdateChangesItOrRefusesABadOneWritingNothing()
+    {
+        using var created = await host.AsAdmin(HttpMethod.Post, Profiles, raw: """{"name": "Weekly"}""");
+        var profile = (await ApiTestHost.Json(created)).GetProperty("profile");
+        var id = profile.GetProperty("id").GetInt64();
+
+        using var changed = await host.AsAdmin(HttpMethod.Put, $"{Profiles}/{id}", raw: """{"week_start": "SATURDAY"}""");
+        var changedWeekStart = (await ApiTestHost.Json(changed)).GetProperty("profile").GetProperty("week_start").GetString();
+        var afterChange = await host.Profiles.GetAsync(id);
+        using var refused = await host.AsAdmin(HttpMethod.Put, $"{Profiles}/{id}", raw: """{"week_start": "funday", "anchor_day": 10}""");
+        var errors = (await ApiTestHost.Json(refused)).GetProperty("errors");
+        var after = await host.Profiles.GetAsync(id);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(profile.GetProperty("week_start").GetString(), Is.EqualTo("monday"), "the default");
+            Assert.That(changed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(changedWeekStart, Is.EqualTo("saturday"), "any case in, lower case out");
+            Assert.That(afterChange.WeekStart, Is.EqualTo(DayOfWeek.Saturday));
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(errors.GetProperty("week_start")[0].GetString(), Is.EqualTo("week_start must be a day of the week, monday to sunday; got 'funday'."));
+            Assert.That((after.WeekStart, after.AnchorDay), Is.EqualTo((DayOfWeek.Saturday, 1)), "a refused update writes nothing");
+        });
+    }
+
     [TestCase("""{"name":"A","limits":[{"meter":"watts","window":"minute","amount":1}]}""", "limits[0].meter", "Unknown meter 'watts'")]
     [TestCase("""{"name":"A","limits":[{"meter":"prompts","window":"fortnight","amount":1}]}""", "limits[0].window", "Unknown window 'fortnight'")]
     [TestCase("""{"name":"A","limits":[{"meter":"prompts","window":"minute","amount":-1}]}""", "limits[0].amount", "non-negative")]
@@ -84,8 +110,11 @@ public sealed class ProfileLimitsEndpointTests
     [TestCase("""{"name":"A","time_zone":null}""", "time_zone", "IANA")]
     [TestCase("""{"name":"A","anchor_day":0}""", "anchor_day", "1 to 31")]
     [TestCase("""{"name":"A","anchor_day":32}""", "anchor_day", "1 to 31")]
-    [TestCase("""{"name":"A","week_start":"funday"}""", "week_start", "monday to sunday")]
-    [TestCase("""{"name":"A","week_start":1}""", "week_start", "must be a string")]
+    [TestCase("""{"name":"A","week_start":"funday"}""", "week_start", "monday to sunday; got 'funday'")]
+    [TestCase("""{"name":"A","week_start":9}""", "week_start", "monday to sunday; got 9")]
+    [TestCase("""{"name":"A","week_start":"1"}""", "week_start", "monday to sunday; got '1'")]
+    [TestCase("""{"name":"A","week_start":"monday,tuesday"}""", "week_start", "monday to sunday; got 'monday,tuesday'")]
+    [TestCase("""{"name":"A","week_start":["sunday"]}""", "week_start", "monday to sunday; got an array")]
     [TestCase("""{"name":"A","week_start":null}""", "week_start", "monday to sunday")]
     public async Task ABadCalendarOrLimitAnswers400NamingTheFieldAndWritesNothing(string body, string field, string says)
     {

@@ -307,12 +307,12 @@ internal static class ProfilesCommand
 
         public Option<string> WeekStart { get; }
 
-        /// <summary>Reads <c>--week-start</c>, or <see langword="null"/> when not given; a value that is not a day is a validation error naming it.</summary>
+        /// <summary>Reads <c>--week-start</c>, or <see langword="null"/> when not given; a value that is not a day's name is a usage error naming the option and the field.</summary>
         public DayOfWeek? ReadWeekStart(CommandRun run) => run.Get(WeekStart) switch
         {
             null => null,
             var text when WeekStartJsonConverter.TryParse(text, out var day) => day,
-            var text => throw new ConsumptionProfileValidationException(new Dictionary<string, string[]> { ["week_start"] = [$"week_start must be a day of the week, monday to sunday; got '{text}'."] }),
+            var text => throw new CliUsageException($"--week-start: {WeekStartJsonConverter.Problem}; got '{text}'."),
         };
 
         public Option<string[]> Limit { get; }

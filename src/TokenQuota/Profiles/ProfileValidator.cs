@@ -51,11 +51,6 @@ internal static class ProfileValidator
 
     private static void CheckCalendar(string? timeZone, int? anchorDay, DayOfWeek? weekStart, Dictionary<string, string[]> errors)
     {
-        if (weekStart is { } day && !Enum.IsDefined(day))
-        {
-            errors["week_start"] = [$"week_start must be a day of the week, monday to sunday; got {(int)day}."];
-        }
-
         if (timeZone is not null && QuotaCalendar.TimeZoneProblem(timeZone) is { } problem)
         {
             errors["time_zone"] = [problem];
@@ -64,6 +59,11 @@ internal static class ProfileValidator
         if (anchorDay is < 1 or > 31)
         {
             errors["anchor_day"] = [$"anchor_day must be a day of the month from 1 to 31; got {anchorDay}."];
+        }
+
+        if (weekStart is { } day && !Enum.IsDefined(day))
+        {
+            errors["week_start"] = [$"{WeekStartJsonConverter.Problem}; got {(int)day}."];
         }
     }
 
