@@ -19,7 +19,7 @@ internal sealed class PostgreSqlStatements : RelationalSql
         p.id AS Id, p.name AS Name, p.description AS Description, p.prompts_per_hour AS PromptsPerHour,
         p.prompts_per_day AS PromptsPerDay, p.config_changes_per_hour AS ConfigChangesPerHour,
         p.input_tokens_per_month AS InputTokensPerMonth, p.output_tokens_per_month AS OutputTokensPerMonth,
-        COALESCE(x.time_zone, 'UTC') AS TimeZone, COALESCE(x.anchor_day, 1) AS AnchorDay, COALESCE(x.limits, '') AS Limits,
+        COALESCE(x.time_zone, 'UTC') AS TimeZone, COALESCE(x.anchor_day, 1) AS AnchorDay, COALESCE(x.week_start, 1) AS WeekStart, COALESCE(x.limits, '') AS Limits,
         p.is_default AS IsDefault, p.is_active AS IsActive, p.created_at AS CreatedAt, p.updated_at AS UpdatedAt,
         (SELECT COUNT(*) FROM {s}.tokenquota_assignments a WHERE a.profile_id = p.id) AS UserCount
         """;
@@ -103,8 +103,8 @@ internal sealed class PostgreSqlStatements : RelationalSql
             WHERE id = @Id;
             """);
         UpsertProfileLimits = S("""
-            INSERT INTO {s}.tokenquota_profile_limits (profile_id, time_zone, anchor_day, limits) VALUES (@id, @timeZone, @anchorDay, @limits)
-            ON CONFLICT (profile_id) DO UPDATE SET time_zone = excluded.time_zone, anchor_day = excluded.anchor_day, limits = excluded.limits;
+            INSERT INTO {s}.tokenquota_profile_limits (profile_id, time_zone, anchor_day, week_start, limits) VALUES (@id, @timeZone, @anchorDay, @weekStart, @limits)
+            ON CONFLICT (profile_id) DO UPDATE SET time_zone = excluded.time_zone, anchor_day = excluded.anchor_day, week_start = excluded.week_start, limits = excluded.limits;
             """);
         SelectLimitCounters = S("""
             SELECT user_id AS UserId, limit_key AS Key, window_start AS WindowStart, window_end AS WindowEnd, count AS Count, state AS State

@@ -24,7 +24,7 @@ internal abstract class RelationalSql
 
     public abstract string UpdateProfile { get; }
 
-    /// <summary>Writes a profile's calendar and extra limits (<c>@id, @timeZone, @anchorDay, @limits</c>), kept beside the seed's columns.</summary>
+    /// <summary>Writes a profile's calendar and extra limits (<c>@id, @timeZone, @anchorDay, @weekStart, @limits</c>), kept beside the seed's columns.</summary>
     public abstract string UpsertProfileLimits { get; }
 
     /// <summary>Forgets a profile's calendar and extra limits (<c>@id</c>): it is back to the default calendar and its standard limits.</summary>

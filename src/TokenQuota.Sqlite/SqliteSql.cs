@@ -54,7 +54,7 @@ internal static class SqliteSql
         p.id AS Id, p.name AS Name, p.description AS Description, p.prompts_per_hour AS PromptsPerHour,
         p.prompts_per_day AS PromptsPerDay, p.config_changes_per_hour AS ConfigChangesPerHour,
         p.input_tokens_per_month AS InputTokensPerMonth, p.output_tokens_per_month AS OutputTokensPerMonth,
-        COALESCE(x.time_zone, 'UTC') AS TimeZone, COALESCE(x.anchor_day, 1) AS AnchorDay, COALESCE(x.limits, '') AS Limits,
+        COALESCE(x.time_zone, 'UTC') AS TimeZone, COALESCE(x.anchor_day, 1) AS AnchorDay, COALESCE(x.week_start, 1) AS WeekStart, COALESCE(x.limits, '') AS Limits,
         p.is_default AS IsDefault, p.is_active AS IsActive, p.created_at AS CreatedAt, p.updated_at AS UpdatedAt,
         (SELECT COUNT(*) FROM tokenquota_assignments a WHERE a.profile_id = p.id) AS UserCount
         """;
@@ -83,8 +83,8 @@ internal static class SqliteSql
         """;
 
     public const string UpsertProfileLimits = """
-        INSERT INTO tokenquota_profile_limits (profile_id, time_zone, anchor_day, limits) VALUES (@id, @timeZone, @anchorDay, @limits)
-        ON CONFLICT (profile_id) DO UPDATE SET time_zone = excluded.time_zone, anchor_day = excluded.anchor_day, limits = excluded.limits;
+        INSERT INTO tokenquota_profile_limits (profile_id, time_zone, anchor_day, week_start, limits) VALUES (@id, @timeZone, @anchorDay, @weekStart, @limits)
+        ON CONFLICT (profile_id) DO UPDATE SET time_zone = excluded.time_zone, anchor_day = excluded.anchor_day, week_start = excluded.week_start, limits = excluded.limits;
         """;
 
     public const string SelectLimitCounter = "SELECT window_start, window_end, count, state FROM tokenquota_limit_counters WHERE user_id = @userId AND limit_key = @key;";

@@ -51,6 +51,11 @@ public sealed record ConsumptionProfile
     [JsonPropertyName("anchor_day")]
     public int AnchorDay { get; init; } = 1;
 
+    /// <summary>Gets the day on which week windows of its extra limits start (default Monday), written <c>"monday"</c> … <c>"sunday"</c>.</summary>
+    [JsonPropertyName("week_start")]
+    [JsonConverter(typeof(WeekStartJsonConverter))]
+    public DayOfWeek WeekStart { get; init; } = DayOfWeek.Monday;
+
     /// <summary>
     /// Gets the profile's limits beyond the five standard ones (per model, per minute, in flight, …), each unique by
     /// meter, window and model; empty when the profile has only the standard limits.
@@ -58,9 +63,9 @@ public sealed record ConsumptionProfile
     [JsonPropertyName("limits")]
     public IReadOnlyList<QuotaLimit> Limits { get; init; } = [];
 
-    /// <summary>Gets the calendar that <see cref="TimeZone"/> and <see cref="AnchorDay"/> describe (weeks start on Monday).</summary>
+    /// <summary>Gets the calendar that <see cref="TimeZone"/>, <see cref="AnchorDay"/> and <see cref="WeekStart"/> describe.</summary>
     [JsonIgnore]
-    public QuotaCalendar Calendar => new(TimeZone, AnchorDay);
+    public QuotaCalendar Calendar => new(TimeZone, AnchorDay, WeekStart);
 
     /// <summary>Gets whether this is the default profile, used by every user without an active assignment.</summary>
     [JsonPropertyName("is_default")]

@@ -273,6 +273,8 @@ public sealed class BrowserTests
     [Test]
     public async Task TheAdminPanelEditsAProfilesCalendarAndExtraLimitsAndShowsTheServersFieldErrors()
     {
+        const string sundayCalendar = "Asia/Kolkata, anchor day 15, weeks from sunday";
+        const string saturdayCalendar = "Asia/Kolkata, anchor day 15, weeks from saturday";
         const string bothLimits = """[{"meter":"input_tokens","window":"month","model":"gpt-4o*","amount":5000},{"meter":"total_tokens","window":"minute","amount":20000,"algorithm":"token_bucket"}]""";
         const string bucketOnly = """[{"meter":"total_tokens","window":"minute","amount":20000,"algorithm":"token_bucket"}]""";
         var admin = await SignInAsync("admin", "/admin.html");
@@ -282,6 +284,8 @@ public sealed class BrowserTests
         await admin.GetByLabel("Name", new() { Exact = true }).FillAsync("Metered");
         await admin.GetByLabel("Time zone").FillAsync("Asia/Kolkata");
         await admin.GetByLabel("Anchor day").FillAsync("15");
+        await Assertions.Expect(admin.GetByLabel("Week start")).ToHaveValueAsync("monday");
+        await admin.GetByLabel("Week start").SelectOptionAsync(new SelectOptionValue { Label = "Sunday" });
         await Assertions.Expect(admin.Locator("#limits-list li")).ToHaveCountAsync(0);
         await admin.GetByRole(AriaRole.Button, new() { Name = "Add limit" }).ClickAsync();
         await admin.GetByLabel("Meter of limit 1").SelectOptionAsync("input_tokens");
@@ -304,19 +308,21 @@ public sealed class BrowserTests
         await Assertions.Expect(admin.Locator("#admin-status")).ToHaveTextAsync("Consumption profile created successfully");
         await Assertions.Expect(admin.Locator("#limits-list li")).ToHaveCountAsync(0);
         await Assertions.Expect(admin.GetByLabel("Time zone")).ToHaveValueAsync(string.Empty);
+        await Assertions.Expect(admin.GetByLabel("Week start")).ToHaveValueAsync("monday");
         var row = admin.Locator("#profiles-table tbody tr", new() { Has = admin.GetByRole(AriaRole.Rowheader, new() { Name = "Metered" }) });
-        await ExpectCalendarAndLimitsAsync(row, "input_tokens/month=5000@gpt-4o*", "total_tokens/minute:token_bucket=20000");
+        await ExpectCalendarAndLimitsAsync(row, sundayCalendar, "input_tokens/month=5000@gpt-4o*", "total_tokens/minute:token_bucket=20000");
         var id = await row.GetAttributeAsync("data-profile-id");
-        Assert.That(await StoredAsync(admin, id!), Is.EqualTo(("Asia/Kolkata", 15, bothLimits)));
+        Assert.That(await StoredAsync(admin, id!), Is.EqualTo(("Asia/Kolkata", 15, "sunday", bothLimits)));
         await ShotAsync(admin, "09-admin-profile-limits.png");
 
         await admin.ReloadAsync();
-        await ExpectCalendarAndLimitsAsync(row, "input_tokens/month=5000@gpt-4o*", "total_tokens/minute:token_bucket=20000");
+        await ExpectCalendarAndLimitsAsync(row, sundayCalendar, "input_tokens/month=5000@gpt-4o*", "total_tokens/minute:token_bucket=20000");
 
         // --- edit: the form loads the calendar and the limits; removing one sends the rest ---
         await admin.GetByRole(AriaRole.Button, new() { Name = "Edit Metered" }).ClickAsync();
         await Assertions.Expect(admin.GetByLabel("Time zone")).ToHaveValueAsync("Asia/Kolkata");
         await Assertions.Expect(admin.GetByLabel("Anchor day")).ToHaveValueAsync("15");
+        await Assertions.Expect(admin.GetByLabel("Week start")).ToHaveValueAsync("sunday");
         await Assertions.Expect(admin.Locator("#limits-list li")).ToHaveCountAsync(2);
         await Assertions.Expect(admin.GetByLabel("Meter of limit 1")).ToHaveValueAsync("input_tokens");
         await Assertions.Expect(admin.GetByLabel("Model filter of limit 1")).ToHaveValueAsync("gpt-4o*");
@@ -325,11 +331,12 @@ public sealed class BrowserTests
         await admin.GetByRole(AriaRole.Button, new() { Name = "Remove limit 1", Exact = true }).ClickAsync();
         await Assertions.Expect(admin.Locator("#limits-list li")).ToHaveCountAsync(1);
         await Assertions.Expect(admin.GetByLabel("Meter of limit 1")).ToHaveValueAsync("total_tokens");
+        await admin.GetByLabel("Week start").SelectOptionAsync(new SelectOptionValue { Label = "Saturday" });
         await admin.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
         await Assertions.Expect(admin.Locator("#admin-status")).ToHaveTextAsync("Consumption profile updated successfully");
-        await ExpectCalendarAndLimitsAsync(row, "total_tokens/minute:token_bucket=20000");
+        await ExpectCalendarAndLimitsAsync(row, saturdayCalendar, "total_tokens/minute:token_bucket=20000");
         await Assertions.Expect(row.Locator("td.limits-cell")).Not.ToContainTextAsync("input_tokens");
-        Assert.That(await StoredAsync(admin, id!), Is.EqualTo(("Asia/Kolkata", 15, bucketOnly)));
+        Assert.That(await StoredAsync(admin, id!), Is.EqualTo(("Asia/Kolkata", 15, "saturday", bucketOnly)));
 
         // --- the server's 400 names the field, next to it and in the alert, and nothing changes ---
         await admin.GetByRole(AriaRole.Button, new() { Name = "Edit Metered" }).ClickAsync();
@@ -351,8 +358,8 @@ public sealed class BrowserTests
         await Assertions.Expect(admin.Locator("#err-time_zone")).ToContainTextAsync("Unknown time zone 'Mars/Olympus'");
         await Assertions.Expect(admin.Locator("#err-limits-1")).ToBeEmptyAsync();
         await Assertions.Expect(admin.GetByRole(AriaRole.Button, new() { Name = "Save changes" })).ToBeVisibleAsync();
-        await ExpectCalendarAndLimitsAsync(row, "total_tokens/minute:token_bucket=20000");
-        Assert.That(await StoredAsync(admin, id!), Is.EqualTo(("Asia/Kolkata", 15, bucketOnly)), "a refused update writes nothing");
+        await ExpectCalendarAndLimitsAsync(row, saturdayCalendar, "total_tokens/minute:token_bucket=20000");
+        Assert.That(await StoredAsync(admin, id!), Is.EqualTo(("Asia/Kolkata", 15, "saturday", bucketOnly)), "a refused update writes nothing");
 
         // --- removing every row removes the limits (the panel sends "limits": []), and the calendar stays ---
         await admin.GetByRole(AriaRole.Button, new() { Name = "Cancel editing" }).ClickAsync();
@@ -363,8 +370,8 @@ public sealed class BrowserTests
         await admin.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
         await Assertions.Expect(admin.Locator("#admin-status")).ToHaveTextAsync("Consumption profile updated successfully");
         await Assertions.Expect(row.Locator("td.limits-cell")).ToHaveTextAsync("—");
-        await Assertions.Expect(row.Locator("td").Nth(9)).ToHaveTextAsync("Asia/Kolkata, anchor day 15");
-        Assert.That(await StoredAsync(admin, id!), Is.EqualTo(("Asia/Kolkata", 15, "[]")));
+        await Assertions.Expect(row.Locator("td").Nth(9)).ToHaveTextAsync(saturdayCalendar);
+        Assert.That(await StoredAsync(admin, id!), Is.EqualTo(("Asia/Kolkata", 15, "saturday", "[]")));
 
         // Back to the seed's profiles, so the other tests on this database see their own counts.
         admin.Dialog += (_, dialog) => dialog.AcceptAsync();
@@ -548,7 +555,7 @@ public sealed class BrowserTests
         var profile = admin.Locator("#profiles-table tbody tr", new() { Has = admin.GetByRole(AriaRole.Rowheader, new() { Name = "Costly" }) });
         await Assertions.Expect(profile.Locator("td.limits-cell li")).ToHaveTextAsync(["cost/month=$25.50@gpt-4o*"]);
         var id = await profile.GetAttributeAsync("data-profile-id");
-        Assert.That((await StoredAsync(admin, id!)).Item3, Is.EqualTo("""[{"meter":"cost","window":"month","model":"gpt-4o*","amount":25500000000}]"""));
+        Assert.That((await StoredAsync(admin, id!)).Limits, Is.EqualTo("""[{"meter":"cost","window":"month","model":"gpt-4o*","amount":25500000000}]"""));
         await admin.GetByRole(AriaRole.Button, new() { Name = "Edit Costly" }).ClickAsync();
         await Assertions.Expect(admin.GetByLabel("Amount of limit 1")).ToHaveValueAsync("25.5");
         await admin.GetByRole(AriaRole.Button, new() { Name = "Cancel editing" }).Last.ClickAsync();
@@ -674,21 +681,21 @@ public sealed class BrowserTests
     private static APIRequestContextOptions Json(string json) =>
         new() { DataString = json, Headers = new Dictionary<string, string> { ["Content-Type"] = "application/json" } };
 
-    private static async Task ExpectCalendarAndLimitsAsync(ILocator row, params string[] limits)
+    private static async Task ExpectCalendarAndLimitsAsync(ILocator row, string calendar, params string[] limits)
     {
         await Assertions.Expect(row).ToHaveCountAsync(1);
         await Assertions.Expect(row.Locator("td").Nth(3)).ToHaveTextAsync("Unlimited");
-        await Assertions.Expect(row.Locator("td").Nth(9)).ToHaveTextAsync("Asia/Kolkata, anchor day 15");
+        await Assertions.Expect(row.Locator("td").Nth(9)).ToHaveTextAsync(calendar);
         await Assertions.Expect(row.Locator("td.limits-cell li")).ToHaveTextAsync(limits);
     }
 
     /// <summary>The profile as the HTTP API answers it: its calendar and its limits' JSON.</summary>
-    private async Task<(string?, int, string)> StoredAsync(IPage page, string id)
+    private async Task<(string? TimeZone, int AnchorDay, string? WeekStart, string Limits)> StoredAsync(IPage page, string id)
     {
         var response = await page.Context.APIRequest.GetAsync($"{baseUrl}/api/v1/auth/admin/consumption-profiles/{id}");
         Assert.That(response.Status, Is.EqualTo(200));
         var profile = (await response.JsonAsync())!.Value.GetProperty("profile");
-        return (profile.GetProperty("time_zone").GetString(), profile.GetProperty("anchor_day").GetInt32(), profile.GetProperty("limits").ToString());
+        return (profile.GetProperty("time_zone").GetString(), profile.GetProperty("anchor_day").GetInt32(), profile.GetProperty("week_start").GetString(), profile.GetProperty("limits").ToString());
     }
 
     private async Task<IPage> NewPageAsync()

@@ -19,7 +19,7 @@ public sealed class ProfileLimitsEndpointTests
     public async Task ACreatedProfileAnswersItsCalendarAndLimitsInTheSeedShapeWithTheNewFieldsBeside()
     {
         const string body = """
-            {"name": "Metered", "time_zone": "Europe/Paris", "anchor_day": 15,
+            {"name": "Metered", "time_zone": "Europe/Paris", "anchor_day": 15, "week_start": "Sunday",
              "limits": [{"meter": "total_tokens", "window": "minute", "model": "gpt-4o*", "amount": 20000},
                         {"meter": "prompts", "window": "minute", "algorithm": "token_bucket", "amount": 10},
                         {"meter": "in_flight", "amount": 4}]}
@@ -33,6 +33,8 @@ public sealed class ProfileLimitsEndpointTests
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), profile.ToString());
             Assert.That(profile.GetProperty("time_zone").GetString(), Is.EqualTo("Europe/Paris"));
             Assert.That(profile.GetProperty("anchor_day").GetInt32(), Is.EqualTo(15));
+            Assert.That(profile.GetProperty("week_start").GetString(), Is.EqualTo("sunday"));
+            Assert.That(stored.WeekStart, Is.EqualTo(DayOfWeek.Sunday));
             Assert.That(profile.GetProperty("limits").ToString(), Is.EqualTo(
                 """[{"meter":"total_tokens","window":"minute","model":"gpt-4o*","amount":20000},""" +
                 """{"meter":"prompts","window":"minute","amount":10,"algorithm":"token_bucket"},{"meter":"in_flight","amount":4}]"""));
@@ -65,6 +67,32 @@ public sealed class ProfileLimitsEndpointTests
         });
     }
 
+    [Test]
+    public async Task AWeekStartIsMondayUnlessGivenAndAnUpdateChangesItOrRefusesABadOneWritingNothing()
+    {
+        using var created = await host.AsAdmin(HttpMethod.Post, Profiles, raw: """{"name": "Weekly"}""");
+        var profile = (await ApiTestHost.Json(created)).GetProperty("profile");
+        var id = profile.GetProperty("id").GetInt64();
+
+        using var changed = await host.AsAdmin(HttpMethod.Put, $"{Profiles}/{id}", raw: """{"week_start": "SATURDAY"}""");
+        var changedWeekStart = (await ApiTestHost.Json(changed)).GetProperty("profile").GetProperty("week_start").GetString();
+        var afterChange = await host.Profiles.GetAsync(id);
+        using var refused = await host.AsAdmin(HttpMethod.Put, $"{Profiles}/{id}", raw: """{"week_start": "funday", "anchor_day": 10}""");
+        var errors = (await ApiTestHost.Json(refused)).GetProperty("errors");
+        var after = await host.Profiles.GetAsync(id);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(profile.GetProperty("week_start").GetString(), Is.EqualTo("monday"), "the default");
+            Assert.That(changed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(changedWeekStart, Is.EqualTo("saturday"), "any case in, lower case out");
+            Assert.That(afterChange.WeekStart, Is.EqualTo(DayOfWeek.Saturday));
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(errors.GetProperty("week_start")[0].GetString(), Is.EqualTo("week_start must be a day of the week, monday to sunday; got 'funday'."));
+            Assert.That((after.WeekStart, after.AnchorDay), Is.EqualTo((DayOfWeek.Saturday, 1)), "a refused update writes nothing");
+        });
+    }
+
     [TestCase("""{"name":"A","limits":[{"meter":"watts","window":"minute","amount":1}]}""", "limits[0].meter", "Unknown meter 'watts'")]
     [TestCase("""{"name":"A","limits":[{"meter":"prompts","window":"fortnight","amount":1}]}""", "limits[0].window", "Unknown window 'fortnight'")]
     [TestCase("""{"name":"A","limits":[{"meter":"prompts","window":"minute","amount":-1}]}""", "limits[0].amount", "non-negative")]
@@ -82,6 +110,12 @@ public sealed class ProfileLimitsEndpointTests
     [TestCase("""{"name":"A","time_zone":null}""", "time_zone", "IANA")]
     [TestCase("""{"name":"A","anchor_day":0}""", "anchor_day", "1 to 31")]
     [TestCase("""{"name":"A","anchor_day":32}""", "anchor_day", "1 to 31")]
+    [TestCase("""{"name":"A","week_start":"funday"}""", "week_start", "monday to sunday; got 'funday'")]
+    [TestCase("""{"name":"A","week_start":9}""", "week_start", "monday to sunday; got 9")]
+    [TestCase("""{"name":"A","week_start":"1"}""", "week_start", "monday to sunday; got '1'")]
+    [TestCase("""{"name":"A","week_start":"monday,tuesday"}""", "week_start", "monday to sunday; got 'monday,tuesday'")]
+    [TestCase("""{"name":"A","week_start":["sunday"]}""", "week_start", "monday to sunday; got an array")]
+    [TestCase("""{"name":"A","week_start":null}""", "week_start", "monday to sunday")]
     public async Task ABadCalendarOrLimitAnswers400NamingTheFieldAndWritesNothing(string body, string field, string says)
     {
         using var response = await host.AsAdmin(HttpMethod.Post, Profiles, raw: body);

@@ -163,6 +163,11 @@ public class BadInputCatalogueTests<TBackend> : StoreContractTest<TBackend>
         yield return Entry("invalid time zone", c => Create(c, new NewConsumptionProfile { Name = "Mars", TimeZone = "Mars/Olympus" }), typeof(ConsumptionProfileValidationException));
         yield return Entry("anchor day 0", c => Create(c, new NewConsumptionProfile { Name = "Anchor0", AnchorDay = 0 }), typeof(ConsumptionProfileValidationException));
         yield return Entry("anchor day 32", c => c.Profiles.UpdateAsync(c.TeamId, new ConsumptionProfileUpdate { AnchorDay = 32 }), typeof(ConsumptionProfileValidationException));
+        yield return Entry("week start 9", c => Create(c, new NewConsumptionProfile { Name = "Week9", WeekStart = (DayOfWeek)9 }), typeof(ConsumptionProfileValidationException));
+        yield return Entry("week start -1 in an update", c => c.Profiles.UpdateAsync(c.TeamId, new ConsumptionProfileUpdate { WeekStart = (DayOfWeek)(-1) }), typeof(ConsumptionProfileValidationException));
+        yield return Entry("week start 7 -> QuotaCalendar", _ => Task.FromResult(new QuotaCalendar("UTC", 1, (DayOfWeek)7)), typeof(ArgumentOutOfRangeException));
+        yield return Entry("week start \"funday\" in a profile's JSON", _ => Task.FromResult(System.Text.Json.JsonSerializer.Deserialize<ConsumptionProfile>("""{"name": "Funday", "week_start": "funday"}""")), typeof(System.Text.Json.JsonException));
+        yield return Entry("week start 9 in a profile's JSON", _ => Task.FromResult(System.Text.Json.JsonSerializer.Deserialize<ConsumptionProfile>("""{"name": "Nine", "week_start": 9}""")), typeof(System.Text.Json.JsonException));
         yield return Entry("negative price", _ => Task.FromResult(new ModelPrice(new ModelFilter("gpt-4o"), ModelPrice.Always, -0.01m, 1m)), typeof(ArgumentException));
         yield return Entry("price with seven decimals", _ => Task.FromResult(new ModelPrice(new ModelFilter("gpt-4o"), ModelPrice.Always, 1m, 0.0000001m)), typeof(ArgumentException));
         yield return Entry("null price -> SetModelPriceAsync", c => c.Profiles.SetModelPriceAsync(null!), typeof(ArgumentNullException));

@@ -27,6 +27,29 @@ internal sealed class JsonFields(JsonElement root)
         return value.GetString();
     }
 
+    /// <summary>Reads a day of the week written by its name (<c>"monday"</c> … <c>"sunday"</c>, any case); a number is not a day.</summary>
+    public DayOfWeek? WeekDay(string name)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.String && WeekStartJsonConverter.TryParse(value.GetString(), out var day))
+        {
+            return day;
+        }
+
+        var got = value.ValueKind switch
+        {
+            JsonValueKind.String => $"'{value.GetString()}'",
+            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
+            var kind => "an " + kind.ToString().ToLowerInvariant(),
+        };
+        Errors[name] = [$"{name} must be a day of the week, monday to sunday; got {got}."];
+        return null;
+    }
+
     public int? Int32(string name)
     {
         if (!root.TryGetProperty(name, out var value))

@@ -65,6 +65,7 @@ internal sealed record CreateProfileRequest(
     bool? IsActive,
     string? TimeZone,
     int? AnchorDay,
+    DayOfWeek? WeekStart,
     IReadOnlyList<QuotaLimit>? Limits)
 {
     /// <summary>Reads the fields, collecting an error per field; the library validates the values themselves.</summary>
@@ -88,7 +89,7 @@ internal sealed record CreateProfileRequest(
         ProfileFields.RequireCalendarNotNull(fields);
         request = new CreateProfileRequest(
             name!, description, perHour, perDay, config, input, output, fields.Boolean("is_default"), fields.Boolean("is_active"),
-            fields.String("time_zone"), fields.Int32("anchor_day"), fields.Limits("limits"));
+            fields.String("time_zone"), fields.Int32("anchor_day"), fields.WeekDay("week_start"), fields.Limits("limits"));
         invalid = fields.Errors.Count > 0 ? ApiResults.Validation(fields.Errors) : null;
         return invalid is null;
     }
@@ -108,6 +109,7 @@ internal sealed record CreateProfileRequest(
             IsActive = IsActive ?? true,
             TimeZone = TimeZone ?? defaults.TimeZone,
             AnchorDay = AnchorDay ?? defaults.AnchorDay,
+            WeekStart = WeekStart ?? defaults.WeekStart,
             Limits = Limits ?? defaults.Limits,
         };
     }
@@ -129,6 +131,7 @@ internal sealed record UpdateProfileRequest(
     bool? IsActive,
     string? TimeZone,
     int? AnchorDay,
+    DayOfWeek? WeekStart,
     IReadOnlyList<QuotaLimit>? Limits)
 {
     /// <summary>Reads the fields, collecting an error per field; null is refused where the seed has no "none".</summary>
@@ -151,6 +154,7 @@ internal sealed record UpdateProfileRequest(
             fields.Boolean("is_active"),
             fields.String("time_zone"),
             fields.Int32("anchor_day"),
+            fields.WeekDay("week_start"),
             fields.IsNull("limits") ? [] : fields.Limits("limits"));
         invalid = fields.Errors.Count > 0 ? ApiResults.Validation(fields.Errors) : null;
         return invalid is null;
@@ -169,6 +173,7 @@ internal sealed record UpdateProfileRequest(
         IsActive = IsActive,
         TimeZone = TimeZone,
         AnchorDay = AnchorDay,
+        WeekStart = WeekStart,
         Limits = Limits,
     };
 }
@@ -190,6 +195,7 @@ internal static class ProfileFields
     {
         fields.RequireNotNull("time_zone", "time_zone must be an IANA time zone id such as \"Europe/Paris\", or \"UTC\".");
         fields.RequireNotNull("anchor_day", "anchor_day must be a day of the month from 1 to 31.");
+        fields.RequireNotNull("week_start", "week_start must be a day of the week, monday to sunday.");
     }
 
     public static void RequireFlagsNotNull(JsonFields fields)

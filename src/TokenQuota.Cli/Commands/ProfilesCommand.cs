@@ -65,7 +65,7 @@ internal static class ProfilesCommand
         output.WriteLine($"  Config changes per hour: {Format.Number(p.ConfigChangesPerHour)}");
         output.WriteLine($"  Input tokens per month:  {Format.Limit(p.InputTokensPerMonth)}");
         output.WriteLine($"  Output tokens per month: {Format.Limit(p.OutputTokensPerMonth)}");
-        output.WriteLine($"  Calendar:                {p.TimeZone}, months from day {p.AnchorDay}");
+        output.WriteLine($"  Calendar:                {p.TimeZone}, months from day {p.AnchorDay}, weeks from {WeekStartJsonConverter.NameOf(p.WeekStart)}");
         output.WriteLine($"  Extra limits:            {(p.Limits.Count == 0 ? "(none)" : string.Join(", ", p.Limits))}");
         output.WriteLine($"  Assigned users:          {Format.Number(p.UserCount)}");
         output.WriteLine($"  Created:                 {Format.Time(p.CreatedAt)}");
@@ -125,6 +125,7 @@ internal static class ProfilesCommand
                 IsActive = !run.Get(fields.Inactive),
                 TimeZone = run.Get(fields.TimeZone) ?? QuotaCalendar.UtcId,
                 AnchorDay = run.Get(fields.AnchorDay) ?? 1,
+                WeekStart = fields.ReadWeekStart(run) ?? DayOfWeek.Monday,
                 Limits = fields.ReadLimits(run) ?? [],
             };
             var created = await run.Profiles.CreateAsync(profile, CliContext.Actor, run.CancellationToken).ConfigureAwait(false);
@@ -165,6 +166,7 @@ internal static class ProfilesCommand
                 IsActive = run.Given(fields.Inactive) ? !run.Get(fields.Inactive) : null,
                 TimeZone = run.Get(fields.TimeZone),
                 AnchorDay = run.Get(fields.AnchorDay),
+                WeekStart = fields.ReadWeekStart(run),
                 Limits = run.Get(fields.NoLimits) ? [] : fields.ReadLimits(run),
             };
             if (update == new ConsumptionProfileUpdate())
@@ -286,6 +288,7 @@ internal static class ProfilesCommand
             };
             TimeZone = new Option<string>("--time-zone") { Description = "The calendar's IANA time zone, for example Europe/Paris." + (creating ? " Default UTC." : string.Empty) };
             AnchorDay = CommonOptions.Count("--anchor-day", "The day of the month (1-31) on which month and year windows start." + (creating ? " Default 1." : string.Empty));
+            WeekStart = new Option<string>("--week-start") { Description = "The day week windows start on, monday to sunday." + (creating ? " Default monday." : string.Empty) };
             Limit = new Option<string[]>("--limit")
             {
                 Description = "An extra limit, meter/window[:algorithm]=amount[@model], for example 'total_tokens/minute=20000@gpt-4o*'; repeat for several" +
@@ -301,6 +304,16 @@ internal static class ProfilesCommand
         public Option<string> TimeZone { get; }
 
         public Option<int?> AnchorDay { get; }
+
+        public Option<string> WeekStart { get; }
+
+        /// <summary>Reads <c>--week-start</c>, or <see langword="null"/> when not given; a value that is not a day's name is a usage error naming the option and the field.</summary>
+        public DayOfWeek? ReadWeekStart(CommandRun run) => run.Get(WeekStart) switch
+        {
+            null => null,
+            var text when WeekStartJsonConverter.TryParse(text, out var day) => day,
+            var text => throw new CliUsageException($"--week-start: {WeekStartJsonConverter.Problem}; got '{text}'."),
+        };
 
         public Option<string[]> Limit { get; }
 
@@ -351,8 +364,8 @@ internal static class ProfilesCommand
         public Option<bool> Inactive { get; }
 
         public IEnumerable<Option> All => creating
-            ? [Name, Description, PromptsPerHour, PromptsPerDay, ConfigChangesPerHour, InputTokens, OutputTokens, Default, Inactive, TimeZone, AnchorDay, Limit]
-            : [Name, Description, PromptsPerHour, PromptsPerDay, ConfigChangesPerHour, InputTokens, OutputTokens, Default, Inactive, TimeZone, AnchorDay, Limit, NoLimits];
+            ? [Name, Description, PromptsPerHour, PromptsPerDay, ConfigChangesPerHour, InputTokens, OutputTokens, Default, Inactive, TimeZone, AnchorDay, WeekStart, Limit]
+            : [Name, Description, PromptsPerHour, PromptsPerDay, ConfigChangesPerHour, InputTokens, OutputTokens, Default, Inactive, TimeZone, AnchorDay, WeekStart, Limit, NoLimits];
 
         public void AddTo(Command command)
         {

@@ -54,7 +54,7 @@ internal abstract class RelationalAdminSession(DbConnection connection, DbTransa
 
     // Only a profile with a calendar or limits of its own has a row: the others read as the default calendar and no extra limits.
     private static bool HasLimitsRow(ConsumptionProfile profile) =>
-        profile.Limits.Count > 0 || profile.AnchorDay != 1 || !string.Equals(profile.TimeZone, QuotaCalendar.UtcId, StringComparison.Ordinal);
+        profile.Limits.Count > 0 || profile.AnchorDay != 1 || profile.WeekStart != DayOfWeek.Monday || !string.Equals(profile.TimeZone, QuotaCalendar.UtcId, StringComparison.Ordinal);
 
     private Task WriteLimitsAsync(ConsumptionProfile profile, CancellationToken cancellationToken)
     {
@@ -64,7 +64,7 @@ internal abstract class RelationalAdminSession(DbConnection connection, DbTransa
         }
 
         var row = ProfileRow.From(profile);
-        return connection.ExecuteAsync(Write(sql.UpsertProfileLimits, new { id = row.Id, timeZone = row.TimeZone, anchorDay = (int)row.AnchorDay, limits = row.Limits }, cancellationToken));
+        return connection.ExecuteAsync(Write(sql.UpsertProfileLimits, new { id = row.Id, timeZone = row.TimeZone, anchorDay = (int)row.AnchorDay, weekStart = (int)row.WeekStart, limits = row.Limits }, cancellationToken));
     }
 
     public Task DeleteProfileAsync(long profileId, CancellationToken cancellationToken = default) =>

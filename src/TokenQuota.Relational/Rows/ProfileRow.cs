@@ -35,6 +35,9 @@ internal sealed class ProfileRow
 
     public long AnchorDay { get; set; } = 1;
 
+    /// <summary>Gets or sets the day weeks start on, as <see cref="DayOfWeek"/>'s number (Sunday 0, Monday 1).</summary>
+    public long WeekStart { get; set; } = (long)DayOfWeek.Monday;
+
     /// <summary>The extra limits, one per line in <see cref="QuotaLimit"/>'s text form.</summary>
     public string Limits { get; set; } = string.Empty;
 
@@ -70,6 +73,7 @@ internal sealed class ProfileRow
             OutputTokensPerMonth = profile.OutputTokensPerMonth,
             TimeZone = profile.TimeZone,
             AnchorDay = profile.AnchorDay,
+            WeekStart = (long)profile.WeekStart,
             Limits = string.Join('\n', profile.Limits),
             IsDefault = profile.IsDefault,
             IsActive = profile.IsActive,
@@ -93,6 +97,7 @@ internal sealed class ProfileRow
         OutputTokensPerMonth = OutputTokensPerMonth,
         TimeZone = TimeZone,
         AnchorDay = checked((int)AnchorDay),
+        WeekStart = (DayOfWeek)checked((int)WeekStart),
         Limits = Limits.Length == 0 ? [] : [.. Limits.Split('\n').Select(QuotaLimit.Parse)],
         IsDefault = IsDefault,
         IsActive = IsActive,

@@ -39,6 +39,9 @@ public sealed record ConsumptionProfileUpdate
     /// <summary>Gets the new anchor day (1–31), or <see langword="null"/> to keep it. It applies from the next window boundary.</summary>
     public int? AnchorDay { get; init; }
 
+    /// <summary>Gets the new day on which week windows start, or <see langword="null"/> to keep it. It applies from the next week boundary.</summary>
+    public DayOfWeek? WeekStart { get; init; }
+
     /// <summary>Gets the new set of extra limits (replacing the old set; empty removes them all), or <see langword="null"/> to keep it.</summary>
     public IReadOnlyList<QuotaLimit>? Limits { get; init; }
 }

@@ -36,6 +36,9 @@ public sealed record NewConsumptionProfile
     /// <summary>Gets the day of the month (1–31) on which month and year windows start; default 1.</summary>
     public int AnchorDay { get; init; } = 1;
 
+    /// <summary>Gets the day on which week windows start; default Monday.</summary>
+    public DayOfWeek WeekStart { get; init; } = DayOfWeek.Monday;
+
     /// <summary>Gets the limits beyond the five standard ones; default none.</summary>
     public IReadOnlyList<QuotaLimit> Limits { get; init; } = [];
 }

@@ -15,7 +15,7 @@ internal static class ProfileValidator
         CheckRate("config_changes_per_hour", profile.ConfigChangesPerHour, errors);
         CheckLimit("input_tokens_per_month", profile.InputTokensPerMonth, errors);
         CheckLimit("output_tokens_per_month", profile.OutputTokensPerMonth, errors);
-        CheckCalendar(profile.TimeZone, profile.AnchorDay, errors);
+        CheckCalendar(profile.TimeZone, profile.AnchorDay, profile.WeekStart, errors);
         LimitSetValidator.Check(profile.Limits ?? [], errors);
         ThrowIfAny(errors);
         return name!;
@@ -39,7 +39,7 @@ internal static class ProfileValidator
             CheckLimit("output_tokens_per_month", update.OutputTokensPerMonth.Value, errors);
         }
 
-        CheckCalendar(update.TimeZone, update.AnchorDay, errors);
+        CheckCalendar(update.TimeZone, update.AnchorDay, update.WeekStart, errors);
         if (update.Limits is { } limits)
         {
             LimitSetValidator.Check(limits, errors);
@@ -49,7 +49,7 @@ internal static class ProfileValidator
         return name;
     }
 
-    private static void CheckCalendar(string? timeZone, int? anchorDay, Dictionary<string, string[]> errors)
+    private static void CheckCalendar(string? timeZone, int? anchorDay, DayOfWeek? weekStart, Dictionary<string, string[]> errors)
     {
         if (timeZone is not null && QuotaCalendar.TimeZoneProblem(timeZone) is { } problem)
         {
@@ -59,6 +59,11 @@ internal static class ProfileValidator
         if (anchorDay is < 1 or > 31)
         {
             errors["anchor_day"] = [$"anchor_day must be a day of the month from 1 to 31; got {anchorDay}."];
+        }
+
+        if (weekStart is { } day && !Enum.IsDefined(day))
+        {
+            errors["week_start"] = [$"{WeekStartJsonConverter.Problem}; got {(int)day}."];
         }
     }
 

@@ -11,7 +11,7 @@ public class ProfileLimitsCommandTests : CliTestBase
     public async Task CreateWithLimitsAndACalendarStoresThemAndShowPrintsThem()
     {
         await RunOkAsync(
-            "profiles", "create", "--name", "Metered", "--time-zone", "Asia/Kolkata", "--anchor-day", "15",
+            "profiles", "create", "--name", "Metered", "--time-zone", "Asia/Kolkata", "--anchor-day", "15", "--week-start", "saturday",
             "--limit", "total_tokens/minute=20000@gpt-4o*", "--limit", "in_flight=4");
 
         var show = (await RunOkAsync("profiles", "show", "Metered")).Out;
@@ -19,13 +19,46 @@ public class ProfileLimitsCommandTests : CliTestBase
 
         Assert.Multiple(() =>
         {
-            Assert.That(show, Does.Contain("Calendar:                Asia/Kolkata, months from day 15"));
+            Assert.That(show, Does.Contain("Calendar:                Asia/Kolkata, months from day 15, weeks from saturday"));
+            Assert.That(json.GetProperty("week_start").GetString(), Is.EqualTo("saturday"));
             Assert.That(show, Does.Contain("Extra limits:            total_tokens/minute=20000@gpt-4o*, in_flight=4"));
             Assert.That(json.GetProperty("limits")[0].GetProperty("model").GetString(), Is.EqualTo("gpt-4o*"));
             Assert.That(json.GetProperty("time_zone").GetString(), Is.EqualTo("Asia/Kolkata"));
             Assert.That(StoredLimits(), Is.EqualTo("total_tokens/minute=20000@gpt-4o*\nin_flight=4"));
             Assert.That(Scalar<long>("SELECT anchor_day FROM tokenquota_profile_limits;"), Is.EqualTo(15L));
+            Assert.That(Scalar<long>("SELECT week_start FROM tokenquota_profile_limits;"), Is.EqualTo((long)DayOfWeek.Saturday));
         });
+    }
+
+    [Test]
+    public async Task WeeksStartOnMondayUnlessSetAndUpdateWeekStartChangesOnlyThat()
+    {
+        await RunOkAsync("profiles", "create", "--name", "Weekly", "--anchor-day", "15");
+        var before = (await RunOkAsync("profiles", "show", "Weekly")).Out;
+
+        await RunOkAsync("profiles", "update", "Weekly", "--week-start", "Sunday");
+        var after = (await RunOkAsync("profiles", "show", "Weekly", "--json")).Json();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(before, Does.Contain("Calendar:                UTC, months from day 15, weeks from monday"));
+            Assert.That(after.GetProperty("week_start").GetString(), Is.EqualTo("sunday"));
+            Assert.That(after.GetProperty("anchor_day").GetInt32(), Is.EqualTo(15), "the rest of the calendar is kept");
+        });
+    }
+
+    [TestCase("funday", "create")]
+    [TestCase("9", "create")]
+    [TestCase("funday", "update")]
+    [TestCase("9", "update")]
+    public async Task ABadWeekStartIsAUsageErrorNamingTheOptionAndTheFieldAndWritesNothing(string value, string command)
+    {
+        await RunOkAsync("profiles", "create", "--name", "Weekly");
+        string[] args = command == "create"
+            ? ["profiles", "create", "--name", "Metered", "--week-start", value]
+            : ["profiles", "update", "Weekly", "--week-start", value];
+
+        await AssertRefusedUnchangedAsync(1, $"error: --week-start: week_start must be a day of the week, monday to sunday; got '{value}'.", args);
     }
 
     [Test]

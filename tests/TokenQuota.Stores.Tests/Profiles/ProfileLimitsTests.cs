@@ -16,6 +16,96 @@ public class ProfileLimitsTests<TBackend> : StoreContractTest<TBackend>
     ];
 
     [Test]
+    public async Task AWeekLimitOnAProfileWhoseWeeksStartOnSundayResetsOnSunday()
+    {
+        // Start is Friday 2025-12-05 10:00 UTC: that Sunday week began on 2025-11-30 and ends on Sunday 2025-12-07.
+        var sunday = new DateTimeOffset(2025, 12, 7, 0, 0, 0, TimeSpan.Zero);
+        var s = await StartAsync();
+        var created = await s.Profiles.CreateAsync(new NewConsumptionProfile { Name = "Sunday", WeekStart = DayOfWeek.Sunday, Limits = [QuotaLimit.Parse("prompts/week=2")] });
+        await s.Profiles.AssignAsync("alice", created.Id);
+        await using var other = BuildServices();
+        var read = await other.GetRequiredService<IConsumptionProfileManager>().GetAsync(created.Id);
+        var stored = Scalar<long>("SELECT week_start FROM tokenquota_profile_limits WHERE profile_id = @id;", ("@id", created.Id));
+
+        await s.Rates.AcquirePromptAsync("alice");
+        await s.Rates.AcquirePromptAsync("alice");
+        var refused = await s.Rates.AcquirePromptAsync("alice");
+        var status = await s.Checker.GetStatusAsync("alice");
+        Clock.SetUtcNow(sunday.AddMilliseconds(-1));
+        var lastMoment = await s.Rates.AcquirePromptAsync("alice");
+        Clock.SetUtcNow(sunday);
+        var onSunday = await s.Rates.AcquirePromptAsync("alice");
+        var nextWeek = await s.Checker.GetStatusAsync("alice");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(read.WeekStart, Is.EqualTo(DayOfWeek.Sunday), "read back by another process");
+            Assert.That(stored, Is.Zero, "stored as DayOfWeek's number");
+            Assert.That(refused.IsAllowed, Is.False);
+            Assert.That(refused.ResetsAt, Is.EqualTo(sunday));
+            Assert.That(refused.RetryAfter, Is.EqualTo(sunday - Start));
+            Assert.That(status.Limits.Single().ResetsAt, Is.EqualTo(sunday), "not Monday the 8th, the default calendar's end of the week");
+            Assert.That(lastMoment.IsAllowed, Is.False, "1 ms before Sunday the week is still used up");
+            Assert.That(onSunday.IsAllowed, Is.True, "at Sunday midnight a new week starts");
+            Assert.That(nextWeek.Limits.Single().Used, Is.EqualTo(1));
+            Assert.That(nextWeek.Limits.Single().ResetsAt, Is.EqualTo(sunday.AddDays(7)));
+        });
+    }
+
+    [Test]
+    public async Task ANewWeekStartAppliesFromTheNextBoundaryAndTheWeekInProgressKeepsItsUsage()
+    {
+        // Start is Friday 2025-12-05 10:00 UTC: the default (Monday) week runs from 2025-12-01 to Monday 2025-12-08.
+        var monday = new DateTimeOffset(2025, 12, 8, 0, 0, 0, TimeSpan.Zero);
+        var s = await StartAsync();
+        var created = await s.Profiles.CreateAsync(new NewConsumptionProfile { Name = "Weekly", Limits = [QuotaLimit.Parse("prompts/week=2")] });
+        await s.Profiles.AssignAsync("alice", created.Id);
+        await s.Rates.AcquirePromptAsync("alice");
+        await s.Rates.AcquirePromptAsync("alice");
+
+        var edited = await s.Profiles.UpdateAsync(created.Id, new ConsumptionProfileUpdate { WeekStart = DayOfWeek.Sunday });
+        var afterEdit = await s.Checker.GetStatusAsync("alice");
+        Clock.SetUtcNow(new DateTimeOffset(2025, 12, 7, 12, 0, 0, TimeSpan.Zero));
+        var onSunday = await s.Rates.AcquirePromptAsync("alice");
+        Clock.SetUtcNow(monday);
+        var atTheBoundary = await s.Rates.AcquirePromptAsync("alice");
+        var nextWeek = await s.Checker.GetStatusAsync("alice");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(edited.WeekStart, Is.EqualTo(DayOfWeek.Sunday));
+            Assert.That(afterEdit.Limits.Single().Used, Is.EqualTo(2), "the edit keeps the week's usage");
+            Assert.That(afterEdit.Limits.Single().ResetsAt, Is.EqualTo(monday), "and the bounds of the week in progress");
+            Assert.That(onSunday.IsAllowed, Is.False, "Sunday does not cut the Monday week in progress short");
+            Assert.That(onSunday.ResetsAt, Is.EqualTo(monday));
+            Assert.That(atTheBoundary.IsAllowed, Is.True, "at the old week's end the counting starts again");
+            Assert.That(nextWeek.Limits.Single().Used, Is.EqualTo(1));
+            Assert.That(nextWeek.Limits.Single().ResetsAt, Is.EqualTo(new DateTimeOffset(2025, 12, 14, 0, 0, 0, TimeSpan.Zero)), "from there the weeks end on Sunday");
+        });
+    }
+
+    [Test]
+    public async Task AWeekStartAloneIsACalendarOfItsOwnAndBackToMondayItIsTheDefaultAgain()
+    {
+        var s = await StartAsync();
+        var created = await s.Profiles.CreateAsync(new NewConsumptionProfile { Name = "Saturday", WeekStart = DayOfWeek.Saturday });
+        var rows = Scalar<long>("SELECT COUNT(*) FROM tokenquota_profile_limits WHERE profile_id = @id;", ("@id", created.Id));
+        await using (var other = BuildServices())
+        {
+            Assert.That((await other.GetRequiredService<IConsumptionProfileManager>().GetAsync(created.Id)).WeekStart, Is.EqualTo(DayOfWeek.Saturday));
+        }
+
+        var back = await s.Profiles.UpdateAsync(created.Id, new ConsumptionProfileUpdate { WeekStart = DayOfWeek.Monday });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(rows, Is.EqualTo(1), "a week start other than Monday is kept beside the seed's columns");
+            Assert.That(back.WeekStart, Is.EqualTo(DayOfWeek.Monday));
+            Assert.That(Scalar<long>("SELECT COUNT(*) FROM tokenquota_profile_limits WHERE profile_id = @id;", ("@id", created.Id)), Is.Zero, "the default calendar needs no row");
+        });
+    }
+
+    [Test]
     public async Task AProfileKeepsItsCalendarAndExtraLimitsAcrossProcesses()
     {
         var s = await StartAsync();
@@ -50,7 +140,7 @@ public class ProfileLimitsTests<TBackend> : StoreContractTest<TBackend>
         var profiles = await s.Profiles.ListAsync();
 
         Assert.That(profiles, Has.Count.GreaterThan(0));
-        Assert.That(profiles, Has.All.Matches<ConsumptionProfile>(p => p != null && p.TimeZone == "UTC" && p.AnchorDay == 1 && p.Limits.Count == 0));
+        Assert.That(profiles, Has.All.Matches<ConsumptionProfile>(p => p != null && p.TimeZone == "UTC" && p.AnchorDay == 1 && p.WeekStart == DayOfWeek.Monday && p.Limits.Count == 0));
     }
 
     [Test]
@@ -98,6 +188,8 @@ public class ProfileLimitsTests<TBackend> : StoreContractTest<TBackend>
         yield return new TestCaseData(new NewConsumptionProfile { Name = "X", TimeZone = " " }, "time_zone", "empty").SetName("EmptyTimeZone");
         yield return new TestCaseData(new NewConsumptionProfile { Name = "X", AnchorDay = 0 }, "anchor_day", "1 to 31").SetName("AnchorDayZero");
         yield return new TestCaseData(new NewConsumptionProfile { Name = "X", AnchorDay = 32 }, "anchor_day", "1 to 31").SetName("AnchorDay32");
+        yield return new TestCaseData(new NewConsumptionProfile { Name = "X", WeekStart = (DayOfWeek)9 }, "week_start", "monday to sunday; got 9").SetName("WeekStart9");
+        yield return new TestCaseData(new NewConsumptionProfile { Name = "X", WeekStart = (DayOfWeek)(-1) }, "week_start", "monday to sunday; got -1").SetName("WeekStartMinus1");
         yield return new TestCaseData(
             new NewConsumptionProfile { Name = "X", Limits = [QuotaLimit.Parse("total_tokens/minute=10"), QuotaLimit.Parse("total_tokens/minute=20")] },
             "limits[1]", "same meter, window and model").SetName("TwoIdenticalLimits");
@@ -121,6 +213,7 @@ public class ProfileLimitsTests<TBackend> : StoreContractTest<TBackend>
         {
             TimeZone = profile.TimeZone == "UTC" ? null : profile.TimeZone,
             AnchorDay = profile.AnchorDay == 1 ? null : profile.AnchorDay,
+            WeekStart = profile.WeekStart == DayOfWeek.Monday ? null : profile.WeekStart,
             Limits = profile.Limits.Count == 0 ? null : profile.Limits,
         }));
 

@@ -141,6 +141,30 @@ public class MigrationTests<TBackend> : StoreContractTest<TBackend>
         });
     }
 
+    [Test]
+    public async Task ADatabaseFromBeforeTheWeekStartKeepsItsCalendarsAndTheirWeeksStartOnMonday()
+    {
+        // A database as the migration before week_start left it: a profile with a calendar and a limit of its own.
+        var weekStartVersion = Backend is SqliteBackend ? 8 : 7;
+        var services = await StartAsync();
+        var id = (await services.Profiles.CreateAsync(new NewConsumptionProfile { Name = "Metered", TimeZone = "Asia/Kolkata", AnchorDay = 15, Limits = [QuotaLimit.Parse("prompts/week=5")] })).Id;
+        Backend.ReleaseConnections();
+        Execute($"ALTER TABLE tokenquota_profile_limits DROP COLUMN week_start; DELETE FROM tokenquota_schema_version WHERE version = {weekStartVersion};");
+        Backend.ReleaseConnections();
+
+        await using var provider = BuildServices();
+        var read = await provider.GetRequiredService<IConsumptionProfileManager>().GetAsync(id);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Scalar<long>("SELECT MAX(version) FROM tokenquota_schema_version;"), Is.EqualTo(Backend.LatestSchemaVersion));
+            Assert.That((read.TimeZone, read.AnchorDay, read.Limits.Single().ToString()), Is.EqualTo(("Asia/Kolkata", 15, "prompts/week=5")), "the row keeps its calendar and limits");
+            Assert.That(read.WeekStart, Is.EqualTo(DayOfWeek.Monday), "the day its weeks started on before");
+            Assert.That(Scalar<long>("SELECT week_start FROM tokenquota_profile_limits WHERE profile_id = @id;", ("@id", id)), Is.EqualTo(1));
+            Assert.That(() => Execute("UPDATE tokenquota_profile_limits SET week_start = 7;"), Throws.Exception.With.Message.Contains("check").IgnoreCase, "a number that is no day is refused by the table too");
+        });
+    }
+
     private static void AssertSeedRow(
         Dictionary<string, object?> row, string name, long perHour, long perDay, long configPerHour, long? input, long? output, bool isDefault)
     {

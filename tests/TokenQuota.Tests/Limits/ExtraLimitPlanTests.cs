@@ -91,6 +91,27 @@ public sealed class ExtraLimitPlanTests
     }
 
     [Test]
+    public void ANewWeekStartAppliesFromTheNextBoundaryTheWeekInProgressKeepsItsBoundsAndUsage()
+    {
+        var monday = ExtraLimitPlan.For(Profile("UTC", "total_tokens/week=1000"), null, Tokens);
+        var stored = monday.Rows(monday.Charges([], Noon), LimitRule.Judge(monday.Charges([], Noon), Noon).Counters);
+
+        var sundayProfile = Profile("UTC", "total_tokens/week=1000") with { WeekStart = DayOfWeek.Sunday };
+        var sunday = ExtraLimitPlan.For(sundayProfile, null, Tokens);
+        var onSunday = sunday.Charges(stored, new DateTimeOffset(2026, 3, 15, 12, 0, 0, TimeSpan.Zero)).Single();
+        var afterTheWeek = sunday.Charges(stored, new DateTimeOffset(2026, 3, 16, 0, 0, 0, TimeSpan.Zero)).Single();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(stored.Single().WindowStart, Is.EqualTo(new DateTime(2026, 3, 9).ToUnixMs()), "Tuesday the 10th is in the week from Monday the 9th");
+            Assert.That(onSunday.Counter.Count, Is.EqualTo(150), "the Monday week in progress keeps its usage on Sunday");
+            Assert.That(onSunday.Bounds!.Value.End, Is.EqualTo(new DateTimeOffset(2026, 3, 16, 0, 0, 0, TimeSpan.Zero)), "and its bounds: it still ends on Monday");
+            Assert.That(afterTheWeek.Counter.Count, Is.Zero, "after its end the Sunday week starts from zero");
+            Assert.That(afterTheWeek.Bounds!.Value.End, Is.EqualTo(new DateTimeOffset(2026, 3, 22, 0, 0, 0, TimeSpan.Zero)), "and ends on Sunday");
+        });
+    }
+
+    [Test]
     public void ABucketAndALogAreStoredAsTheyWereJudged()
     {
         var plan = ExtraLimitPlan.For(Profile("UTC", "total_tokens/minute:token_bucket=250", "input_tokens/minute:sliding_window=250"), null, Tokens);

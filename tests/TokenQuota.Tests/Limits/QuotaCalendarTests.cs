@@ -178,6 +178,23 @@ public class QuotaCalendarTests
     }
 
     [Test]
+    public void AWeekStartingOnSundayRunsFromLocalSundayMidnightToTheNextOne()
+    {
+        var calendar = new QuotaCalendar("America/New_York", weekStart: DayOfWeek.Sunday);
+
+        var saturdayNight = calendar.GetWindow(QuotaWindow.Week, At(2025, 11, 2, 3, 59));
+        var sundayMidnight = calendar.GetWindow(QuotaWindow.Week, At(2025, 11, 2, 4));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((saturdayNight.Key, saturdayNight.Start, saturdayNight.End), Is.EqualTo(("2025-10-26", At(2025, 10, 26, 4), At(2025, 11, 2, 4))), "23:59 on Saturday, local time, is in the week that began on Sunday the 26th");
+            Assert.That((sundayMidnight.Key, sundayMidnight.Start), Is.EqualTo(("2025-11-02", At(2025, 11, 2, 4))), "local midnight on Sunday starts the next week");
+            Assert.That(sundayMidnight.Duration, Is.EqualTo(TimeSpan.FromDays(7) + TimeSpan.FromHours(1)), "that week holds the end of daylight saving time");
+            Assert.That(QuotaCalendar.Default.GetWindow(QuotaWindow.Week, At(2025, 11, 2, 4)).Start, Is.EqualTo(At(2025, 10, 27)), "the default week starts on Monday");
+        });
+    }
+
+    [Test]
     public void AWeekStartThatIsNoDayIsRefused()
     {
         Assert.That(() => new QuotaCalendar("UTC", 1, (DayOfWeek)7), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("day of the week"));

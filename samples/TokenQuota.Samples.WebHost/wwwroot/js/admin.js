@@ -114,11 +114,12 @@ async function loadProfiles() {
   bulk.replaceChildren(option('', 'Default profile (unassign)'), ...profiles.filter(p => p.is_active).map(p => option(p.id, p.name)));
 }
 function option(value, label) { const o = document.createElement('option'); o.value = value; o.textContent = label; return o; }
-// The calendar when it is not the default (UTC from day 1): "Asia/Kolkata, anchor day 15".
+// The calendar when it is not the default (UTC from day 1, weeks from Monday): "Asia/Kolkata, anchor day 15, weeks from sunday".
 function calendarText(p) {
   const parts = [];
   if (p.time_zone && p.time_zone !== 'UTC') parts.push(p.time_zone);
   if (p.anchor_day && p.anchor_day !== 1) parts.push(`anchor day ${p.anchor_day}`);
+  if (p.week_start && p.week_start !== 'monday') parts.push(`weeks from ${p.week_start}`);
   return parts.length ? parts.join(', ') : '—';
 }
 // The library's text form of a limit: meter/window[:algorithm]=amount[@model], e.g. total_tokens/minute=20000@gpt-4o*.
@@ -276,6 +277,7 @@ function edit(p) {
   el('profile-active').checked = p.is_active;
   el('profile-time-zone').value = p.time_zone || '';
   el('profile-anchor-day').value = p.anchor_day ?? 1;
+  el('profile-week-start').value = p.week_start || 'monday';
   setLimitRows(p.limits);
   el('profile-form-title').textContent = `Edit ${p.name}`;
   el('profile-save').textContent = 'Save changes';
@@ -313,6 +315,7 @@ el('profile-form').addEventListener('submit', async (event) => {
     // Empty calendar fields are the defaults; the whole list of limits is sent, so removing every row removes them.
     time_zone: el('profile-time-zone').value.trim() || 'UTC',
     anchor_day: numberOrNull('profile-anchor-day') ?? 1,
+    week_start: el('profile-week-start').value,
     limits,
   };
   try {
