@@ -174,6 +174,9 @@ internal sealed class ProfileResolver(IQuotaStore store, IOptions<TokenQuotaOpti
         public IReadOnlyList<SharedLevel> LevelsOf(long? teamId) =>
             teamId is { } id && levelsByTeam.TryGetValue(id, out var levels) ? levels : [];
 
+        /// <summary>The active profile of <paramref name="profileId"/>, or <see langword="null"/>.</summary>
+        public ConsumptionProfile? ProfileOf(long? profileId) => ActiveProfile(profileId);
+
         private ConsumptionProfile? ActiveProfile(long? profileId) =>
             profileId is { } id && byId.TryGetValue(id, out var profile) && profile.IsActive ? profile : null;
 
