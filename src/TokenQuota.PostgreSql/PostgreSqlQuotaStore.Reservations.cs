@@ -127,7 +127,7 @@ public sealed partial class PostgreSqlQuotaStore
             _ = await read.ReadAsync().ConfigureAwait(false);
         }
 
-        var counters = (await read.ReadAsync<LimitCounterRow>().ConfigureAwait(false)).Select(r => r.ToCounter(userId)).ToList();
+        var counters = (await read.ReadAsync<LimitCounterRow>().ConfigureAwait(false)).Select(r => r.ToCounter(limits.SharedKeys)).ToList();
         var live = (await read.ReadAsync<string>().ConfigureAwait(false)).ToList();
         if (subjects.Length > 0)
         {

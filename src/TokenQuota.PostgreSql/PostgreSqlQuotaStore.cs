@@ -293,7 +293,7 @@ public sealed partial class PostgreSqlQuotaStore : IRelationalQuotaStore, IAsync
         return await RunAsync(async c =>
         {
             await using var read = await c.QueryMultipleAsync(Command(sql.SelectLimitCounters + sql.SelectLiveLimitHolds + sql.SelectLiveSubjectHolds, parameters, null, cancellationToken)).ConfigureAwait(false);
-            var counters = (await read.ReadAsync<LimitCounterRow>().ConfigureAwait(false)).Select(r => r.ToCounter(userId)).ToList();
+            var counters = (await read.ReadAsync<LimitCounterRow>().ConfigureAwait(false)).Select(r => r.ToCounter(sharedKeys)).ToList();
             var holds = (await read.ReadAsync<string>().ConfigureAwait(false)).ToList();
             holds.AddRange(await read.ReadAsync<string>().ConfigureAwait(false));
             return new StoredLimitState(counters, holds);
