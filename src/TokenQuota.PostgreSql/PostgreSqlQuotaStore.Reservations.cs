@@ -78,6 +78,14 @@ public sealed partial class PostgreSqlQuotaStore
                     new { requestId = reservation.RequestId, userId = reservation.UserId, expiresAt = reservation.ExpiresAt.ToUnixTimeMilliseconds(), holds = limits.Holds },
                     t,
                     cancellationToken)).ConfigureAwait(false);
+                if (limits.SharedHolds.Count > 0)
+                {
+                    await c.ExecuteAsync(Command(
+                        sql.InsertSubjectHolds,
+                        new { requestId = reservation.RequestId, expiresAt = reservation.ExpiresAt.ToUnixTimeMilliseconds(), subjects = limits.SharedHolds.Select(h => h.Subject).ToArray(), holds = limits.SharedHolds.Select(h => h.Holds).ToArray() },
+                        t,
+                        cancellationToken)).ConfigureAwait(false);
+                }
             }
 
             return (true, new ReservationAttempt(true, totals) { ExpiredHoldsForgotten = expired });
@@ -108,10 +116,25 @@ public sealed partial class PostgreSqlQuotaStore
     // The extra limits of a reservation, judged in its transaction after its standard limits admitted it.
     private async Task<bool> AdmitByLimitsAsync(NpgsqlConnection c, NpgsqlTransaction t, string userId, long nowMs, ReservationLimitCheck limits, CancellationToken cancellationToken)
     {
-        await c.ExecuteAsync(Command(sql.PurgeLimitHolds, new { userId, now = nowMs }, t, cancellationToken)).ConfigureAwait(false);
-        var counters = await c.QueryAsync<LimitCounterRow>(Command(sql.SelectLimitCounters, new { userId, keys = limits.Keys.ToArray() }, t, cancellationToken)).ConfigureAwait(false);
-        var live = await c.QueryAsync<string>(Command(sql.SelectLiveLimitHolds, new { userId, now = nowMs }, t, cancellationToken)).ConfigureAwait(false);
-        return limits.Admit([.. counters.Select(r => r.ToCounter())], [.. live]);
+        var subjects = limits.SharedHolds.Select(h => h.Subject).Concat(limits.SharedKeys.Select(k => k.Subject)).Distinct().ToArray();
+        var parameters = new { userId, now = nowMs, keys = limits.Keys.ToArray(), subjects, sharedKeys = limits.SharedKeys.Select(k => k.Key).ToArray() };
+        var statements = subjects.Length == 0
+            ? sql.PurgeLimitHolds + sql.SelectLimitCounters + sql.SelectLiveLimitHolds
+            : sql.LockSubjects + sql.PurgeLimitHolds + sql.PurgeSubjectHolds + sql.SelectLimitCounters + sql.SelectLiveLimitHolds + sql.SelectLiveSubjectHolds;
+        await using var read = await c.QueryMultipleAsync(Command(statements, parameters, t, cancellationToken)).ConfigureAwait(false);
+        if (subjects.Length > 0)
+        {
+            _ = await read.ReadAsync().ConfigureAwait(false);
+        }
+
+        var counters = (await read.ReadAsync<LimitCounterRow>().ConfigureAwait(false)).Select(r => r.ToCounter(limits.SharedKeys)).ToList();
+        var live = (await read.ReadAsync<string>().ConfigureAwait(false)).ToList();
+        if (subjects.Length > 0)
+        {
+            live.AddRange(await read.ReadAsync<string>().ConfigureAwait(false));
+        }
+
+        return limits.Admit(counters, live);
     }
 
     /// <inheritdoc />

@@ -156,7 +156,7 @@ public sealed partial class PostgreSqlQuotaStore : IRelationalQuotaStore, IAsync
             {
                 batch.BatchCommands.Add(UserLock(userId));
                 batch.BatchCommands.Add(add);
-                batch.BatchCommands.Add(SelectLimitCounters(userId, counters));
+                AddCounterReads(batch, userId, counters.Keys, counters.SharedKeys);
                 await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 while (reader.FieldCount != LimitCounterColumns && await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
                 {
@@ -187,8 +187,12 @@ public sealed partial class PostgreSqlQuotaStore : IRelationalQuotaStore, IAsync
         List<LimitCounterRow> read;
         await using (var select = new NpgsqlBatch(c, t))
         {
-            select.BatchCommands.Add(SelectLimitCounters(userId, counters));
+            AddCounterReads(select, userId, counters.Keys, counters.SharedKeys);
             await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (reader.FieldCount != LimitCounterColumns && await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+            {
+            }
+
             read = await ReadLimitCountersAsync(reader, cancellationToken).ConfigureAwait(false);
         }
 
@@ -247,8 +251,17 @@ public sealed partial class PostgreSqlQuotaStore : IRelationalQuotaStore, IAsync
     /// <summary>The columns of <see cref="PostgreSqlStatements.SelectLimitCounters"/>, by which its result is found in a batch.</summary>
     private const int LimitCounterColumns = 6;
 
-    private NpgsqlBatchCommand SelectLimitCounters(string userId, LimitCounterUpdate counters) =>
-        Batched(sql.SelectLimitCounters, ("userId", userId), ("keys", counters.Keys.ToArray()));
+    // The counters' read, after the shared subjects' locks when there are any (the user's lock is already taken).
+    private void AddCounterReads(NpgsqlBatch batch, string userId, IReadOnlyList<string> keys, IReadOnlyList<SharedCounterKey> shared)
+    {
+        var subjects = shared.Select(k => k.Subject).ToArray();
+        if (subjects.Length > 0)
+        {
+            batch.BatchCommands.Add(Batched(sql.LockSubjects, ("subjects", subjects)));
+        }
+
+        batch.BatchCommands.Add(Batched(sql.SelectLimitCounters, ("userId", userId), ("keys", keys.ToArray()), ("subjects", subjects), ("sharedKeys", shared.Select(k => k.Key).ToArray())));
+    }
 
     private static async Task<List<LimitCounterRow>> ReadLimitCountersAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {
@@ -270,16 +283,19 @@ public sealed partial class PostgreSqlQuotaStore : IRelationalQuotaStore, IAsync
     }
 
     /// <inheritdoc />
-    public async ValueTask<StoredLimitState> GetLimitStateAsync(string userId, IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+    public async ValueTask<StoredLimitState> GetLimitStateAsync(string userId, IReadOnlyList<string> keys, IReadOnlyList<SharedCounterKey> sharedKeys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(sharedKeys);
         await EnsureMigratedAsync(cancellationToken).ConfigureAwait(false);
         var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var parameters = new { userId, keys = keys.ToArray(), subjects = sharedKeys.Select(k => k.Subject).ToArray(), sharedKeys = sharedKeys.Select(k => k.Key).ToArray(), now };
         return await RunAsync(async c =>
         {
-            await using var read = await c.QueryMultipleAsync(Command(sql.SelectLimitCounters + sql.SelectLiveLimitHolds, new { userId, keys = keys.ToArray(), now }, null, cancellationToken)).ConfigureAwait(false);
-            var counters = (await read.ReadAsync<LimitCounterRow>().ConfigureAwait(false)).Select(r => r.ToCounter()).ToList();
+            await using var read = await c.QueryMultipleAsync(Command(sql.SelectLimitCounters + sql.SelectLiveLimitHolds + sql.SelectLiveSubjectHolds, parameters, null, cancellationToken)).ConfigureAwait(false);
+            var counters = (await read.ReadAsync<LimitCounterRow>().ConfigureAwait(false)).Select(r => r.ToCounter(sharedKeys)).ToList();
             var holds = (await read.ReadAsync<string>().ConfigureAwait(false)).ToList();
+            holds.AddRange(await read.ReadAsync<string>().ConfigureAwait(false));
             return new StoredLimitState(counters, holds);
         }, cancellationToken).ConfigureAwait(false);
     }

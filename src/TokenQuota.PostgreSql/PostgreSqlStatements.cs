@@ -108,7 +108,27 @@ internal sealed class PostgreSqlStatements : RelationalSql
             """);
         SelectLimitCounters = S("""
             SELECT user_id AS UserId, limit_key AS Key, window_start AS WindowStart, window_end AS WindowEnd, count AS Count, state AS State
-            FROM {s}.tokenquota_limit_counters WHERE user_id = @userId AND limit_key = ANY(@keys);
+            FROM {s}.tokenquota_limit_counters WHERE user_id = @userId AND limit_key = ANY(@keys)
+            UNION ALL
+            SELECT c.user_id, c.limit_key, c.window_start, c.window_end, c.count, c.state
+            FROM {s}.tokenquota_limit_counters AS c JOIN unnest(@subjects::text[], @sharedKeys::text[]) AS k (subject, key) ON c.user_id = k.subject AND c.limit_key = k.key;
+            """);
+        LockSubjects = $"SELECT pg_advisory_xact_lock({UserLockClass}, h) FROM (SELECT DISTINCT hashtext(subject) AS h FROM unnest(@subjects::text[]) AS subject ORDER BY h) AS o;";
+        SelectLiveSubjectHolds = S("""
+            SELECT h.holds FROM {s}.tokenquota_subject_holds AS h
+                JOIN {s}.tokenquota_reservations AS r ON r.request_id = h.request_id AND r.state = 'held'
+                WHERE h.subject = ANY(@subjects) AND h.expires_at > @now;
+            """);
+        PurgeSubjectHolds = S("""
+            DELETE FROM {s}.tokenquota_subject_holds
+                WHERE subject = ANY(@subjects)
+                  AND (expires_at <= @now
+                       OR NOT EXISTS (SELECT 1 FROM {s}.tokenquota_reservations AS r WHERE r.request_id = {s}.tokenquota_subject_holds.request_id AND r.state = 'held'));
+            """);
+        InsertSubjectHolds = S("""
+            INSERT INTO {s}.tokenquota_subject_holds (subject, request_id, expires_at, holds)
+            SELECT subject, @requestId, @expiresAt, holds FROM unnest(@subjects::text[], @holds::text[]) AS h (subject, holds)
+            ON CONFLICT (subject, request_id) DO UPDATE SET expires_at = excluded.expires_at, holds = excluded.holds;
             """);
         UpsertLimitCounter = S("""
             INSERT INTO {s}.tokenquota_limit_counters (user_id, limit_key, window_start, window_end, count, state)
@@ -302,6 +322,18 @@ internal sealed class PostgreSqlStatements : RelationalSql
     public string PurgeLimitHolds { get; }
 
     public string InsertLimitHolds { get; }
+
+    /// <summary>Takes the advisory locks of shared subjects (<c>@subjects</c>), in one order for every caller, after the user's.</summary>
+    public string LockSubjects { get; }
+
+    /// <summary>Reads the hold texts of live reservations held against shared subjects (<c>@subjects, @now</c>).</summary>
+    public string SelectLiveSubjectHolds { get; }
+
+    /// <summary>Forgets the holds of shared subjects (<c>@subjects, @now</c>) whose reservation ended.</summary>
+    public string PurgeSubjectHolds { get; }
+
+    /// <summary>Stores what a reservation (<c>@requestId, @expiresAt</c>) holds against each shared subject (<c>@subjects, @holds</c>).</summary>
+    public string InsertSubjectHolds { get; }
 
     public override string DeleteProfile { get; }
 

@@ -23,6 +23,18 @@ internal interface IRelationalQuotaStore : IQuotaStore
     Task<StoredRateLimitSettings> IQuotaStore.GetRateLimitSettingsAsync(CancellationToken cancellationToken) =>
         Administration.GetRateLimitSettingsAsync(cancellationToken);
 
+    Task<IReadOnlyList<QuotaTeam>> IQuotaStore.GetTeamsAsync(CancellationToken cancellationToken) =>
+        Administration.GetTeamsAsync(cancellationToken);
+
+    Task<IReadOnlyList<QuotaOrganisation>> IQuotaStore.GetOrganisationsAsync(CancellationToken cancellationToken) =>
+        Administration.GetOrganisationsAsync(cancellationToken);
+
+    async ValueTask<long?> IQuotaStore.GetTeamIdAsync(string userId, CancellationToken cancellationToken) =>
+        await Administration.GetTeamIdAsync(userId, cancellationToken).ConfigureAwait(false);
+
+    Task<PagedResult<TeamMember>> IQuotaStore.ListTeamMembersAsync(long teamId, int offset, int limit, CancellationToken cancellationToken) =>
+        Reports.ListTeamMembersAsync(teamId, offset, limit, cancellationToken);
+
     Task<T> IQuotaStore.ExecuteAdminChangeAsync<T>(Func<IQuotaAdminSession, CancellationToken, Task<T>> change, CancellationToken cancellationToken) =>
         Administration.ExecuteAdminChangeAsync(change, cancellationToken);
 

@@ -122,6 +122,11 @@ internal abstract class RelationalSql
         ORDER BY cost_nano DESC, user_id, model;
         """;
 
+    /// <summary>Gets the statements of teams, organisations and memberships.</summary>
+    public TeamSql Teams => teamSql ??= new TeamSql(Table);
+
+    private TeamSql? teamSql;
+
     /// <summary>The name of a table as statements write it (a store with a schema qualifies it).</summary>
     protected virtual string Table(string name) => name;
 

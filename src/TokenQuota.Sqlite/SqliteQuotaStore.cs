@@ -123,20 +123,39 @@ public sealed class SqliteQuotaStore : IRelationalQuotaStore, IAsyncDisposable, 
     }
 
     /// <inheritdoc />
-    public ValueTask<StoredLimitState> GetLimitStateAsync(string userId, IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+    public ValueTask<StoredLimitState> GetLimitStateAsync(string userId, IReadOnlyList<string> keys, IReadOnlyList<SharedCounterKey> sharedKeys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(sharedKeys);
         return MigrateThenReadAsync(
-            (userId, keys, now: timeProvider.GetUtcNow().ToUnixTimeMilliseconds()),
-            static (c, s) => new StoredLimitState(c.ReadLimitCounters(s.userId, s.keys), c.ReadLiveLimitHolds(s.userId, s.now)),
+            (userId, keys, sharedKeys, now: timeProvider.GetUtcNow().ToUnixTimeMilliseconds()),
+            static (c, s) => new StoredLimitState(c.ReadLimitCounters(s.userId, s.keys, s.sharedKeys), LiveHolds(c, s.userId, s.sharedKeys.Select(k => k.Subject).Distinct(), s.now)),
             cancellationToken);
+    }
+
+    // The user's live holds and those of each shared subject (every member's), together: the core tells them apart by key.
+    private static List<string> LiveHolds(SqliteHotPathConnection c, string userId, IEnumerable<string> subjects, long nowMs)
+    {
+        var holds = c.ReadLiveLimitHolds(userId, nowMs);
+        foreach (var subject in subjects)
+        {
+            c.ReadLiveSubjectHolds(subject, nowMs, holds);
+        }
+
+        return holds;
     }
 
     // The extra limits of a reservation, judged on the writer after its standard limits admitted it.
     private static bool AdmitByLimits(SqliteHotPathConnection c, string userId, long nowMs, ReservationLimitCheck limits)
     {
         c.PurgeLimitHolds(userId, nowMs);
-        return limits.Admit(c.ReadLimitCounters(userId, limits.Keys), c.ReadLiveLimitHolds(userId, nowMs));
+        var subjects = limits.SharedHolds.Select(h => h.Subject).ToArray();
+        foreach (var subject in subjects)
+        {
+            c.PurgeSubjectHolds(subject, nowMs);
+        }
+
+        return limits.Admit(c.ReadLimitCounters(userId, limits.Keys, limits.SharedKeys), LiveHolds(c, userId, subjects, nowMs));
     }
 
     /// <inheritdoc />
@@ -270,6 +289,10 @@ public sealed class SqliteQuotaStore : IRelationalQuotaStore, IAsyncDisposable, 
         if (limits is not null)
         {
             c.InsertLimitHolds(reservation, limits.Holds);
+            foreach (var hold in limits.SharedHolds)
+            {
+                c.InsertSubjectHold(reservation, hold);
+            }
         }
 
         return new ReservationAttempt(true, totals) { ExpiredHoldsForgotten = expired };

@@ -109,6 +109,21 @@ internal static class SqliteSql
                    OR NOT EXISTS (SELECT 1 FROM tokenquota_reservations AS r WHERE r.request_id = tokenquota_limit_holds.request_id AND r.state = 'held'));
         """;
 
+    public const string SelectLiveSubjectHolds = """
+        SELECT h.holds FROM tokenquota_subject_holds AS h
+            JOIN tokenquota_reservations AS r ON r.request_id = h.request_id AND r.state = 'held'
+            WHERE h.subject = @subject AND h.expires_at > @now;
+        """;
+
+    public const string PurgeSubjectHolds = """
+        DELETE FROM tokenquota_subject_holds
+            WHERE subject = @subject
+              AND (expires_at <= @now
+                   OR NOT EXISTS (SELECT 1 FROM tokenquota_reservations AS r WHERE r.request_id = tokenquota_subject_holds.request_id AND r.state = 'held'));
+        """;
+
+    public const string InsertSubjectHold = "INSERT INTO tokenquota_subject_holds (subject, request_id, expires_at, holds) VALUES (@subject, @requestId, @expiresAt, @holds) ON CONFLICT (subject, request_id) DO UPDATE SET expires_at = excluded.expires_at, holds = excluded.holds;";
+
     public const string InsertLimitHolds = "INSERT INTO tokenquota_limit_holds (request_id, user_id, expires_at, holds) VALUES (@requestId, @userId, @expiresAt, @holds) ON CONFLICT (request_id) DO UPDATE SET user_id = excluded.user_id, expires_at = excluded.expires_at, holds = excluded.holds;";
 
     public const string DeleteProfileLimits = "DELETE FROM tokenquota_profile_limits WHERE profile_id = @id;";

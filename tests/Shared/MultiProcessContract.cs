@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using TokenQuota.Stores.Tests;
@@ -152,6 +153,54 @@ public abstract partial class MultiProcessContract<TBackend> : StoreContractTest
             Assert.That(stored, Is.LessThanOrEqualTo(Limit), "the hard cap of the extra limit");
             Assert.That(stored, Is.EqualTo(expected), "exactly the sum of the granted reservations' commits");
             Assert.That(Scalar<long>("SELECT COUNT(*) FROM tokenquota_limit_holds;"), Is.LessThanOrEqualTo(Processes), "every hold ended with its commit (at most one stale row per process awaits the next purge)");
+        });
+    }
+
+    /// <summary>
+    /// Issue 16 "Exact shared budgets": 25 members of one team reserving from 4 processes at once are judged against the
+    /// team's budget with every member's live holds, in one atomic step, so they never commit more than the team's budget,
+    /// and the team is charged exactly what its members were.
+    /// </summary>
+    [Test]
+    public async Task FourProcessesOfManyTeamMembersReservingConcurrentlyNeverCommitMoreThanTheTeamBudget()
+    {
+        const int ReservationsPerProcess = 250;
+        const int Members = 25;
+        const long InputBudget = 100_000;
+        var services = await StartAsync();
+        var shared = await services.Profiles.CreateAsync(new NewConsumptionProfile { Name = "Team budget", InputTokensPerMonth = InputBudget });
+        var own = await services.Profiles.CreateAsync(new NewConsumptionProfile { Name = "Own", InputTokensPerMonth = 10_000_000 });
+        var team = await services.Profiles.CreateTeamAsync("research", profileId: shared.Id);
+        for (var i = 0; i < Members; i++)
+        {
+            await services.Profiles.AssignAsync($"member-{i}", own.Id);
+            await services.Profiles.AddTeamMemberAsync(team.Id, $"member-{i}");
+        }
+
+        var results = await RunTogetherAsync(
+            Commits.Select(c => Args("reserve", "member-{25}", ReservationsPerProcess, 1_000, 400, c.Input, c.Output)));
+
+        var reports = results.Select(r => Parse(ReserveReport(), r.Output)).ToArray();
+        var granted = reports.Sum(r => r[0]);
+        var expected = reports.Select((r, i) => r[0] * Commits[i].Input).Sum();
+        var teamInput = (await services.Provider.GetRequiredService<IUsageReports>().GetSubjectUsageAsync(QuotaSubjectLevel.Team)).Single().InputTokens;
+        var membersInput = Scalar<long>("SELECT COALESCE(SUM(input_tokens_used), 0) FROM user_token_usage WHERE user_id LIKE 'member-%';");
+        await TestContext.Out.WriteLineAsync(string.Create(
+            CultureInfo.InvariantCulture,
+            $"team budget ({typeof(TBackend).Name}): {Processes} processes x {ReservationsPerProcess} reservations of 1,000 input tokens by {Members} members; granted {granted}; team charged {teamInput:N0}/{InputBudget:N0}"));
+
+        Assert.Multiple(() =>
+        {
+            foreach (var result in results)
+            {
+                Assert.That(result.ExitCode, Is.Zero, result.Output);
+            }
+
+            Assert.That(granted, Is.LessThan(Processes * ReservationsPerProcess), "1,000 estimates of 1,000 tokens must contend for 100,000");
+            Assert.That(granted, Is.GreaterThanOrEqualTo(InputBudget / 1_000), "no denial can happen before 100 estimates are held");
+            Assert.That(teamInput, Is.LessThanOrEqualTo(InputBudget), "the team's hard cap");
+            Assert.That(teamInput, Is.EqualTo(expected), "exactly the sum of the granted reservations' commits");
+            Assert.That(membersInput, Is.EqualTo(teamInput), "the team's usage is the sum of its members'");
         });
     }
 

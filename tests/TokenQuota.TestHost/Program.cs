@@ -17,6 +17,7 @@ using TokenQuota.Storage;
 //   reserve     <db>     <user> <n> <estIn> <estOut> <commitIn> <commitOut> [<model>]
 //                                                    n concurrent reservations; commits each granted one with the
 //                                                    commit figures; prints "granted <g> denied <d> committed <in> <out>"
+//                                                    (a user written "name-{25}" spreads the calls over name-0 … name-24)
 //   cycle       <db>     <user> <callers> <cycles> <commitIn> <commitOut>
 //                                                    <callers> concurrent loops of <cycles> prompts each: AcquirePrompt,
 //                                                    then Reserve(100 in / 50 out) and Commit with the commit figures;
@@ -186,10 +187,12 @@ try
             var (user, n, estIn, estOut, commitIn, commitOut) = (positional[2], (int)Arg(3), Arg(4), Arg(5), Arg(6), Arg(7));
             var model = new QuotaReservationOptions { ModelId = positional.Count > 8 ? positional[8] : null };
             using var gate = new ManualResetEventSlim(false);
-            var calls = Enumerable.Range(0, n).Select(_ => Task.Run(async () =>
+            var spread = System.Text.RegularExpressions.Regex.Match(user, @"^(.*)\{(\d+)\}$");
+            string UserOf(int i) => spread.Success ? spread.Groups[1].Value + (i % int.Parse(spread.Groups[2].Value, CultureInfo.InvariantCulture)).ToString(CultureInfo.InvariantCulture) : user;
+            var calls = Enumerable.Range(0, n).Select(i => Task.Run(async () =>
             {
                 gate.Wait();
-                var result = await checker.ReserveAsync(user, estIn, estOut, model);
+                var result = await checker.ReserveAsync(UserOf(i), estIn, estOut, model);
                 if (!result.IsAllowed)
                 {
                     return false;

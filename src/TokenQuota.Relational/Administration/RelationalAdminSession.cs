@@ -129,6 +129,51 @@ internal abstract class RelationalAdminSession(DbConnection connection, DbTransa
             cancellationToken));
     }
 
+    public static async Task<IReadOnlyList<QuotaTeam>> ReadTeamsAsync(DbConnection connection, DbTransaction? transaction, RelationalSql sql, CancellationToken cancellationToken) =>
+        [.. (await connection.QueryAsync<TeamRow>(new CommandDefinition(sql.Teams.SelectTeams, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).Select(r => r.ToTeam())];
+
+    public static async Task<IReadOnlyList<QuotaOrganisation>> ReadOrganisationsAsync(DbConnection connection, DbTransaction? transaction, RelationalSql sql, CancellationToken cancellationToken) =>
+        [.. (await connection.QueryAsync<OrganisationRow>(new CommandDefinition(sql.Teams.SelectOrganisations, transaction: transaction, cancellationToken: cancellationToken)).ConfigureAwait(false)).Select(r => r.ToOrganisation())];
+
+    public Task<IReadOnlyList<QuotaTeam>> GetTeamsAsync(CancellationToken cancellationToken = default) =>
+        ReadTeamsAsync(connection, transaction, sql, cancellationToken);
+
+    public Task<long> InsertTeamAsync(QuotaTeam team, CancellationToken cancellationToken = default) =>
+        connection.ExecuteScalarAsync<long>(Write(sql.Teams.InsertTeam, TeamRow.Parameters(team), cancellationToken));
+
+    public Task UpdateTeamAsync(QuotaTeam team, CancellationToken cancellationToken = default) =>
+        connection.ExecuteAsync(Write(sql.Teams.UpdateTeam, TeamRow.Parameters(team), cancellationToken));
+
+    public Task DeleteTeamAsync(long teamId, CancellationToken cancellationToken = default) =>
+        connection.ExecuteAsync(Write(sql.Teams.DeleteTeam, new { id = teamId }, cancellationToken));
+
+    public Task<IReadOnlyList<QuotaOrganisation>> GetOrganisationsAsync(CancellationToken cancellationToken = default) =>
+        ReadOrganisationsAsync(connection, transaction, sql, cancellationToken);
+
+    public Task<long> InsertOrganisationAsync(QuotaOrganisation organisation, CancellationToken cancellationToken = default) =>
+        connection.ExecuteScalarAsync<long>(Write(sql.Teams.InsertOrganisation, OrganisationRow.Parameters(organisation), cancellationToken));
+
+    public Task UpdateOrganisationAsync(QuotaOrganisation organisation, CancellationToken cancellationToken = default) =>
+        connection.ExecuteAsync(Write(sql.Teams.UpdateOrganisation, OrganisationRow.Parameters(organisation), cancellationToken));
+
+    public Task DeleteOrganisationAsync(long organisationId, CancellationToken cancellationToken = default) =>
+        connection.ExecuteAsync(Write(sql.Teams.DeleteOrganisation, new { id = organisationId }, cancellationToken));
+
+    public Task<long?> GetTeamOfAsync(string userId, CancellationToken cancellationToken = default) =>
+        connection.ExecuteScalarAsync<long?>(Read(sql.Teams.SelectTeamOf, new { userId }, cancellationToken));
+
+    public Task SetTeamOfAsync(string userId, long? teamId, CancellationToken cancellationToken = default) =>
+        teamId is { } id
+            ? connection.ExecuteAsync(Write(sql.Teams.UpsertTeamMember, new { userId, teamId = id, now = NowMs }, cancellationToken))
+            : connection.ExecuteAsync(Write(sql.Teams.DeleteTeamMember, new { userId }, cancellationToken));
+
+    public async Task<long> MoveSubjectProfilesAsync(long fromProfileId, long toProfileId, CancellationToken cancellationToken = default)
+    {
+        var parameters = new { from = fromProfileId, to = toProfileId };
+        var teams = await connection.ExecuteAsync(Write(sql.Teams.MoveTeamProfiles, parameters, cancellationToken)).ConfigureAwait(false);
+        return teams + await connection.ExecuteAsync(Write(sql.Teams.MoveOrganisationProfiles, parameters, cancellationToken)).ConfigureAwait(false);
+    }
+
     /// <summary>Notes that the change writes (a store's own bulk steps call it before they write).</summary>
     protected void MarkWritten() => HasWrites = true;
 

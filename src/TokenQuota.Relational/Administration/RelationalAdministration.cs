@@ -19,6 +19,15 @@ internal sealed class RelationalAdministration(IRelationalConnections connection
     public Task<IReadOnlyList<ModelPrice>> GetModelPricesAsync(CancellationToken cancellationToken) =>
         connections.RunAsync(c => RelationalAdminSession.ReadModelPricesAsync(c, null, sql, cancellationToken), cancellationToken);
 
+    public Task<IReadOnlyList<QuotaTeam>> GetTeamsAsync(CancellationToken cancellationToken) =>
+        connections.RunAsync(c => RelationalAdminSession.ReadTeamsAsync(c, null, sql, cancellationToken), cancellationToken);
+
+    public Task<IReadOnlyList<QuotaOrganisation>> GetOrganisationsAsync(CancellationToken cancellationToken) =>
+        connections.RunAsync(c => RelationalAdminSession.ReadOrganisationsAsync(c, null, sql, cancellationToken), cancellationToken);
+
+    public Task<long?> GetTeamIdAsync(string userId, CancellationToken cancellationToken) =>
+        connections.RunAsync(c => c.ExecuteScalarAsync<long?>(new CommandDefinition(sql.Teams.SelectTeamOf, new { userId }, cancellationToken: cancellationToken)), cancellationToken);
+
     public Task<T> ExecuteAdminChangeAsync<T>(Func<IQuotaAdminSession, CancellationToken, Task<T>> change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);

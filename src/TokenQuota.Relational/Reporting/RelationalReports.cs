@@ -36,6 +36,14 @@ internal sealed class RelationalReports(IRelationalConnections connections, Rela
             return new PagedResult<UserAssignment>(rows.Select(r => r.ToAssignment()).ToArray(), total, offset, limit);
         }, cancellationToken);
 
+    public Task<PagedResult<TeamMember>> ListTeamMembersAsync(long teamId, int offset, int limit, CancellationToken cancellationToken) =>
+        connections.RunAsync(async c =>
+        {
+            var total = await c.ExecuteScalarAsync<long>(Command(sql.Teams.CountTeamMembers, new { teamId }, cancellationToken)).ConfigureAwait(false);
+            var rows = await c.QueryAsync<TeamMemberRow>(Command(sql.Teams.SelectTeamMembersPage, new { teamId, offset, limit }, cancellationToken)).ConfigureAwait(false);
+            return new PagedResult<TeamMember>(rows.Select(r => r.ToMember()).ToArray(), total, offset, limit);
+        }, cancellationToken);
+
     public Task<PagedResult<UserUsage>> GetUsageReportAsync(QuotaPeriod period, UsageSortOrder sortOrder, int offset, int limit, CancellationToken cancellationToken)
     {
         var page = string.Format(CultureInfo.InvariantCulture, sql.SelectUsagePage, sql.UsageOrderBy(sortOrder));

@@ -17,7 +17,9 @@ internal sealed class LimitCounterRow
 
     public string? State { get; set; }
 
-    public StoredLimitCounter ToCounter() => new(Key, WindowStart, WindowEnd, Count, State);
+    /// <summary>The counter as the core reads it: a row of one of the <paramref name="shared"/> subjects carries its subject.</summary>
+    public StoredLimitCounter ToCounter(IReadOnlyList<SharedCounterKey> shared) =>
+        new(Key, WindowStart, WindowEnd, Count, State) { Subject = shared.Any(k => string.Equals(k.Subject, UserId, StringComparison.Ordinal)) ? UserId : null };
 
     /// <summary>
     /// The rows to write for <paramref name="update"/> applied to the rows read (read and written in one transaction by
@@ -26,7 +28,7 @@ internal sealed class LimitCounterRow
     public static List<LimitCounterRow>? Applied(string userId, LimitCounterUpdate update, IEnumerable<LimitCounterRow> read)
     {
         ArgumentNullException.ThrowIfNull(update);
-        var written = update.Apply([.. read.Select(r => r.ToCounter())]);
-        return written?.Select(c => new LimitCounterRow { UserId = userId, Key = c.Key, WindowStart = c.WindowStart, WindowEnd = c.WindowEnd, Count = c.Count, State = c.State }).ToList();
+        var written = update.Apply([.. read.Select(r => r.ToCounter(update.SharedKeys))]);
+        return written?.Select(c => new LimitCounterRow { UserId = c.Subject ?? userId, Key = c.Key, WindowStart = c.WindowStart, WindowEnd = c.WindowEnd, Count = c.Count, State = c.State }).ToList();
     }
 }

@@ -12,30 +12,43 @@ internal sealed partial class SqliteHotPathConnection
     private SqliteRawStatement? insertLimitHolds;
     private SqliteRawStatement? upsertModelUsage;
     private SqliteRawStatement? selectModelCost;
+    private SqliteRawStatement? selectLiveSubjectHolds;
+    private SqliteRawStatement? purgeSubjectHolds;
+    private SqliteRawStatement? insertSubjectHold;
 
-    /// <summary>Reads the user's counters among <paramref name="keys"/> (a key never charged has none).</summary>
-    public List<StoredLimitCounter> ReadLimitCounters(string userId, IReadOnlyList<string> keys)
+    /// <summary>Reads the user's counters among <paramref name="keys"/> and the shared ones of <paramref name="shared"/> (a key never charged has none).</summary>
+    public List<StoredLimitCounter> ReadLimitCounters(string userId, IReadOnlyList<string> keys, IReadOnlyList<SharedCounterKey> shared)
     {
-        var statement = Raw(ref selectLimitCounter, SqliteSql.SelectLimitCounter, "@userId", "@key");
-        var counters = new List<StoredLimitCounter>(keys.Count);
+        var counters = new List<StoredLimitCounter>(keys.Count + shared.Count);
         foreach (var key in keys)
         {
-            statement.Bind(1, userId);
-            statement.Bind(2, key);
-            try
-            {
-                if (statement.Step())
-                {
-                    counters.Add(new StoredLimitCounter(key, statement.Int64(0), statement.Int64(1), statement.Int64(2), statement.IsNull(3) ? null : statement.Text(3)));
-                }
-            }
-            finally
-            {
-                statement.Reset();
-            }
+            ReadLimitCounter(userId, key, null, counters);
+        }
+
+        foreach (var (subject, key) in shared)
+        {
+            ReadLimitCounter(subject, key, subject, counters);
         }
 
         return counters;
+    }
+
+    private void ReadLimitCounter(string owner, string key, string? subject, List<StoredLimitCounter> counters)
+    {
+        var statement = Raw(ref selectLimitCounter, SqliteSql.SelectLimitCounter, "@userId", "@key");
+        statement.Bind(1, owner);
+        statement.Bind(2, key);
+        try
+        {
+            if (statement.Step())
+            {
+                counters.Add(new StoredLimitCounter(key, statement.Int64(0), statement.Int64(1), statement.Int64(2), statement.IsNull(3) ? null : statement.Text(3)) { Subject = subject });
+            }
+        }
+        finally
+        {
+            statement.Reset();
+        }
     }
 
     /// <summary>Reads the counters of <paramref name="update"/> and writes what the core returns; false when it refused (nothing written).</summary>
@@ -48,7 +61,7 @@ internal sealed partial class SqliteHotPathConnection
     /// </summary>
     public IReadOnlyList<StoredLimitCounter>? PrepareLimitCounters(string userId, LimitCounterUpdate update)
     {
-        if (update.Apply(ReadLimitCounters(userId, update.Keys)) is not { } rows)
+        if (update.Apply(ReadLimitCounters(userId, update.Keys, update.SharedKeys)) is not { } rows)
         {
             return null;
         }
@@ -64,7 +77,7 @@ internal sealed partial class SqliteHotPathConnection
         var upsert = Raw(ref upsertLimitCounter, SqliteSql.UpsertLimitCounter, "@UserId", "@Key", "@WindowStart", "@WindowEnd", "@Count", "@State");
         foreach (var row in rows)
         {
-            upsert.Bind(1, userId);
+            upsert.Bind(1, row.Subject ?? userId);
             upsert.Bind(2, row.Key);
             upsert.Bind(3, row.WindowStart);
             upsert.Bind(4, row.WindowEnd);
@@ -126,6 +139,45 @@ internal sealed partial class SqliteHotPathConnection
         }
 
         return holds;
+    }
+
+    /// <summary>Reads the hold texts of the live reservations that hold against a shared subject's limits (every member's).</summary>
+    public void ReadLiveSubjectHolds(string subject, long nowMs, List<string> holds)
+    {
+        var statement = Raw(ref selectLiveSubjectHolds, SqliteSql.SelectLiveSubjectHolds, "@subject", "@now");
+        statement.Bind(1, subject);
+        statement.Bind(2, nowMs);
+        try
+        {
+            while (statement.Step())
+            {
+                holds.Add(statement.Text(0));
+            }
+        }
+        finally
+        {
+            statement.Reset();
+        }
+    }
+
+    /// <summary>Forgets a shared subject's holds whose reservation expired, was committed or was released.</summary>
+    public void PurgeSubjectHolds(string subject, long nowMs)
+    {
+        var statement = Raw(ref purgeSubjectHolds, SqliteSql.PurgeSubjectHolds, "@subject", "@now");
+        statement.Bind(1, subject);
+        statement.Bind(2, nowMs);
+        statement.Execute();
+    }
+
+    /// <summary>Stores what a new reservation holds against a shared subject's limits.</summary>
+    public void InsertSubjectHold(NewReservation reservation, SharedHold hold)
+    {
+        var statement = Raw(ref insertSubjectHold, SqliteSql.InsertSubjectHold, "@subject", "@requestId", "@expiresAt", "@holds");
+        statement.Bind(1, hold.Subject);
+        statement.Bind(2, reservation.RequestId);
+        statement.Bind(3, reservation.ExpiresAt.ToUnixTimeMilliseconds());
+        statement.Bind(4, hold.Holds);
+        statement.Execute();
     }
 
     /// <summary>Forgets the user's limit holds whose reservation expired, was committed or was released.</summary>

@@ -50,4 +50,40 @@ public static class QuotaAuditActions
 
     /// <summary>A model price was removed (target <c>model_price:&lt;model&gt;</c>).</summary>
     public const string ModelPriceRemoved = "price.remove";
+
+    /// <summary>An organisation was created.</summary>
+    public const string OrganisationCreated = "organisation.create";
+
+    /// <summary>An organisation was renamed.</summary>
+    public const string OrganisationRenamed = "organisation.rename";
+
+    /// <summary>An organisation was given a profile, or had it taken away.</summary>
+    public const string OrganisationProfileSet = "organisation.set_profile";
+
+    /// <summary>An organisation was deleted.</summary>
+    public const string OrganisationDeleted = "organisation.delete";
+
+    /// <summary>A team was created.</summary>
+    public const string TeamCreated = "team.create";
+
+    /// <summary>A team was renamed.</summary>
+    public const string TeamRenamed = "team.rename";
+
+    /// <summary>A team was given a profile, or had it taken away.</summary>
+    public const string TeamProfileSet = "team.set_profile";
+
+    /// <summary>A team was moved into an organisation, or out of one.</summary>
+    public const string TeamMoved = "team.move";
+
+    /// <summary>A team was deleted.</summary>
+    public const string TeamDeleted = "team.delete";
+
+    /// <summary>A user joined a team.</summary>
+    public const string TeamMemberAdded = "team.add_member";
+
+    /// <summary>A user moved from one team to another.</summary>
+    public const string TeamMemberMoved = "team.move_member";
+
+    /// <summary>A user left a team.</summary>
+    public const string TeamMemberRemoved = "team.remove_member";
 }

@@ -39,6 +39,12 @@ public sealed record QuotaCheckResult
     /// <summary>Gets the extra limit that refused the request (its meter, window and model), or <see langword="null"/> when allowed or refused by a standard limit.</summary>
     public QuotaLimit? BindingLimit { get; init; }
 
+    /// <summary>Gets the level of the binding extra limit: the user's own, their team's or their organisation's.</summary>
+    public QuotaSubjectLevel BindingLevel { get; init; }
+
+    /// <summary>Gets the name of the team or organisation whose limit refused; <see langword="null"/> when it was the user's own.</summary>
+    public string? BindingSubject { get; init; }
+
     /// <summary>Gets when the binding extra limit's count next falls (its window's end, a bucket's refill, a log entry's expiry), if known.</summary>
     public DateTimeOffset? ResetsAt { get; init; }
 
@@ -58,6 +64,8 @@ public sealed record QuotaCheckResult
         IsAllowed = false,
         Message = refusal.Message,
         BindingLimit = refusal.Limit,
+        BindingLevel = refusal.Level,
+        BindingSubject = refusal.SubjectName,
         ResetsAt = refusal.ResetsAt,
         RetryAfter = refusal.RetryAfter,
         OutputTokensThatFit = refusal.OutputTokensThatFit,

@@ -8,9 +8,14 @@ namespace TokenQuota;
 /// </summary>
 public sealed record QuotaLimitStatus
 {
-    /// <summary>Gets the subject level the limit belongs to: <c>user</c> (the user's own profile).</summary>
+    /// <summary>Gets the subject level the limit belongs to: <c>user</c> (the user's own profile), <c>team</c> or <c>organisation</c>.</summary>
     [JsonPropertyName("level")]
     public string Level { get; init; } = "user";
+
+    /// <summary>Gets the name of the team or organisation the limit belongs to; <see langword="null"/> for the user's own limits.</summary>
+    [JsonPropertyName("subject")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Subject { get; init; }
 
     /// <summary>Gets the meter, as written in a limit (<c>total_tokens</c>, <c>prompts</c>, <c>in_flight</c>, …).</summary>
     [JsonPropertyName("meter")]

@@ -41,12 +41,12 @@ internal sealed class TokenQuotaChecker(
             // The usage read also returns the configuration version (one statement, one snapshot), so the profile is
             // resolved without a second round trip and a change made by any process is still seen by the next check.
             var usage = await store.GetUsageAsync(userId, period, cancellationToken).ConfigureAwait(false);
-            var profile = await resolver.ResolveAsync(userId, usage.ConfigurationVersion, cancellationToken).ConfigureAwait(false);
+            var (profile, shared) = await resolver.ResolveSubjectsAsync(userId, usage.ConfigurationVersion, cancellationToken).ConfigureAwait(false);
             var result = TokenQuotaRules.Judge(period, profile, usage, inputTokens, outputTokens);
-            var extra = ExtraLimitPlan.ForCall(profile, modelId, inputTokens, outputTokens, holdsASlot: false, resolver.Prices, timeProvider.GetUtcNow());
+            var extra = ExtraLimitPlan.ForCall(profile, modelId, inputTokens, outputTokens, holdsASlot: false, resolver.Prices, timeProvider.GetUtcNow(), shared);
             if (result.IsAllowed && !extra.IsEmpty)
             {
-                var state = await store.GetLimitStateAsync(userId, extra.Keys, cancellationToken).ConfigureAwait(false);
+                var state = await store.GetLimitStateAsync(userId, extra.Keys, extra.SharedKeys, cancellationToken).ConfigureAwait(false);
                 if (extra.Judge(state.Counters, LimitHolds.Sum(state.LiveHolds), timeProvider.GetUtcNow(), out _) is { } refusal)
                 {
                     result = result.RefusedBy(refusal);
@@ -121,9 +121,9 @@ internal sealed class TokenQuotaChecker(
         {
             // Only a configuration with extra limits needs the user's profile, and only a call that names a model adds
             // to the usage by model; the others record in one statement.
-            var profile = await resolver.ResolveForUsageAsync(userId, cancellationToken).ConfigureAwait(false);
+            var (profile, shared) = await resolver.ResolveForUsageAsync(userId, cancellationToken).ConfigureAwait(false);
             var prices = resolver.Prices;
-            var extra = ExtraLimitPlan.ForCall(profile, usage, holdsASlot: false, prices, now);
+            var extra = ExtraLimitPlan.ForCall(profile, usage, holdsASlot: false, prices, now, shared);
             var byModel = prices.UsageOf(usage, period, now);
             var written = extra.IsEmpty && byModel is null
                 ? await store.AddUsageAsync(userId, period, inputTokens, outputTokens, now, cancellationToken).ConfigureAwait(false)
@@ -133,7 +133,7 @@ internal sealed class TokenQuotaChecker(
                     inputTokens,
                     outputTokens,
                     now,
-                    new LimitCounterUpdate(extra.Keys, stored => extra.Recorded(stored, now)) { Usage = byModel },
+                    new LimitCounterUpdate(extra.Keys, stored => extra.Recorded(stored, now)) { Usage = byModel, SharedKeys = extra.SharedKeys },
                     cancellationToken).ConfigureAwait(false);
             metrics.StoreCallCompleted("record", tracing.StoreName, started);
             if (!written)
@@ -166,10 +166,10 @@ internal sealed class TokenQuotaChecker(
         try
         {
             configuration = await resolver.GetSnapshotAsync(knownVersion: null, cancellationToken).ConfigureAwait(false);
-            profile = await resolver.ResolveAsync(configuration, userId, cancellationToken).ConfigureAwait(false);
+            (profile, var shared) = await resolver.ResolveSubjectsAsync(configuration, userId, cancellationToken).ConfigureAwait(false);
             usage = await store.GetUsageAsync(userId, period, cancellationToken).ConfigureAwait(false);
-            var all = ExtraLimitPlan.All(profile, configuration.Prices.Currency);
-            extraLimits = all.IsEmpty ? [] : all.Statuses(await store.GetLimitStateAsync(userId, all.Keys, cancellationToken).ConfigureAwait(false), timeProvider.GetUtcNow());
+            var all = ExtraLimitPlan.All(profile, configuration.Prices.Currency, shared);
+            extraLimits = all.IsEmpty ? [] : all.Statuses(await store.GetLimitStateAsync(userId, all.Keys, all.SharedKeys, cancellationToken).ConfigureAwait(false), timeProvider.GetUtcNow());
             metrics.StoreCallCompleted("status", tracing.StoreName, started);
         }
         catch (Exception ex) when (StoreFailureHandler.IsStoreFailure(ex))

@@ -69,7 +69,7 @@ public static class TokenQuotaServiceCollectionExtensions
             sp.GetRequiredService<ProfileResolver>(),
             Logger<ConsumptionProfileManager>(sp),
             sp.GetService<IUserDirectory>()));
-        services.TryAddSingleton<IUsageReports>(sp => new UsageReports(sp.GetRequiredService<IQuotaStore>()));
+        services.TryAddSingleton<IUsageReports>(sp => new UsageReports(sp.GetRequiredService<IQuotaStore>(), sp.GetRequiredService<ProfileResolver>(), sp.GetRequiredService<TimeProvider>()));
 
         return new TokenQuotaBuilder(services);
     }

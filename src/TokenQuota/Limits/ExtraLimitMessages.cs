@@ -38,6 +38,10 @@ internal static class ExtraLimitMessages
     }
 
     /// <summary>The refusal of a call that a cost limit applies to while its model has no price.</summary>
+    /// <summary>Names the level a refusal comes from: "Team 'research' monthly input token quota exceeded. …".</summary>
+    public static string AtLevel(SharedLevel level, string message) =>
+        $"{SubjectNames.Label(level.Level)} '{level.Name}' {char.ToLowerInvariant(message[0])}{message[1..]}";
+
     public static string Unpriced(QuotaLimit limit, string? modelId) =>
         (modelId is null ? "The request names no model, so its cost is unknown" : $"The model '{modelId}' has no price in the catalogue")
         + $", and the cost limit {limit.Name} applies to it; price the model (tokenquota prices set) or choose another TokenQuotaOptions.UnpricedModels.";

@@ -11,49 +11,95 @@ internal sealed class ExtraLimitPlan
 {
     private readonly QuotaLimit[] limits;
     private readonly long[] units;
-    private readonly QuotaCalendar calendar;
+    private readonly Entry[] entries;
+    private readonly string[] holdKeys;
     private readonly string currency;
     private readonly QuotaLimit? unpricedBy;
     private readonly string? modelId;
     private readonly CallUsage? call;
     private readonly ModelPrice? price;
 
-    private ExtraLimitPlan(QuotaLimit[] limits, long[] units, QuotaCalendar calendar, string currency = "USD", QuotaLimit? unpricedBy = null, string? modelId = null, CallUsage? call = null, ModelPrice? price = null)
+    private ExtraLimitPlan(Entry[] entries, long[] units, string currency = "USD", QuotaLimit? unpricedBy = null, string? modelId = null, CallUsage? call = null, ModelPrice? price = null)
     {
         this.call = call;
         this.price = price;
-        this.limits = limits;
+        this.entries = entries;
+        limits = [.. entries.Select(e => e.Limit)];
         this.units = units;
-        this.calendar = calendar;
         this.currency = currency;
         this.unpricedBy = unpricedBy;
         this.modelId = modelId;
-        Keys = [.. limits.Select(l => l.Name)];
+        holdKeys = [.. entries.Select(e => e.Level is null ? e.Limit.Name : e.Level.Subject + "|" + e.Limit.Name)];
+        Keys = [.. entries.Where(e => e.Level is null).Select(e => e.Limit.Name)];
+        SharedKeys = [.. entries.Where(e => e.Level is not null).Select(e => new SharedCounterKey(e.Level!.Subject, e.Limit.Name))];
     }
 
-    /// <summary>Gets the counter key of each applicable limit, in the plan's order.</summary>
+    /// <summary>Gets the counter keys of the user's own applicable limits (the shared ones are <see cref="SharedKeys"/>).</summary>
     public IReadOnlyList<string> Keys { get; }
+
+    /// <summary>Gets the counters of the user's team and organisation that the plan reads and writes.</summary>
+    public IReadOnlyList<SharedCounterKey> SharedKeys { get; }
 
     /// <summary>Gets the applicable limits, in the plan's order.</summary>
     public IReadOnlyList<QuotaLimit> Limits => limits;
 
     /// <summary>Gets whether no extra limit applies (the request is judged by the standard limits alone).</summary>
-    public bool IsEmpty => limits.Length == 0;
+    public bool IsEmpty => entries.Length == 0;
 
-    /// <summary>Plans the extra limits of <paramref name="profile"/> that a request for <paramref name="modelId"/> meets.</summary>
+    /// <summary>Gets the text of what a reservation holds against the user's own limits.</summary>
+    public string UserHolds => LimitHolds.Format(
+        [.. entries.Select((e, i) => (e, i)).Where(x => x.e.Level is null).Select(x => holdKeys[x.i])],
+        [.. entries.Select((e, i) => (e, i)).Where(x => x.e.Level is null).Select(x => units[x.i])]);
+
+    /// <summary>Gets what a reservation holds against each shared level's limits, one text per level (keys qualified by the level).</summary>
+    public IReadOnlyList<SharedHold> SharedHolds =>
+    [
+        .. entries.Select((e, i) => (e, i)).Where(x => x.e.Level is not null).GroupBy(x => x.e.Level!.Subject, StringComparer.Ordinal)
+            .Select(g => new SharedHold(g.Key, LimitHolds.Format([.. g.Select(x => holdKeys[x.i])], [.. g.Select(x => units[x.i])]))),
+    ];
+
+    // Where a planned limit comes from: the user's profile (no level) or a shared level, and the calendar of its windows.
+    private sealed record Entry(QuotaLimit Limit, QuotaCalendar Calendar, SharedLevel? Level);
+
+    // Every limit a request may meet: the user's extra limits, then each shared level's.
+    private static IEnumerable<Entry> Candidates(ConsumptionProfile? profile, IReadOnlyList<SharedLevel>? shared)
+    {
+        if (profile is { Limits.Count: > 0 })
+        {
+            var calendar = profile.Calendar;
+            foreach (var limit in profile.Limits)
+            {
+                yield return new Entry(limit, calendar, null);
+            }
+        }
+
+        foreach (var level in shared ?? [])
+        {
+            foreach (var limit in level.Limits)
+            {
+                yield return new Entry(limit, level.Calendar, level);
+            }
+        }
+    }
+
+    private static bool HasNone(ConsumptionProfile? profile, IReadOnlyList<SharedLevel>? shared) =>
+        (profile is null || profile.Limits.Count == 0) && (shared is null || shared.Count == 0);
+
+    /// <summary>Plans the extra limits of <paramref name="profile"/> (and of the shared levels) that a request for <paramref name="modelId"/> meets.</summary>
     /// <param name="profile">The user's profile, or <see langword="null"/> for none.</param>
     /// <param name="modelId">The request's model, or <see langword="null"/> when the host did not say (only limits for every model apply).</param>
     /// <param name="unitsOf">The units the request asks of a meter; a limit whose meter the request does not use (0 units) is left out.</param>
-    public static ExtraLimitPlan For(ConsumptionProfile? profile, string? modelId, Func<QuotaMeter, long> unitsOf)
+    /// <param name="shared">The user's team and organisation levels, or <see langword="null"/> for none.</param>
+    public static ExtraLimitPlan For(ConsumptionProfile? profile, string? modelId, Func<QuotaMeter, long> unitsOf, IReadOnlyList<SharedLevel>? shared = null)
     {
         ArgumentNullException.ThrowIfNull(unitsOf);
-        if (profile is null || profile.Limits.Count == 0)
+        if (HasNone(profile, shared))
         {
-            return new ExtraLimitPlan([], [], QuotaCalendar.Default);
+            return new ExtraLimitPlan([], []);
         }
 
-        var applicable = profile.Limits.Where(l => l.AppliesTo(modelId) && unitsOf(l.Meter) > 0).ToArray();
-        return new ExtraLimitPlan(applicable, [.. applicable.Select(l => unitsOf(l.Meter))], profile.Calendar);
+        var applicable = Candidates(profile, shared).Where(e => e.Limit.AppliesTo(modelId) && unitsOf(e.Limit.Meter) > 0).ToArray();
+        return new ExtraLimitPlan(applicable, [.. applicable.Select(e => unitsOf(e.Limit.Meter))]);
     }
 
     /// <summary>
@@ -62,27 +108,28 @@ internal sealed class ExtraLimitPlan
     /// lives), one unit of <see cref="QuotaMeter.InFlight"/>. A cost limit that meets a model without a price (under
     /// <see cref="UnpricedModelPolicy.Refuse"/>) makes <see cref="Judge"/> refuse and <see cref="Recorded"/> charge it nothing.
     /// </summary>
-    public static ExtraLimitPlan ForCall(ConsumptionProfile? profile, string? modelId, long inputTokens, long outputTokens, bool holdsASlot, PriceCatalogue prices, DateTimeOffset at) =>
-        ForCall(profile, new CallUsage { ModelId = modelId, InputTokens = inputTokens, OutputTokens = outputTokens }, holdsASlot, prices, at);
+    public static ExtraLimitPlan ForCall(ConsumptionProfile? profile, string? modelId, long inputTokens, long outputTokens, bool holdsASlot, PriceCatalogue prices, DateTimeOffset at, IReadOnlyList<SharedLevel>? shared = null) =>
+        ForCall(profile, new CallUsage { ModelId = modelId, InputTokens = inputTokens, OutputTokens = outputTokens }, holdsASlot, prices, at, shared);
 
     /// <summary>Plans the extra limits a call that used <paramref name="usage"/> meets, as the other overload does.</summary>
-    public static ExtraLimitPlan ForCall(ConsumptionProfile? profile, CallUsage usage, bool holdsASlot, PriceCatalogue prices, DateTimeOffset at)
+    public static ExtraLimitPlan ForCall(ConsumptionProfile? profile, CallUsage usage, bool holdsASlot, PriceCatalogue prices, DateTimeOffset at, IReadOnlyList<SharedLevel>? shared = null)
     {
         ArgumentNullException.ThrowIfNull(usage);
         ArgumentNullException.ThrowIfNull(prices);
         var (modelId, inputTokens, outputTokens) = (usage.ModelId, usage.InputTokens, usage.OutputTokens);
-        if (profile is null || profile.Limits.Count == 0)
+        if (HasNone(profile, shared))
         {
-            return new ExtraLimitPlan([], [], QuotaCalendar.Default, prices.Currency);
+            return new ExtraLimitPlan([], [], prices.Currency);
         }
 
         long? cost = 0;
         var costKnown = false;
-        var applicable = new List<QuotaLimit>();
+        var applicable = new List<Entry>();
         var asked = new List<long>();
         QuotaLimit? unpricedBy = null;
-        foreach (var limit in profile.Limits)
+        foreach (var entry in Candidates(profile, shared))
         {
+            var limit = entry.Limit;
             if (!limit.AppliesTo(modelId))
             {
                 continue;
@@ -112,22 +159,23 @@ internal sealed class ExtraLimitPlan
                 continue;
             }
 
-            applicable.Add(limit);
+            applicable.Add(entry);
             asked.Add(units);
         }
 
-        return new ExtraLimitPlan([.. applicable], [.. asked], profile.Calendar, prices.Currency, unpricedBy, modelId, usage, costKnown ? prices.PriceFor(modelId, at) : null);
+        return new ExtraLimitPlan([.. applicable], [.. asked], prices.Currency, unpricedBy, modelId, usage, costKnown ? prices.PriceFor(modelId, at) : null);
     }
 
-    /// <summary>Plans every extra limit of <paramref name="profile"/>, whatever its model, asking nothing of any (for status).</summary>
-    public static ExtraLimitPlan All(ConsumptionProfile? profile, string currency) =>
-        profile is null || profile.Limits.Count == 0
-            ? new ExtraLimitPlan([], [], QuotaCalendar.Default, currency)
-            : new ExtraLimitPlan([.. profile.Limits], new long[profile.Limits.Count], profile.Calendar, currency);
+    /// <summary>Plans every extra limit of <paramref name="profile"/> and of the shared levels, whatever its model, asking nothing of any (for status).</summary>
+    public static ExtraLimitPlan All(ConsumptionProfile? profile, string currency, IReadOnlyList<SharedLevel>? shared = null)
+    {
+        var all = Candidates(profile, shared).ToArray();
+        return new ExtraLimitPlan(all, new long[all.Length], currency);
+    }
 
     /// <summary>Plans the extra limits one prompt (or, when <paramref name="isPrompt"/> is false, one configuration change) meets.</summary>
-    public static ExtraLimitPlan ForAttempt(ConsumptionProfile? profile, string? modelId, bool isPrompt) =>
-        For(profile, modelId, meter => meter == (isPrompt ? QuotaMeter.Prompts : QuotaMeter.ConfigChanges) ? 1 : 0);
+    public static ExtraLimitPlan ForAttempt(ConsumptionProfile? profile, string? modelId, bool isPrompt, IReadOnlyList<SharedLevel>? shared = null) =>
+        For(profile, modelId, meter => meter == (isPrompt ? QuotaMeter.Prompts : QuotaMeter.ConfigChanges) ? 1 : 0, shared);
 
     /// <summary>
     /// The rows to store for usage that happened: each counter takes the units as an unlimited limit would (usage is
@@ -156,8 +204,9 @@ internal sealed class ExtraLimitPlan
         var charges = new LimitCharge[limits.Length];
         for (var i = 0; i < limits.Length; i++)
         {
-            var limit = limits[i];
-            var row = stored.FirstOrDefault(s => s.Key == Keys[i]);
+            var (limit, calendar, level) = entries[i];
+            var subject = level?.Subject;
+            var row = stored.FirstOrDefault(s => s.Key == limit.Name && string.Equals(s.Subject, subject, StringComparison.Ordinal));
             var found = row.Key is not null;
             if (limit.Window is not { } window)
             {
@@ -210,7 +259,7 @@ internal sealed class ExtraLimitPlan
         var charges = Charges(stored, now);
         var judged = held is null
             ? charges
-            : [.. charges.Select((c, i) => c with { Units = checked(c.Units + held.GetValueOrDefault(Keys[i])) })];
+            : [.. charges.Select((c, i) => c with { Units = checked(c.Units + held.GetValueOrDefault(holdKeys[i])) })];
         var verdict = LimitRule.Judge(judged, now);
         if (verdict.Admitted)
         {
@@ -220,7 +269,7 @@ internal sealed class ExtraLimitPlan
 
         rows = [];
         var binding = verdict.Binding;
-        var holding = held?.GetValueOrDefault(Keys[binding]) ?? 0;
+        var holding = held?.GetValueOrDefault(holdKeys[binding]) ?? 0;
         var figures = verdict.Figures[binding];
         figures = figures with { Used = figures.Used + holding, Remaining = figures.Remaining is { } left ? Math.Max(0, left - holding) : null };
         // Held estimates leave when their calls end, so a request that fits the amount alone may be admitted when the
@@ -228,7 +277,13 @@ internal sealed class ExtraLimitPlan
         var retryAfter = verdict.RetryAfter is null && holding > 0 && units[binding] <= (limits[binding].Amount ?? long.MaxValue) && limits[binding].Window is not null && figures.ResetsAt is { } reset
             ? reset - now
             : verdict.RetryAfter;
-        return new ExtraLimitRefusal(limits[binding], ExtraLimitMessages.Refused(limits[binding], figures, units[binding], currency), figures.ResetsAt, retryAfter, OutputThatFits(limits[binding], figures.Remaining));
+        var level = entries[binding].Level;
+        var message = ExtraLimitMessages.Refused(limits[binding], figures, units[binding], currency);
+        return new ExtraLimitRefusal(limits[binding], level is null ? message : ExtraLimitMessages.AtLevel(level, message), figures.ResetsAt, retryAfter, OutputThatFits(limits[binding], figures.Remaining))
+        {
+            Level = level?.Level ?? QuotaSubjectLevel.User,
+            SubjectName = level?.Name,
+        };
     }
 
     /// <summary>The most output tokens the planned call could ask of <paramref name="limit"/> with <paramref name="room"/> left in it.</summary>
@@ -270,10 +325,13 @@ internal sealed class ExtraLimitPlan
         return [.. limits.Select((limit, i) =>
         {
             var figures = verdict.Figures[i];
-            var reserved = held.GetValueOrDefault(Keys[i]);
+            var reserved = held.GetValueOrDefault(holdKeys[i]);
+            var level = entries[i].Level;
             var taken = figures.Used + reserved;
             return new QuotaLimitStatus
             {
+                Level = SubjectNames.Of(level?.Level ?? QuotaSubjectLevel.User),
+                Subject = level?.Name,
                 Meter = LimitNames.Of(limit.Meter),
                 Window = limit.Window is { } w ? LimitNames.Of(w) : null,
                 Model = limit.Model?.Pattern,
@@ -303,14 +361,16 @@ internal sealed class ExtraLimitPlan
         for (var i = 0; i < charges.Count; i++)
         {
             var counter = counters[i];
-            rows[i] = charges[i].Limit.Algorithm switch
+            var key = charges[i].Limit.Name;
+            var row = charges[i].Limit.Algorithm switch
             {
-                LimitAlgorithm.TokenBucket => new StoredLimitCounter(Keys[i], 0, 0, 0, counter.Tat.ToString(CultureInfo.InvariantCulture)),
-                LimitAlgorithm.SlidingWindow => new StoredLimitCounter(Keys[i], 0, 0, 0, WriteLog(counter.Log ?? [])),
+                LimitAlgorithm.TokenBucket => new StoredLimitCounter(key, 0, 0, 0, counter.Tat.ToString(CultureInfo.InvariantCulture)),
+                LimitAlgorithm.SlidingWindow => new StoredLimitCounter(key, 0, 0, 0, WriteLog(counter.Log ?? [])),
                 _ => charges[i].Bounds is { } b
-                    ? new StoredLimitCounter(Keys[i], b.Start.ToUnixTimeMilliseconds(), b.End.ToUnixTimeMilliseconds(), counter.Count, null)
-                    : new StoredLimitCounter(Keys[i], 0, 0, counter.Count, null),
+                    ? new StoredLimitCounter(key, b.Start.ToUnixTimeMilliseconds(), b.End.ToUnixTimeMilliseconds(), counter.Count, null)
+                    : new StoredLimitCounter(key, 0, 0, counter.Count, null),
             };
+            rows[i] = row with { Subject = entries[i].Level?.Subject };
         }
 
         return rows;

@@ -172,6 +172,20 @@ internal sealed partial class ConsumptionProfileManager(
                 }
             }
 
+            var teams = await session.GetTeamsAsync(ct).ConfigureAwait(false);
+            var organisations = await session.GetOrganisationsAsync(ct).ConfigureAwait(false);
+            var subjects = teams.Count(t => t.ProfileId == profileId) + organisations.Count(o => o.ProfileId == profileId);
+            if (subjects > 0)
+            {
+                if (target is null)
+                {
+                    throw new ConsumptionProfileOperationRefusedException(
+                        ProfileRefusalReason.ProfileInUse, $"Cannot delete profile. {subjects} team(s) or organisation(s) use it.", current.UserCount);
+                }
+
+                await session.MoveSubjectProfilesAsync(profileId, target.Id, ct).ConfigureAwait(false);
+            }
+
             if (current.UserCount > 0)
             {
                 if (target is null)

@@ -225,4 +225,133 @@ public interface IConsumptionProfileManager
     /// <returns>One message per such limit, naming it; empty when every cost limit meets a price.</returns>
     /// <exception cref="ConsumptionProfileNotFoundException">No profile has this id.</exception>
     Task<IReadOnlyList<string>> GetCostLimitWarningsAsync(long profileId, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists every organisation, by name, each with its team count.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    Task<IReadOnlyList<QuotaOrganisation>> ListOrganisationsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Gets one organisation.</summary>
+    /// <param name="organisationId">The organisation.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <exception cref="QuotaSubjectNotFoundException">No organisation has the id.</exception>
+    Task<QuotaOrganisation> GetOrganisationAsync(long organisationId, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates an organisation, audited.</summary>
+    /// <param name="name">Its name (trimmed, 1–100 characters, unique among organisations ignoring case).</param>
+    /// <param name="profileId">The profile whose limits its members share, or <see langword="null"/> for none.</param>
+    /// <param name="actor">Who made the change, for the audit log.</param>
+    /// <param name="cancellationToken">Cancels the change.</param>
+    /// <exception cref="ConsumptionProfileValidationException">The name is empty, too long or holds a control character.</exception>
+    /// <exception cref="QuotaSubjectConflictException">Another organisation has the name.</exception>
+    /// <exception cref="ConsumptionProfileNotFoundException">The profile does not exist.</exception>
+    /// <exception cref="TeamOperationRefusedException">The profile is inactive.</exception>
+    Task<QuotaOrganisation> CreateOrganisationAsync(string name, long? profileId = null, string? actor = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Renames an organisation, audited.</summary>
+    /// <param name="organisationId">The organisation.</param>
+    /// <param name="name">The new name, as for <see cref="CreateOrganisationAsync"/>.</param>
+    /// <param name="actor">Who made the change, for the audit log.</param>
+    /// <param name="cancellationToken">Cancels the change.</param>
+    Task<QuotaOrganisation> RenameOrganisationAsync(long organisationId, string name, string? actor = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives an organisation a profile (or none), audited; its usage so far is kept and judged against the new limits at once.</summary>
+    /// <param name="organisationId">The organisation.</param>
+    /// <param name="profileId">The profile, or <see langword="null"/> for none.</param>
+    /// <param name="actor">Who made the change, for the audit log.</param>
+    /// <param name="cancellationToken">Cancels the change.</param>
+    Task<QuotaOrganisation> SetOrganisationProfileAsync(long organisationId, long? profileId, string? actor = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes an organisation, audited; refused while teams belong to it.</summary>
+    /// <param name="organisationId">The organisation.</param>
+    /// <param name="actor">Who made the change, for the audit log.</param>
+    /// <param name="cancellationToken">Cancels the change.</param>
+    /// <exception cref="TeamOperationRefusedException">Teams still belong to it (<see cref="TeamRefusalReason.OrganisationHasTeams"/>).</exception>
+    Task DeleteOrganisationAsync(long organisationId, string? actor = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists every team, by name, each with its member count.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    Task<IReadOnlyList<QuotaTeam>> ListTeamsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Gets one team.</summary>
+    /// <param name="teamId">The team.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <exception cref="QuotaSubjectNotFoundException">No team has the id.</exception>
+    Task<QuotaTeam> GetTeamAsync(long teamId, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates a team, audited.</summary>
+    /// <param name="name">Its name (trimmed, 1–100 characters, unique among teams ignoring case).</param>
+    /// <param name="organisationId">The organisation it belongs to, or <see langword="null"/> for none.</param>
+    /// <param name="profileId">The profile whose limits its members share, or <see langword="null"/> for none.</param>
+    /// <param name="actor">Who made the change, for the audit log.</param>
+    /// <param name="cancellationToken">Cancels the change.</param>
+    /// <exception cref="ConsumptionProfileValidationException">The name is empty, too long or holds a control character.</exception>
+    /// <exception cref="QuotaSubjectConflictException">Another team has the name.</exception>
+    /// <exception cref="QuotaSubjectNotFoundException">The organisation does not exist.</exception>
+    Task<QuotaTeam> CreateTeamAsync(string name, long? organisationId = null, long? profileId = null, string? actor = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Renames a team, audited.</summary>
+    /// <param name="teamId">The team.</param>
+    /// <param name="name">The new name, as for <see cref="CreateTeamAsync"/>.</param>
+    /// <param name="actor">Who made the change, for the audit log.</param>
+    /// <param name="cancellationToken">Cancels the change.</param>
+    Task<QuotaTeam> RenameTeamAsync(long teamId, string name, string? actor = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives a team a profile (or none), audited; its usage so far is kept and judged against the new limits at once.</summary>
+    /// <param name="teamId">The team.</param>
+    /// <param name="profileId">The profile, or <see langword="null"/> for none.</param>
+    /// <param name="actor">Who made the change, for the audit log.</param>
+    /// <param name="cancellationToken">Cancels the change.</param>
+    Task<QuotaTeam> SetTeamProfileAsync(long teamId, long? profileId, string? actor = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Moves a team into an organisation (or out of any), audited; from then on its members are judged against the new organisation.</summary>
+    /// <param name="teamId">The team.</param>
+    /// <param name="organisationId">The organisation, or <see langword="null"/> for none.</param>
+    /// <param name="actor">Who made the change, for the audit log.</param>
+    /// <param name="cancellationToken">Cancels the change.</param>
+    Task<QuotaTeam> MoveTeamAsync(long teamId, long? organisationId, string? actor = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a team, audited; refused while it has members.</summary>
+    /// <param name="teamId">The team.</param>
+    /// <param name="actor">Who made the change, for the audit log.</param>
+    /// <param name="cancellationToken">Cancels the change.</param>
+    /// <exception cref="TeamOperationRefusedException">It still has members (<see cref="TeamRefusalReason.TeamHasMembers"/>).</exception>
+    Task DeleteTeamAsync(long teamId, string? actor = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds a user to a team, audited; refused when the user is in another team (move them instead).</summary>
+    /// <param name="teamId">The team.</param>
+    /// <param name="userId">The user.</param>
+    /// <param name="actor">Who made the change, for the audit log.</param>
+    /// <param name="cancellationToken">Cancels the change.</param>
+    /// <exception cref="TeamOperationRefusedException">The user is in another team (<see cref="TeamRefusalReason.UserInAnotherTeam"/>).</exception>
+    Task AddTeamMemberAsync(long teamId, string userId, string? actor = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Moves a user to a team (from any other), or out of any team, audited. Usage the user made before stays charged
+    /// where it was; from the move on, the user is judged against and charged to the new team.
+    /// </summary>
+    /// <param name="userId">The user.</param>
+    /// <param name="teamId">The team, or <see langword="null"/> to leave the user's team.</param>
+    /// <param name="actor">Who made the change, for the audit log.</param>
+    /// <param name="cancellationToken">Cancels the change.</param>
+    Task MoveUserToTeamAsync(string userId, long? teamId, string? actor = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a user from a team, audited.</summary>
+    /// <param name="teamId">The team.</param>
+    /// <param name="userId">The user.</param>
+    /// <param name="actor">Who made the change, for the audit log.</param>
+    /// <param name="cancellationToken">Cancels the change.</param>
+    /// <exception cref="TeamOperationRefusedException">The user is not a member (<see cref="TeamRefusalReason.NotAMember"/>).</exception>
+    Task RemoveTeamMemberAsync(long teamId, string userId, string? actor = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists a team's members by user id, one page at a time.</summary>
+    /// <param name="teamId">The team.</param>
+    /// <param name="offset">Rows to skip.</param>
+    /// <param name="limit">Page size (1–1000).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    Task<PagedResult<TeamMember>> ListTeamMembersAsync(long teamId, int offset = 0, int limit = 100, CancellationToken cancellationToken = default);
+
+    /// <summary>Gets the team a user belongs to, or <see langword="null"/> if none.</summary>
+    /// <param name="userId">The user.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    Task<QuotaTeam?> GetUserTeamAsync(string userId, CancellationToken cancellationToken = default);
 }

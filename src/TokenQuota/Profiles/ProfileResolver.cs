@@ -54,6 +54,13 @@ internal sealed class ProfileResolver(IQuotaStore store, IOptions<TokenQuotaOpti
         return await ResolveAsync(current, userId, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Resolves the user's profile and shared levels against <paramref name="knownVersion"/>, as <see cref="ResolveAsync(string, long?, CancellationToken)"/> does.</summary>
+    public async ValueTask<ResolvedSubjects> ResolveSubjectsAsync(string userId, long? knownVersion, CancellationToken cancellationToken)
+    {
+        var current = await GetSnapshotAsync(knownVersion, cancellationToken).ConfigureAwait(false);
+        return await ResolveSubjectsAsync(current, userId, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// Gets the cached configuration of <paramref name="knownVersion"/> (<see langword="null"/> reads the version from the store first),
     /// reading the profiles and the rate-limit settings again only when the version differs from the cached one.
@@ -68,7 +75,9 @@ internal sealed class ProfileResolver(IQuotaStore store, IOptions<TokenQuotaOpti
             var profiles = await store.GetProfilesAsync(cancellationToken).ConfigureAwait(false);
             var settings = await store.GetRateLimitSettingsAsync(cancellationToken).ConfigureAwait(false);
             var prices = await store.GetModelPricesAsync(cancellationToken).ConfigureAwait(false);
-            current = new Snapshot(version, profiles, RateLimitSettings.From(settings, defaultSettings), prices.Count == 0 ? noPrices : Catalogue(prices, options.Value));
+            var teams = await store.GetTeamsAsync(cancellationToken).ConfigureAwait(false);
+            var organisations = teams.Count == 0 ? [] : await store.GetOrganisationsAsync(cancellationToken).ConfigureAwait(false);
+            current = new Snapshot(version, profiles, RateLimitSettings.From(settings, defaultSettings), prices.Count == 0 ? noPrices : Catalogue(prices, options.Value), teams, organisations);
             snapshot = current;
         }
 
@@ -76,18 +85,27 @@ internal sealed class ProfileResolver(IQuotaStore store, IOptions<TokenQuotaOpti
     }
 
     /// <summary>Resolves a user's profile in <paramref name="current"/>, reading the assignment once and caching it there.</summary>
-    public async ValueTask<ConsumptionProfile?> ResolveAsync(Snapshot current, string userId, CancellationToken cancellationToken)
+    public async ValueTask<ConsumptionProfile?> ResolveAsync(Snapshot current, string userId, CancellationToken cancellationToken) =>
+        (await ResolveSubjectsAsync(current, userId, cancellationToken).ConfigureAwait(false)).Profile;
+
+    /// <summary>
+    /// Resolves a user's profile and the shared levels (team, organisation) a request by the user meets in
+    /// <paramref name="current"/>, reading the assignment and the membership once and caching them there.
+    /// </summary>
+    public async ValueTask<ResolvedSubjects> ResolveSubjectsAsync(Snapshot current, string userId, CancellationToken cancellationToken)
     {
         if (!current.Assignments.TryGetValue(userId, out var assigned))
         {
-            assigned = await store.GetAssignedProfileIdAsync(userId, cancellationToken).ConfigureAwait(false);
+            var profileId = await store.GetAssignedProfileIdAsync(userId, cancellationToken).ConfigureAwait(false);
+            var teamId = current.HasTeams ? await store.GetTeamIdAsync(userId, cancellationToken).ConfigureAwait(false) : null;
+            assigned = (profileId, teamId);
             if (current.Assignments.Count < maxCachedAssignments)
             {
                 current.Assignments.TryAdd(userId, assigned);
             }
         }
 
-        return current.Resolve(assigned);
+        return new ResolvedSubjects(current.Resolve(assigned.Profile), current.LevelsOf(assigned.Team));
     }
 
     /// <summary>
@@ -96,11 +114,11 @@ internal sealed class ProfileResolver(IQuotaStore store, IOptions<TokenQuotaOpti
     /// version read (the check or reservation before the usage read the current version; usage is charged, never
     /// refused, so a limit added a moment ago starts counting at the next call), reading it only when nothing is cached.
     /// </summary>
-    public ValueTask<ConsumptionProfile?> ResolveForUsageAsync(string userId, CancellationToken cancellationToken) => snapshot switch
+    public async ValueTask<ResolvedSubjects> ResolveForUsageAsync(string userId, CancellationToken cancellationToken) => snapshot switch
     {
-        { HasExtraLimits: false } => ValueTask.FromResult<ConsumptionProfile?>(null),
-        { } cached => ResolveAsync(cached, userId, cancellationToken),
-        null => ResolveAsync(userId, cancellationToken),
+        { HasExtraLimits: false, HasTeams: false } => ResolvedSubjects.None,
+        { } cached => await ResolveSubjectsAsync(cached, userId, cancellationToken).ConfigureAwait(false),
+        null => await ResolveSubjectsAsync(await GetSnapshotAsync(null, cancellationToken).ConfigureAwait(false), userId, cancellationToken).ConfigureAwait(false),
     };
 
     /// <summary>Gets the price catalogue of the cached configuration (none before the first read).</summary>
@@ -129,7 +147,9 @@ internal sealed class ProfileResolver(IQuotaStore store, IOptions<TokenQuotaOpti
         private readonly Dictionary<long, ConsumptionProfile> byId;
         private readonly ConsumptionProfile? defaultProfile;
 
-        public Snapshot(long version, IReadOnlyList<ConsumptionProfile> profiles, RateLimitSettings settings, PriceCatalogue prices)
+        private readonly Dictionary<long, SharedLevel[]> levelsByTeam = [];
+
+        public Snapshot(long version, IReadOnlyList<ConsumptionProfile> profiles, RateLimitSettings settings, PriceCatalogue prices, IReadOnlyList<QuotaTeam>? teams = null, IReadOnlyList<QuotaOrganisation>? organisations = null)
         {
             Version = version;
             Settings = settings;
@@ -137,7 +157,28 @@ internal sealed class ProfileResolver(IQuotaStore store, IOptions<TokenQuotaOpti
             byId = profiles.ToDictionary(p => p.Id);
             defaultProfile = ProfileResolver.Resolve(profiles, assignedProfileId: null);
             HasExtraLimits = profiles.Any(p => p.Limits.Count > 0);
+            var organisationLevels = (organisations ?? []).ToDictionary(o => o.Id, o => new SharedLevel(QuotaSubjectLevel.Organisation, o.Id, o.Name, ActiveProfile(o.ProfileId)));
+            foreach (var team in teams ?? [])
+            {
+                var level = new SharedLevel(QuotaSubjectLevel.Team, team.Id, team.Name, ActiveProfile(team.ProfileId));
+                levelsByTeam[team.Id] = team.OrganisationId is { } org && organisationLevels.TryGetValue(org, out var above) ? [level, above] : [level];
+            }
+
+            HasTeams = levelsByTeam.Count > 0;
         }
+
+        /// <summary>Gets whether any team exists: only then is a user's membership read.</summary>
+        public bool HasTeams { get; }
+
+        /// <summary>The shared levels a member of <paramref name="teamId"/> meets: the team's, then its organisation's.</summary>
+        public IReadOnlyList<SharedLevel> LevelsOf(long? teamId) =>
+            teamId is { } id && levelsByTeam.TryGetValue(id, out var levels) ? levels : [];
+
+        /// <summary>The active profile of <paramref name="profileId"/>, or <see langword="null"/>.</summary>
+        public ConsumptionProfile? ProfileOf(long? profileId) => ActiveProfile(profileId);
+
+        private ConsumptionProfile? ActiveProfile(long? profileId) =>
+            profileId is { } id && byId.TryGetValue(id, out var profile) && profile.IsActive ? profile : null;
 
         /// <summary>Gets whether any profile has extra limits: when none has, a record needs no profile at all.</summary>
         public bool HasExtraLimits { get; }
@@ -150,7 +191,7 @@ internal sealed class ProfileResolver(IQuotaStore store, IOptions<TokenQuotaOpti
         /// <summary>Gets the rate-limit settings in force at <see cref="Version"/>: the stored values, else the start-up options.</summary>
         public RateLimitSettings Settings { get; }
 
-        public ConcurrentDictionary<string, long?> Assignments { get; } = new(StringComparer.Ordinal);
+        public ConcurrentDictionary<string, (long? Profile, long? Team)> Assignments { get; } = new(StringComparer.Ordinal);
 
         public ConsumptionProfile? Resolve(long? assigned) =>
             assigned is { } id && byId.TryGetValue(id, out var profile) && profile.IsActive ? profile : defaultProfile;

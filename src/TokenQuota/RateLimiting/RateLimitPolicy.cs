@@ -66,7 +66,7 @@ internal sealed class RateLimitPolicy(
                 }
 
                 // Under the global override every user gets the system defaults, so no assignment is read.
-                var profile = settings.GlobalOverride ? null : await resolver.ResolveAsync(configuration, userId, cancellationToken).ConfigureAwait(false);
+                var (profile, shared) = settings.GlobalOverride ? ResolvedSubjects.None : await resolver.ResolveSubjectsAsync(configuration, userId, cancellationToken).ConfigureAwait(false);
                 var limits = rules.LimitsFor(profile, settings);
                 var tag = configuration.Version;
                 windows = isPrompt
@@ -77,14 +77,14 @@ internal sealed class RateLimitPolicy(
                     ]
                     : [RateLimitRules.Charge(RateLimitWindow.ConfigChangesPerHour, nowSeconds, limits.ConfigChangesPerHour!.Value, tag)];
 
-                var extra = ExtraLimitPlan.ForAttempt(profile, modelId, isPrompt);
+                var extra = ExtraLimitPlan.ForAttempt(profile, modelId, isPrompt, shared);
                 refusal = null;
                 outcome = extra.IsEmpty
                     ? await store.TryChargeRateWindowsAsync(userId, windows, cancellationToken).ConfigureAwait(false)
                     : await store.TryChargeRateWindowsAndCountersAsync(
                         userId,
                         windows,
-                        new LimitCounterUpdate(extra.Keys, stored => (refusal = extra.Judge(stored, held: null, now, out var rows)) is null ? rows : null),
+                        new LimitCounterUpdate(extra.Keys, stored => (refusal = extra.Judge(stored, held: null, now, out var rows)) is null ? rows : null) { SharedKeys = extra.SharedKeys },
                         cancellationToken).ConfigureAwait(false);
                 if (outcome.Charged || outcome.ConfigurationVersion == tag)
                 {

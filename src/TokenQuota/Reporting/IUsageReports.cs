@@ -38,4 +38,13 @@ public interface IUsageReports
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>One row per model.</returns>
     Task<IReadOnlyList<ModelUsage>> GetModelTotalsAsync(QuotaPeriod period, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reports every team (or every organisation): its usage this month, charged while users were its members (a user
+    /// who moves takes no past usage along), and where each limit of its profile stands.
+    /// </summary>
+    /// <param name="level"><see cref="QuotaSubjectLevel.Team"/> or <see cref="QuotaSubjectLevel.Organisation"/>.</param>
+    /// <param name="cancellationToken">Cancels the report.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="level"/> is <see cref="QuotaSubjectLevel.User"/> or unknown.</exception>
+    Task<IReadOnlyList<SubjectUsage>> GetSubjectUsageAsync(QuotaSubjectLevel level, CancellationToken cancellationToken = default);
 }

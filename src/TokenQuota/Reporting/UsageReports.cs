@@ -3,8 +3,48 @@ using TokenQuota.Storage;
 namespace TokenQuota;
 
 /// <summary>The default <see cref="IUsageReports"/>: validates the query and reads the store.</summary>
-internal sealed class UsageReports(IQuotaStore store) : IUsageReports
+internal sealed class UsageReports(IQuotaStore store, ProfileResolver resolver, TimeProvider timeProvider) : IUsageReports
 {
+    public async Task<IReadOnlyList<SubjectUsage>> GetSubjectUsageAsync(QuotaSubjectLevel level, CancellationToken cancellationToken = default)
+    {
+        if (level is not (QuotaSubjectLevel.Team or QuotaSubjectLevel.Organisation))
+        {
+            throw new ArgumentOutOfRangeException(nameof(level), level, "Usage by subject is reported for teams or organisations.");
+        }
+
+        return await StoreCall.Run("usage by " + SubjectNames.Of(level), async () =>
+        {
+            var configuration = await resolver.GetSnapshotAsync(knownVersion: null, cancellationToken).ConfigureAwait(false);
+            var subjects = level == QuotaSubjectLevel.Team
+                ? (await store.GetTeamsAsync(cancellationToken).ConfigureAwait(false)).Select(t => (t.Id, t.Name, t.ProfileId))
+                : (await store.GetOrganisationsAsync(cancellationToken).ConfigureAwait(false)).Select(o => (o.Id, o.Name, o.ProfileId));
+            var report = new List<SubjectUsage>();
+            foreach (var (id, name, profileId) in subjects)
+            {
+                var shared = new SharedLevel(level, id, name, configuration.ProfileOf(profileId));
+                var plan = ExtraLimitPlan.All(null, configuration.Prices.Currency, [shared]);
+                // The subject stands in for the user: no user's counters or holds are kept under its id.
+                var state = await store.GetLimitStateAsync(shared.Subject, [], plan.SharedKeys, cancellationToken).ConfigureAwait(false);
+                var limits = plan.Statuses(state, timeProvider.GetUtcNow());
+                report.Add(new SubjectUsage
+                {
+                    Level = level,
+                    Id = id,
+                    Name = name,
+                    ProfileId = profileId,
+                    InputTokens = MonthUsed(limits, "input_tokens"),
+                    OutputTokens = MonthUsed(limits, "output_tokens"),
+                    Limits = limits,
+                });
+            }
+
+            return (IReadOnlyList<SubjectUsage>)report;
+        }).ConfigureAwait(false);
+    }
+
+    private static long MonthUsed(IReadOnlyList<QuotaLimitStatus> limits, string meter) =>
+        limits.FirstOrDefault(l => l.Meter == meter && l.Window == "month" && l.Model is null)?.Used ?? 0;
+
     public Task<PagedResult<UserUsage>> GetUsageAsync(QuotaPeriod period, UsageSortOrder sortOrder = UsageSortOrder.TotalTokens, int offset = 0, int limit = 100, CancellationToken cancellationToken = default)
     {
         RequirePeriod(period);

@@ -38,7 +38,7 @@ internal sealed class ReservationCoordinator(
             // no separate version read. A reservation judged against another version is refused unwritten and judged again
             // once against the version the store reported.
             var snapshot = resolver.Cached ?? await resolver.GetSnapshotAsync(knownVersion: null, cancellationToken).ConfigureAwait(false);
-            var profile = await resolver.ResolveAsync(snapshot, userId, cancellationToken).ConfigureAwait(false);
+            var (profile, shared) = await resolver.ResolveSubjectsAsync(snapshot, userId, cancellationToken).ConfigureAwait(false);
             QuotaCheckResult? judged = null;
             ExtraLimitRefusal? refusal = null;
             ReservationAttempt attempt;
@@ -48,7 +48,7 @@ internal sealed class ReservationCoordinator(
                 long? staleAgainst = null;
                 refusal = null;
                 var judgedProfile = profile;
-                var extra = ExtraLimitPlan.ForCall(profile, options.ModelId, inputTokens, outputTokens, holdsASlot: true, resolver.Prices, timeProvider.GetUtcNow());
+                var extra = ExtraLimitPlan.ForCall(profile, options.ModelId, inputTokens, outputTokens, holdsASlot: true, resolver.Prices, timeProvider.GetUtcNow(), shared);
                 bool Admit(TokenUsageTotals totals)
                 {
                     if (pass == 0 && totals.ConfigurationVersion != snapshot.Version)
@@ -70,8 +70,12 @@ internal sealed class ReservationCoordinator(
                             Admit,
                             new ReservationLimitCheck(
                                 extra.Keys,
-                                LimitHolds.Format(extra.Keys, extra.Units),
-                                (stored, live) => (refusal = extra.Judge(stored, LimitHolds.Sum(live), now, out _)) is null),
+                                extra.UserHolds,
+                                (stored, live) => (refusal = extra.Judge(stored, LimitHolds.Sum(live), now, out _)) is null)
+                            {
+                                SharedKeys = extra.SharedKeys,
+                                SharedHolds = extra.SharedHolds,
+                            },
                             cancellationToken).ConfigureAwait(false);
                 }
                 catch (DuplicateRequestIdException) when (options.RequestId is not null)
@@ -89,7 +93,7 @@ internal sealed class ReservationCoordinator(
                 }
 
                 snapshot = await resolver.GetSnapshotAsync(version, cancellationToken).ConfigureAwait(false);
-                profile = await resolver.ResolveAsync(snapshot, userId, cancellationToken).ConfigureAwait(false);
+                (profile, shared) = await resolver.ResolveSubjectsAsync(snapshot, userId, cancellationToken).ConfigureAwait(false);
             }
 
             metrics.StoreCallCompleted("reserve", tracing.StoreName, started);
@@ -149,9 +153,9 @@ internal sealed class ReservationCoordinator(
         {
             // Only a configuration with extra limits needs the user's profile; the others commit in one step as before.
             var now = timeProvider.GetUtcNow();
-            var profile = await resolver.ResolveForUsageAsync(reservation.UserId, cancellationToken).ConfigureAwait(false);
+            var (profile, shared) = await resolver.ResolveForUsageAsync(reservation.UserId, cancellationToken).ConfigureAwait(false);
             var prices = resolver.Prices;
-            var extra = ExtraLimitPlan.ForCall(profile, usage, holdsASlot: false, prices, now);
+            var extra = ExtraLimitPlan.ForCall(profile, usage, holdsASlot: false, prices, now, shared);
             var byModel = prices.UsageOf(usage, reservation.Period, now);
             var outcome = extra.IsEmpty && byModel is null
                 ? await store.CommitReservationAsync(
@@ -163,7 +167,7 @@ internal sealed class ReservationCoordinator(
                     inputTokens,
                     outputTokens,
                     now,
-                    new LimitCounterUpdate(extra.Keys, stored => extra.Recorded(stored, now)) { Usage = byModel },
+                    new LimitCounterUpdate(extra.Keys, stored => extra.Recorded(stored, now)) { Usage = byModel, SharedKeys = extra.SharedKeys },
                     cancellationToken).ConfigureAwait(false);
             metrics.StoreCallCompleted("commit", tracing.StoreName, started);
             if (outcome != ReservationCommitOutcome.AlreadyCommitted)

@@ -131,6 +131,74 @@ public interface IQuotaAdminSession
     /// <returns>A task that completes when written.</returns>
     Task WriteAuditAsync(QuotaAuditEntry entry, CancellationToken cancellationToken = default);
 
+    /// <summary>Reads every team, each with its member count.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    Task<IReadOnlyList<QuotaTeam>> GetTeamsAsync(CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException(NoTeams);
+
+    /// <summary>Inserts a team and returns its id.</summary>
+    /// <param name="team">The team (its id is ignored).</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    Task<long> InsertTeamAsync(QuotaTeam team, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException(NoTeams);
+
+    /// <summary>Writes a team's name, organisation and profile.</summary>
+    /// <param name="team">The team as it is to be.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    Task UpdateTeamAsync(QuotaTeam team, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException(NoTeams);
+
+    /// <summary>Deletes a team that has no members.</summary>
+    /// <param name="teamId">The team.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    Task DeleteTeamAsync(long teamId, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException(NoTeams);
+
+    /// <summary>Reads every organisation, each with its team count.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    Task<IReadOnlyList<QuotaOrganisation>> GetOrganisationsAsync(CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException(NoTeams);
+
+    /// <summary>Inserts an organisation and returns its id.</summary>
+    /// <param name="organisation">The organisation (its id is ignored).</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    Task<long> InsertOrganisationAsync(QuotaOrganisation organisation, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException(NoTeams);
+
+    /// <summary>Writes an organisation's name and profile.</summary>
+    /// <param name="organisation">The organisation as it is to be.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    Task UpdateOrganisationAsync(QuotaOrganisation organisation, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException(NoTeams);
+
+    /// <summary>Deletes an organisation that has no teams.</summary>
+    /// <param name="organisationId">The organisation.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    Task DeleteOrganisationAsync(long organisationId, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException(NoTeams);
+
+    /// <summary>Reads the team a user belongs to, or <see langword="null"/> if none.</summary>
+    /// <param name="userId">The user id.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    Task<long?> GetTeamOfAsync(string userId, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException(NoTeams);
+
+    /// <summary>Makes a user a member of a team (leaving any other), or of none.</summary>
+    /// <param name="userId">The user id.</param>
+    /// <param name="teamId">The team, or <see langword="null"/> to leave the user's team.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    Task SetTeamOfAsync(string userId, long? teamId, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException(NoTeams);
+
+    /// <summary>Moves every team and organisation that uses one profile to another; returns how many moved.</summary>
+    /// <param name="fromProfileId">The profile they use now.</param>
+    /// <param name="toProfileId">The profile they are to use.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    Task<long> MoveSubjectProfilesAsync(long fromProfileId, long toProfileId, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException(NoTeams);
+
+    private const string NoTeams = "This store keeps no teams or organisations.";
+
     /// <summary>
     /// Sets (or, with <see langword="null"/>, removes) the explicit assignment of many users at once. The default
     /// implementation calls <see cref="SetAssignmentAsync"/> for each; stores override it with a bulk statement.

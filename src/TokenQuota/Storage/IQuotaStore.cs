@@ -61,6 +61,29 @@ public interface IQuotaStore
     Task<IReadOnlyList<ModelPrice>> GetModelPricesAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<ModelPrice>>([]);
 
+    /// <summary>Reads every team, each with its member count; a store that keeps no teams returns none.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    Task<IReadOnlyList<QuotaTeam>> GetTeamsAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<QuotaTeam>>([]);
+
+    /// <summary>Reads every organisation, each with its team count; a store that keeps none returns none.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    Task<IReadOnlyList<QuotaOrganisation>> GetOrganisationsAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<QuotaOrganisation>>([]);
+
+    /// <summary>Reads the team a user belongs to, or <see langword="null"/> if none.</summary>
+    /// <param name="userId">The user id (already validated).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    ValueTask<long?> GetTeamIdAsync(string userId, CancellationToken cancellationToken = default) => ValueTask.FromResult<long?>(null);
+
+    /// <summary>Lists the members of a team, ordered by user id, one page at a time.</summary>
+    /// <param name="teamId">The team.</param>
+    /// <param name="offset">Rows to skip (validated).</param>
+    /// <param name="limit">Page size (validated).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    Task<PagedResult<TeamMember>> ListTeamMembersAsync(long teamId, int offset, int limit, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new PagedResult<TeamMember>([], 0, offset, limit));
+
     /// <summary>Reads the id of the profile explicitly assigned to a user, or <see langword="null"/> if none.</summary>
     /// <param name="userId">The user id (already validated).</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
@@ -114,9 +137,10 @@ public interface IQuotaStore
     /// </summary>
     /// <param name="userId">The user id (already validated).</param>
     /// <param name="keys">The counter keys.</param>
+    /// <param name="sharedKeys">The counters of the user's team and organisation to read too; the live holds of their subjects are read with the user's.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The counters and the live holds.</returns>
-    ValueTask<StoredLimitState> GetLimitStateAsync(string userId, IReadOnlyList<string> keys, CancellationToken cancellationToken = default);
+    ValueTask<StoredLimitState> GetLimitStateAsync(string userId, IReadOnlyList<string> keys, IReadOnlyList<SharedCounterKey> sharedKeys, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Judges and charges every rate window of one request atomically: each window is charged one unit if and only if,

@@ -13,4 +13,11 @@ public sealed record LimitCounterUpdate(IReadOnlyList<string> Keys, Func<IReadOn
 {
     /// <summary>Gets the usage by model to add when the counters are written, or <see langword="null"/> for none.</summary>
     public ModelUsageCharge? Usage { get; init; }
+
+    /// <summary>
+    /// Gets the counters of the user's team and organisation to read beside <see cref="Keys"/>; the store reads each under
+    /// its subject (returning it with <see cref="StoredLimitCounter.Subject"/> set) and serialises concurrent steps that
+    /// share one, as it does for one user's.
+    /// </summary>
+    public IReadOnlyList<SharedCounterKey> SharedKeys { get; init; } = [];
 }

@@ -14,4 +14,14 @@ namespace TokenQuota.Storage;
 public sealed record ReservationLimitCheck(
     IReadOnlyList<string> Keys,
     string Holds,
-    Func<IReadOnlyList<StoredLimitCounter>, IReadOnlyList<string>, bool> Admit);
+    Func<IReadOnlyList<StoredLimitCounter>, IReadOnlyList<string>, bool> Admit)
+{
+    /// <summary>Gets the shared counters (of the user's team and organisation) to read beside <see cref="Keys"/>.</summary>
+    public IReadOnlyList<SharedCounterKey> SharedKeys { get; init; } = [];
+
+    /// <summary>
+    /// Gets what the reservation holds against each shared subject: the store passes the live holds of those subjects
+    /// (every member's) to <see cref="Admit"/> with the user's own, and stores these beside the reservation.
+    /// </summary>
+    public IReadOnlyList<SharedHold> SharedHolds { get; init; } = [];
+}

@@ -9,4 +9,11 @@ namespace TokenQuota.Storage;
 /// <param name="WindowEnd">The end of that window (Unix milliseconds): until then the window keeps its bounds, even if the calendar changed.</param>
 /// <param name="Count">The units counted in the window.</param>
 /// <param name="State">A token bucket's theoretical arrival time or a sliding window's log, as the core wrote it; <see langword="null"/> otherwise.</param>
-public readonly record struct StoredLimitCounter(string Key, long WindowStart, long WindowEnd, long Count, string? State);
+public readonly record struct StoredLimitCounter(string Key, long WindowStart, long WindowEnd, long Count, string? State)
+{
+    /// <summary>
+    /// Gets the subject whose counter this is (<see cref="SharedCounterKey.Subject"/>), or <see langword="null"/> for the
+    /// user of the step. A store sets it on the shared counters it reads and writes each row under it.
+    /// </summary>
+    public string? Subject { get; init; }
+}

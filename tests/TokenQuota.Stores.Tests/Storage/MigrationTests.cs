@@ -149,7 +149,7 @@ public class MigrationTests<TBackend> : StoreContractTest<TBackend>
         var services = await StartAsync();
         var id = (await services.Profiles.CreateAsync(new NewConsumptionProfile { Name = "Metered", TimeZone = "Asia/Kolkata", AnchorDay = 15, Limits = [QuotaLimit.Parse("prompts/week=5")] })).Id;
         Backend.ReleaseConnections();
-        Execute($"ALTER TABLE tokenquota_profile_limits DROP COLUMN week_start; DELETE FROM tokenquota_schema_version WHERE version = {weekStartVersion};");
+        Execute($"ALTER TABLE tokenquota_profile_limits DROP COLUMN week_start; {DropTeams} DELETE FROM tokenquota_schema_version WHERE version >= {weekStartVersion};");
         Backend.ReleaseConnections();
 
         await using var provider = BuildServices();
@@ -164,6 +164,9 @@ public class MigrationTests<TBackend> : StoreContractTest<TBackend>
             Assert.That(() => Execute("UPDATE tokenquota_profile_limits SET week_start = 7;"), Throws.Exception.With.Message.Contains("check").IgnoreCase, "a number that is no day is refused by the table too");
         });
     }
+
+    // Undoes the migrations after week_start (teams), so that a test can rebuild a database from before it.
+    private const string DropTeams = "DROP TABLE tokenquota_subject_holds; DROP TABLE tokenquota_team_members; DROP TABLE tokenquota_teams; DROP TABLE tokenquota_organisations;";
 
     private static void AssertSeedRow(
         Dictionary<string, object?> row, string name, long perHour, long perDay, long configPerHour, long? input, long? output, bool isDefault)

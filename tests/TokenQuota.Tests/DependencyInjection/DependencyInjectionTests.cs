@@ -15,6 +15,7 @@ public class DependencyInjectionTests
         store.Setup(s => s.GetConfigurationVersionAsync(It.IsAny<CancellationToken>())).Returns(new ValueTask<long>(1));
         store.Setup(s => s.GetProfilesAsync(It.IsAny<CancellationToken>())).ReturnsAsync(Array.Empty<ConsumptionProfile>());
         store.Setup(s => s.GetModelPricesAsync(It.IsAny<CancellationToken>())).ReturnsAsync(Array.Empty<ModelPrice>());
+        store.Setup(s => s.GetTeamsAsync(It.IsAny<CancellationToken>())).ReturnsAsync(Array.Empty<QuotaTeam>());
         store.Setup(s => s.GetAssignedProfileIdAsync(It.IsAny<string>(), It.IsAny<CancellationToken>())).Returns(new ValueTask<long?>((long?)null));
         store.Setup(s => s.GetUsageAsync(It.IsAny<string>(), It.IsAny<QuotaPeriod>(), It.IsAny<CancellationToken>())).Returns(new ValueTask<TokenUsageTotals>(default(TokenUsageTotals)));
         return store;

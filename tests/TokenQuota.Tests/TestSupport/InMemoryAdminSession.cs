@@ -27,6 +27,12 @@ internal sealed class InMemoryAdminSession : IQuotaAdminSession
     /// <summary>How many admin changes the store was asked to run.</summary>
     public int Changes { get; set; }
 
+    public Task<IReadOnlyList<QuotaTeam>> GetTeamsAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<QuotaTeam>>([]);
+
+    public Task<IReadOnlyList<QuotaOrganisation>> GetOrganisationsAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<QuotaOrganisation>>([]);
+
     public InMemoryAdminSession Add(ConsumptionProfile profile)
     {
         Stored.Add(profile);

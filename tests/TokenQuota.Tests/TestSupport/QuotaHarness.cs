@@ -25,6 +25,7 @@ internal sealed class QuotaHarness : IDisposable
         Store.Setup(s => s.GetProfilesAsync(It.IsAny<CancellationToken>()))
             .Returns(() => Task.FromResult<IReadOnlyList<ConsumptionProfile>>(Profiles.ToArray()));
         Store.Setup(s => s.GetModelPricesAsync(It.IsAny<CancellationToken>())).ReturnsAsync(Array.Empty<ModelPrice>());
+        Store.Setup(s => s.GetTeamsAsync(It.IsAny<CancellationToken>())).ReturnsAsync(Array.Empty<QuotaTeam>());
         Store.Setup(s => s.GetRateLimitSettingsAsync(It.IsAny<CancellationToken>()))
             .Returns(() => Task.FromResult(StoredSettings));
         Store.Setup(s => s.GetAssignedProfileIdAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()))
