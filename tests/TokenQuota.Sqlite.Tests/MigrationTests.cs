@@ -10,6 +10,8 @@ public class MigrationTests : SqliteTestDatabase
 
     /// <summary>Takes a migrated file back to version 4: reservations summed on every read, one index by user.</summary>
     private const string BackToVersion4 = """
+        DELETE FROM tokenquota_schema_version WHERE version = 9;
+        DROP TABLE tokenquota_subject_holds; DROP TABLE tokenquota_team_members; DROP TABLE tokenquota_teams; DROP TABLE tokenquota_organisations;
         DELETE FROM tokenquota_schema_version WHERE version = 8;
         DROP TABLE tokenquota_model_prices; DROP TABLE tokenquota_model_usage;
         DELETE FROM tokenquota_schema_version WHERE version = 7;
