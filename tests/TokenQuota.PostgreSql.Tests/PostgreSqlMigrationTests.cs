@@ -26,7 +26,7 @@ public class PostgreSqlMigrationTests : PostgresTestDatabase
     public async Task AVersion3SchemaKeepsItsPromptCountsWhenThePromptWindowsMoveToOneRowPerUser()
     {
         await StartAsync();
-        Execute("DELETE FROM tokenquota_schema_version WHERE version = 7; DROP TABLE tokenquota_model_prices; DROP TABLE tokenquota_model_usage; DELETE FROM tokenquota_schema_version WHERE version = 6; DROP TABLE tokenquota_profile_limits; DROP TABLE tokenquota_limit_counters; DROP TABLE tokenquota_limit_holds; DELETE FROM tokenquota_schema_version WHERE version = 5;");
+        Execute("DELETE FROM tokenquota_schema_version WHERE version = 8; DROP TABLE tokenquota_subject_holds; DROP TABLE tokenquota_team_members; DROP TABLE tokenquota_teams; DROP TABLE tokenquota_organisations; DELETE FROM tokenquota_schema_version WHERE version = 7; DROP TABLE tokenquota_model_prices; DROP TABLE tokenquota_model_usage; DELETE FROM tokenquota_schema_version WHERE version = 6; DROP TABLE tokenquota_profile_limits; DROP TABLE tokenquota_limit_counters; DROP TABLE tokenquota_limit_holds; DELETE FROM tokenquota_schema_version WHERE version = 5;");
         Execute(PromptWindowsVersion3.Setup(Clock.GetUtcNow()));
 
         await PromptWindowsVersion3.AcquireAndAssertAsync(
